@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('gives working defaults on an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.web.port).toBe(3000);
+    expect(config.api.port).toBe(3001);
+    expect(config.api.url).toBe('http://127.0.0.1:3001');
+    expect(config.database.adminUrl).toBeUndefined();
+    expect(config.tenants.allowLocalhostSlugs).toBe(true);
+    expect(config.api.exposeSchema).toBe(true);
+  });
+
+  it('names the variable and the value when a value is bad', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a port number \(got "eighty"\)/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ connection URL/);
+  });
+
+  it('never echoes a password or connection URL in its message', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://user:secret@host/db' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secret') }),
+    );
+  });
+
+  it('refuses the embedded database and default password in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL must be set in production/);
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', DATABASE_APP_PASSWORD: 'a-long-secret-value' });
+    expect(config.api.exposeSchema).toBe(false);
+    expect(config.tenants.allowLocalhostSlugs).toBe(false);
+  });
+});

@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => ['true', '1', 'yes'].includes(value));
+
+const port = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// connection URL');
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  API_PORT: port.optional(),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
+  DATABASE_URL: postgresUrl.optional(),
+  APP_DATABASE_URL: postgresUrl.optional(),
+  DATABASE_APP_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('.data'),
+  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  TENANTS_DIR: z.string().min(1).default('tenants'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.string().min(1).default('127.0.0.1,::1'),
+  LOCALHOST_TENANT_HOSTS: booleanString.optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(8),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(100000).default(1000),
+  QUICK_EXIT_URL: z.url({ message: 'must be an http(s) URL' }).default('https://www.bbc.co.uk/weather'),
+  TENANT_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+});
+
+export interface DatabaseConfig {
+  /** Connection with rights to create roles and databases, or at least to own the schema; migrations and sync run through it. Absent: the embedded server. */
+  adminUrl?: string;
+  /** The application's own connection (a role that owns nothing and cannot bypass row-level security). Absent: derived from adminUrl with the app role. */
+  appUrl?: string;
+  appPassword: string;
+  poolSize: number;
+  embedded: { dataDir: string; port: number };
+}
+
+export interface AppConfig {
+  environment: 'development' | 'test' | 'production';
+  web: { host: string; port: number; quickExitUrl: string; tenantCacheSeconds: number };
+  api: { host: string; port: number; url: string; trustProxy: string; maxQueryDepth: number; maxQueryCost: number; exposeSchema: boolean };
+  database: DatabaseConfig;
+  tenants: { directory: string; allowLocalhostSlugs: boolean };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings count as unset so that `PORT= npm start` behaves like no PORT at all.
+  const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        const received = present[name];
+        const shown = received === undefined || /PASSWORD|DATABASE_URL/.test(name) ? '' : ` (got "${received}")`;
+        return `${name} ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (production && !env.DATABASE_URL && !env.APP_DATABASE_URL) {
+    problems.push('DATABASE_URL must be set in production (the embedded database is for development only)');
+  }
+  if (production && !env.APP_DATABASE_URL && !env.DATABASE_APP_PASSWORD) {
+    problems.push('DATABASE_APP_PASSWORD must be set in production unless APP_DATABASE_URL is given');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const apiPort = env.API_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);
+  return {
+    environment: env.NODE_ENV,
+    web: { host: env.HOST, port: env.PORT, quickExitUrl: env.QUICK_EXIT_URL, tenantCacheSeconds: env.TENANT_CACHE_SECONDS },
+    api: {
+      host: env.API_HOST,
+      port: apiPort,
+      url: env.API_URL ?? `http://${env.API_HOST.includes(':') ? `[${env.API_HOST}]` : env.API_HOST}:${apiPort}`,
+      trustProxy: env.TRUST_PROXY,
+      maxQueryDepth: env.GRAPHQL_MAX_DEPTH,
+      maxQueryCost: env.GRAPHQL_MAX_COST,
+      exposeSchema: !production,
+    },
+    database: {
+      adminUrl: env.DATABASE_URL,
+      appUrl: env.APP_DATABASE_URL,
+      appPassword: env.DATABASE_APP_PASSWORD ?? 'front-counter-development',
+      poolSize: env.DATABASE_POOL_SIZE,
+      embedded: { dataDir: path.resolve(env.DATA_DIR, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT },
+    },
+    tenants: { directory: path.resolve(env.TENANTS_DIR), allowLocalhostSlugs: env.LOCALHOST_TENANT_HOSTS ?? !production },
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** For entry points: a bad value stops the process with a message naming the variable. */
+export function loadConfigOrExit(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

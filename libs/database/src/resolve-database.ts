@@ -1,0 +1,27 @@
+import type { AppConfig } from '@front-counter/config';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { appUrlFor, provisionDatabase, withDatabase, type DatabaseUrls } from './provision.js';
+import { EMBEDDED_DATABASE_NAME } from './roles.js';
+
+/**
+ * Finds the database to use: DATABASE_URL when set, else the embedded server under DATA_DIR (started
+ * here, or reused if `npm start` already runs it). Provisions roles and the database when it may.
+ */
+export async function resolveDatabase(
+  config: AppConfig,
+  log: (line: string) => void = () => undefined,
+): Promise<{ urls: DatabaseUrls; embedded: boolean; stop: () => Promise<void> }> {
+  const { database } = config;
+  if (database.adminUrl) {
+    await provisionDatabase({ adminUrl: database.adminUrl, appPassword: database.appPassword });
+    return {
+      urls: { admin: database.adminUrl, app: database.appUrl ?? appUrlFor(database.adminUrl, database.appPassword) },
+      embedded: false,
+      stop: async () => undefined,
+    };
+  }
+  const server = await startEmbeddedPostgres({ dataDir: database.embedded.dataDir, port: database.embedded.port, persistent: true, log });
+  const admin = withDatabase(server.url, EMBEDDED_DATABASE_NAME);
+  await provisionDatabase({ adminUrl: admin, appPassword: database.appPassword, createDatabase: true });
+  return { urls: { admin, app: database.appUrl ?? appUrlFor(admin, database.appPassword) }, embedded: true, stop: () => server.stop() };
+}

@@ -1,0 +1,20 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(options: { level: string; name: string; destination?: NodeJS.WritableStream }): Logger {
+  return pino(
+    {
+      name: options.name,
+      level: options.level,
+      base: { service: options.name },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      // Belt and braces: these never belong in a log line, wherever they turn up.
+      redact: {
+        paths: ['*.authorization', '*.cookie', '*.password', '*.token', '*.email', '*.phone', 'headers', 'body', 'variables'],
+        censor: '[redacted]',
+      },
+    },
+    options.destination ?? process.stdout,
+  );
+}

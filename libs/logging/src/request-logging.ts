@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
+const TENANT = Symbol('frontCounterTenantSlug');
+
+/** Keeps an incoming request id (from the web or a proxy) when it looks like one, else makes one. */
+export function requestIdFor(headers: Record<string, string | string[] | undefined>): string {
+  const incoming = headers[REQUEST_ID_HEADER];
+  return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+}
+
+export function setRequestTenant(request: FastifyRequest, slug: string): void {
+  (request as unknown as Record<symbol, string>)[TENANT] = slug;
+}
+
+/**
+ * One line per request: id, method, path (never the query string, which may hold personal data),
+ * status, duration and the tenant slug once known. The id is echoed in the response header.
+ */
+export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    if (path.startsWith('/health/') || path.startsWith('/assets/')) return;
+    logger.info(
+      {
+        requestId: request.id,
+        tenant: (request as unknown as Record<symbol, string | undefined>)[TENANT],
+        method: request.method,
+        path,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
+  });
+}

@@ -1,0 +1,17 @@
+// Tenancy: police forces (tenants), their domains and branding, tenants/ as code (load, validate,
+// sync) and finding the force a public request is for.
+export { Tenant, type TenantBranding, type TenantContact, type TenantPromises, type TenantIdentity } from './tenant.entity.js';
+export { TenantDomain } from './tenant-domain.entity.js';
+export { tenantFileSchema, localizedTextSchema, LANGUAGES, type Language, type LocalizedText, type TenantFile } from './tenant-file.schema.js';
+export { loadTenantDefinitions, parseTenantFile, TenantFileError, type TenantDefinition } from './tenant-files.js';
+export { syncTenants, formatSyncReport, type TenantSyncReport } from './tenant-sync.js';
+export { brandingVersion, contrastRatio, MINIMUM_TEXT_CONTRAST } from './branding.js';
+export { normaliseHost, localhostSlug } from './hostnames.js';
+export { TenantsService } from './tenants.service.js';
+export { TenancyModule } from './tenancy.module.js';
+export { TenancyException, TenancyErrorCode } from './tenancy.exception.js';
+export { PublicTenantModel, LanguageCode } from './public-tenant.model.js';
+
+import { TenantDomain } from './tenant-domain.entity.js';
+import { Tenant } from './tenant.entity.js';
+export const TENANCY_ENTITIES = [Tenant, TenantDomain];

@@ -1,0 +1,91 @@
+import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+
+export enum LanguageCode {
+  en = 'en',
+  cy = 'cy',
+}
+registerEnumType(LanguageCode, { name: 'Language', description: 'A language a force publishes its site in.' });
+
+@ObjectType({ description: 'A text in English and, for forces that serve Wales, Welsh.' })
+export class LocalizedTextModel {
+  @Field()
+  en: string;
+
+  @Field(() => String, { nullable: true })
+  cy?: string | null;
+}
+
+@ObjectType('TenantBranding')
+export class TenantBrandingModel {
+  @Field({ description: 'Header and button colour, #rrggbb; meets WCAG AA contrast with white text.' })
+  brandColour: string;
+
+  @Field({ description: 'Accent colour, #rrggbb.' })
+  secondaryColour: string;
+
+  @Field(() => LocalizedTextModel)
+  logoText: LocalizedTextModel;
+
+  @Field({ description: 'Whether the force has an SVG logo, served by the force site as an image.' })
+  hasLogo: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The SVG logo, checked for active or external content at load.' })
+  logoSvg: string | null;
+}
+
+@ObjectType('TenantContact')
+export class TenantContactModel {
+  @Field({ description: 'Non-emergency number, usually 101.' })
+  nonEmergency: string;
+
+  @Field({ description: 'Text relay number for 999 (deaf, hard of hearing or speech-impaired callers).' })
+  textRelayEmergency: string;
+
+  @Field(() => String, { nullable: true })
+  textRelayNonEmergency?: string | null;
+
+  @Field(() => String, { nullable: true })
+  email?: string | null;
+}
+
+@ObjectType('TenantPromises', { description: 'What the force promises the public.' })
+export class TenantPromisesModel {
+  @Field(() => Int)
+  triageWithinMinutes: number;
+
+  @Field(() => Int)
+  replyWithinHours: number;
+
+  @Field(() => LocalizedTextModel, { nullable: true })
+  whatHappensNext?: LocalizedTextModel | null;
+}
+
+@ObjectType('PublicTenant', { description: 'What the public may see of a police force: its site settings and branding.' })
+export class PublicTenantModel {
+  @Field()
+  slug: string;
+
+  @Field(() => LocalizedTextModel)
+  name: LocalizedTextModel;
+
+  @Field(() => [LanguageCode])
+  languages: LanguageCode[];
+
+  @Field()
+  primaryDomain: string;
+
+  @Field(() => String, { nullable: true })
+  website: string | null;
+
+  @Field(() => TenantBrandingModel)
+  branding: TenantBrandingModel;
+
+  @Field(() => TenantContactModel)
+  contact: TenantContactModel;
+
+  @Field(() => TenantPromisesModel)
+  promises: TenantPromisesModel;
+
+  @Field({ description: 'Changes whenever branding changes; the force site caches its theme under it.' })
+  themeVersion: string;
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { contrastRatio, MINIMUM_TEXT_CONTRAST } from './branding.js';
+
+export const LANGUAGES = ['en', 'cy'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** A text shown to the public: English always, Welsh required when the force serves Wales. */
+export const localizedTextSchema = z.object({ en: z.string().trim().min(1, 'English text is required'), cy: z.string().trim().min(1).optional() }).strict();
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
+
+const hexColour = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour like #1d70b8').transform((value) => value.toLowerCase());
+const hostname = z
+  .string()
+  .transform((value) => value.trim().toLowerCase())
+  .refine((value) => /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(value), 'must be a host name like report.force.police.uk (no scheme, port or path)');
+const phone = z.string().regex(/^[0-9 ]{3,20}$/, 'must be digits and spaces, like "101" or "18000"');
+
+export const tenantFileSchema = z
+  .object({
+    slug: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be lower-case letters, digits and hyphens, starting with a letter'),
+    name: localizedTextSchema,
+    languages: z
+      .array(z.enum(LANGUAGES, { message: 'must be "en" or "cy"' }))
+      .min(1)
+      .refine((languages) => languages.includes('en'), 'must include "en"')
+      .refine((languages) => new Set(languages).size === languages.length, 'must not repeat a language'),
+    domains: z.array(hostname).min(1, 'needs at least one domain; the first is the primary').refine((list) => new Set(list).size === list.length, 'must not repeat a domain'),
+    website: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
+    branding: z
+      .object({
+        brandColour: hexColour,
+        secondaryColour: hexColour,
+        logo: z
+          .object({
+            text: localizedTextSchema,
+            svg: z.string().regex(/^[a-z0-9-]+\.svg$/, 'must name an .svg file in the force folder').optional(),
+          })
+          .strict(),
+      })
+      .strict()
+      .superRefine((branding, context) => {
+        const ratio = contrastRatio(branding.brandColour, '#ffffff');
+        if (ratio < MINIMUM_TEXT_CONTRAST) {
+          context.addIssue({
+            code: 'custom',
+            path: ['brandColour'],
+            message: `${branding.brandColour} has a contrast ratio of ${ratio.toFixed(2)}:1 with the white header text; WCAG 2.2 AA needs at least ${MINIMUM_TEXT_CONTRAST}:1`,
+          });
+        }
+      }),
+    contact: z
+      .object({
+        nonEmergency: phone,
+        textRelayEmergency: phone,
+        textRelayNonEmergency: phone.optional(),
+        email: z.email('must be an email address').optional(),
+      })
+      .strict(),
+    promises: z
+      .object({
+        triageWithinMinutes: z.number().int().min(1).max(7 * 24 * 60),
+        replyWithinHours: z.number().int().min(1).max(30 * 24),
+        whatHappensNext: localizedTextSchema.optional(),
+      })
+      .strict(),
+    identity: z
+      .object({
+        realm: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be lower-case letters, digits and hyphens'),
+        issuer: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+        audience: z.string().min(1).default('front-counter'),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((tenant, context) => {
+    if (!tenant.languages.includes('cy')) return;
+    // A bilingual force must give every public text in Welsh too.
+    const visit = (value: unknown, path: (string | number)[]) => {
+      if (!value || typeof value !== 'object') return;
+      const record = value as Record<string, unknown>;
+      if ('en' in record && typeof record.en === 'string' && !record.cy) {
+        context.addIssue({ code: 'custom', path: [...path, 'cy'], message: 'Welsh text is required because languages include "cy"' });
+      }
+      for (const [key, child] of Object.entries(record)) visit(child, [...path, key]);
+    };
+    visit(tenant, []);
+  });
+
+export type TenantFile = z.infer<typeof tenantFileSchema>;

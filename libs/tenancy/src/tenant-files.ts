@@ -1,0 +1,93 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import { svgLogoProblem } from './svg-logo.js';
+import { tenantFileSchema, type TenantFile } from './tenant-file.schema.js';
+
+/** A force as its folder under tenants/ defines it, ready to sync. */
+export interface TenantDefinition extends TenantFile {
+  logoSvg?: string;
+  /** The tenant.yaml it came from, relative to the working directory, for messages. */
+  sourceFile: string;
+}
+
+export class TenantFileError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid tenant files:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'TenantFileError';
+  }
+}
+
+const display = (file: string) => path.relative(process.cwd(), file) || file;
+
+/** Parses and validates one tenant.yaml; problems name the file, line and field. */
+export function parseTenantFile(file: string, text: string): { tenant?: TenantDefinition; problems: string[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const where = (offset: number | undefined) => (offset === undefined ? display(file) : `${display(file)}:${lineCounter.linePos(offset).line}`);
+  if (document.errors.length > 0) {
+    return { problems: document.errors.map((error) => `${where(error.pos[0])}: ${error.message.split('\n')[0]}`) };
+  }
+  const parsed = tenantFileSchema.safeParse(document.toJS());
+  if (!parsed.success) {
+    return {
+      problems: parsed.error.issues.map((issue) => {
+        // Point at the deepest node of the path that exists in the file.
+        let node: unknown;
+        for (let depth = issue.path.length; depth >= 0 && !isNode(node); depth--) node = document.getIn(issue.path.slice(0, depth) as (string | number)[], true);
+        const offset = isNode(node) ? node.range?.[0] : undefined;
+        return `${where(offset)}: ${issue.path.join('.') || '(file)'}: ${issue.message}`;
+      }),
+    };
+  }
+  const tenant: TenantDefinition = { ...parsed.data, sourceFile: display(file) };
+  const folder = path.basename(path.dirname(file));
+  const problems: string[] = [];
+  if (!folder.startsWith('_') && tenant.slug !== folder) problems.push(`${display(file)}: slug: must match its folder name "${folder}" (got "${tenant.slug}")`);
+  if (tenant.branding.logo.svg) {
+    const svgFile = path.join(path.dirname(file), tenant.branding.logo.svg);
+    if (!existsSync(svgFile)) {
+      problems.push(`${display(file)}: branding.logo.svg: file ${display(svgFile)} does not exist`);
+    } else {
+      const svg = readFileSync(svgFile, 'utf8');
+      const problem = svgLogoProblem(svg);
+      if (problem) problems.push(`${display(svgFile)}: branding.logo.svg ${problem}`);
+      else tenant.logoSvg = svg;
+    }
+  }
+  return problems.length > 0 ? { problems } : { tenant, problems };
+}
+
+/**
+ * Loads every force folder under `directory` (folders starting with `_`, like `_template`, are
+ * templates, not forces). Throws one error listing every problem in every file.
+ */
+export function loadTenantDefinitions(directory: string): TenantDefinition[] {
+  if (!existsSync(directory)) throw new TenantFileError([`${display(directory)}: tenants folder not found`]);
+  const tenants: TenantDefinition[] = [];
+  const problems: string[] = [];
+  const folders = readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+  for (const folder of folders) {
+    const file = path.join(directory, folder, 'tenant.yaml');
+    if (!existsSync(file)) {
+      problems.push(`${display(path.join(directory, folder))}: has no tenant.yaml`);
+      continue;
+    }
+    const result = parseTenantFile(file, readFileSync(file, 'utf8'));
+    problems.push(...result.problems);
+    if (result.tenant) tenants.push(result.tenant);
+  }
+  const domainOwners = new Map<string, string>();
+  for (const tenant of tenants) {
+    for (const domain of tenant.domains) {
+      const owner = domainOwners.get(domain);
+      if (owner) problems.push(`${tenant.sourceFile}: domains: ${domain} is already used by ${owner}`);
+      else domainOwners.set(domain, tenant.slug);
+    }
+  }
+  if (problems.length > 0) throw new TenantFileError(problems);
+  return tenants;
+}

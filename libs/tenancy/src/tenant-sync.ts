@@ -1,0 +1,149 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { DataSource, EntityManager } from 'typeorm';
+import { TenantDomain } from './tenant-domain.entity.js';
+import { Tenant } from './tenant.entity.js';
+import type { TenantDefinition } from './tenant-files.js';
+
+export interface TenantChange {
+  slug: string;
+  changes: string[];
+}
+
+export interface TenantSyncReport {
+  dryRun: boolean;
+  created: TenantChange[];
+  updated: TenantChange[];
+  unchanged: string[];
+  /** In the database but no longer in tenants/: left as they are (a force is suspended, never deleted, by sync). */
+  notInFiles: string[];
+}
+
+type SyncedFields = Pick<Tenant, 'name' | 'languages' | 'website' | 'branding' | 'contact' | 'promises' | 'identity'>;
+
+function fieldsOf(definition: TenantDefinition): SyncedFields {
+  return {
+    name: definition.name,
+    languages: definition.languages,
+    website: definition.website ?? null,
+    branding: { ...definition.branding, logoSvg: definition.logoSvg ?? null },
+    contact: definition.contact,
+    promises: definition.promises,
+    identity: definition.identity,
+  };
+}
+
+const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
+
+/** Leaf-by-leaf differences, e.g. `branding.brandColour: "#003b71" → "#123456"`. */
+function differences(before: unknown, after: unknown, path: string): string[] {
+  if (isDeepStrictEqual(before, after)) return [];
+  const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  if (isRecord(before) && isRecord(after)) {
+    const keys = [...new Set([...Object.keys(before as object), ...Object.keys(after as object)])].sort();
+    return keys.flatMap((key) => differences((before as Record<string, unknown>)[key], (after as Record<string, unknown>)[key], path ? `${path}.${key}` : key));
+  }
+  if (path === 'branding.logoSvg') return [`${path}: ${before ? (after ? 'replaced' : 'removed') : 'added'}`];
+  return [`${path}: ${show(before)} → ${show(after)}`];
+}
+
+function domainDifferences(current: TenantDomain[], wanted: string[]): string[] {
+  const have = new Set(current.map((domain) => domain.hostname));
+  const changes = [
+    ...wanted.filter((hostname) => !have.has(hostname)).map((hostname) => `domains: + ${hostname}`),
+    ...[...have].filter((hostname) => !wanted.includes(hostname)).map((hostname) => `domains: - ${hostname}`),
+  ];
+  const primary = current.find((domain) => domain.isPrimary)?.hostname;
+  if (primary !== wanted[0]) changes.push(`domains: primary ${show(primary)} → ${show(wanted[0])}`);
+  return changes;
+}
+
+async function writeDomains(manager: EntityManager, tenantId: string, wanted: string[]): Promise<void> {
+  await manager.delete(TenantDomain, { tenantId });
+  await manager.insert(
+    TenantDomain,
+    wanted.map((hostname, index) => ({ hostname, tenantId, isPrimary: index === 0 })),
+  );
+}
+
+async function audit(manager: EntityManager, tenantId: string, action: string, changes: string[]): Promise<void> {
+  // Audit events are tenant data: set the tenant for this transaction before writing one.
+  await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+  await manager.query(
+    `INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, subject_type, subject_id, details) VALUES ($1, 'system', 'tenant-sync', $2, 'tenant', $1, $3)`,
+    [tenantId, action, JSON.stringify({ changes })],
+  );
+}
+
+/**
+ * Applies tenant definitions to the database through an owner-role data source, in one transaction,
+ * idempotently: creates missing forces, updates changed ones, reports what changed. With `dryRun`
+ * it computes the same report and changes nothing.
+ */
+export async function syncTenants(ownerDataSource: DataSource, definitions: TenantDefinition[], options: { dryRun: boolean }): Promise<TenantSyncReport> {
+  const report: TenantSyncReport = { dryRun: options.dryRun, created: [], updated: [], unchanged: [], notInFiles: [] };
+  await ownerDataSource.transaction(async (manager) => {
+    // Several instances starting at once must not race each other.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('front-counter:tenant-sync'))`);
+    const existing = await manager.find(Tenant, { relations: { domains: true } });
+    const bySlug = new Map(existing.map((tenant) => [tenant.slug, tenant]));
+    const taken = new Map(existing.flatMap((tenant) => (tenant.domains ?? []).map((domain) => [domain.hostname, tenant.slug] as const)));
+
+    for (const definition of definitions) {
+      for (const hostname of definition.domains) {
+        const owner = taken.get(hostname);
+        if (owner && owner !== definition.slug) throw new Error(`${definition.sourceFile}: domains: ${hostname} already belongs to ${owner} in the database`);
+      }
+      const wanted = fieldsOf(definition);
+      const current = bySlug.get(definition.slug);
+      if (!current) {
+        report.created.push({ slug: definition.slug, changes: [`created with domains ${definition.domains.join(', ')}`] });
+        if (options.dryRun) continue;
+        const created = await manager.save(Tenant, manager.create(Tenant, { slug: definition.slug, ...wanted }));
+        await writeDomains(manager, created.id, definition.domains);
+        await audit(manager, created.id, 'tenant.created', [`from ${definition.sourceFile}`]);
+        continue;
+      }
+      const currentFields: SyncedFields = {
+        name: current.name,
+        languages: current.languages,
+        website: current.website,
+        branding: current.branding,
+        contact: current.contact,
+        promises: current.promises,
+        identity: current.identity,
+      };
+      // Compare through JSON so key order and undefined-versus-absent do not count as changes.
+      const changes = [
+        ...differences(JSON.parse(JSON.stringify(currentFields)), JSON.parse(JSON.stringify(wanted)), ''),
+        ...domainDifferences(current.domains ?? [], definition.domains),
+      ];
+      if (changes.length === 0) {
+        report.unchanged.push(definition.slug);
+        continue;
+      }
+      report.updated.push({ slug: definition.slug, changes });
+      if (options.dryRun) continue;
+      await manager.update(Tenant, { id: current.id }, { ...wanted, updatedAt: new Date() });
+      if (changes.some((change) => change.startsWith('domains:'))) await writeDomains(manager, current.id, definition.domains);
+      await audit(manager, current.id, 'tenant.updated', changes);
+    }
+    const defined = new Set(definitions.map((definition) => definition.slug));
+    report.notInFiles = existing.filter((tenant) => !defined.has(tenant.slug)).map((tenant) => tenant.slug);
+  });
+  return report;
+}
+
+export function formatSyncReport(report: TenantSyncReport): string {
+  const lines: string[] = [];
+  const verb = report.dryRun ? 'would be' : 'were';
+  for (const { slug, changes } of report.created) lines.push(`+ ${slug}: ${changes.join('; ')}`);
+  for (const { slug, changes } of report.updated) for (const change of changes) lines.push(`~ ${slug}: ${change}`);
+  const total = report.created.length + report.updated.length;
+  lines.push(
+    total === 0
+      ? `No changes: ${report.unchanged.length} force(s) already match tenants/.`
+      : `${report.created.length} force(s) ${verb} created, ${report.updated.length} ${verb} updated, ${report.unchanged.length} unchanged.${report.dryRun ? ' Dry run: nothing was written.' : ''}`,
+  );
+  if (report.notInFiles.length > 0) lines.push(`In the database but not in tenants/ (left as they are): ${report.notInFiles.join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,75 @@
+import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Language, LocalizedText } from './tenant-file.schema.js';
+import { TenantDomain } from './tenant-domain.entity.js';
+
+export interface TenantBranding {
+  brandColour: string;
+  secondaryColour: string;
+  logo: { text: LocalizedText; svg?: string };
+  /** The SVG logo's content, checked at load (see svg-logo.ts); served only as an image. */
+  logoSvg: string | null;
+}
+
+export interface TenantContact {
+  nonEmergency: string;
+  textRelayEmergency: string;
+  textRelayNonEmergency?: string;
+  email?: string;
+}
+
+export interface TenantPromises {
+  triageWithinMinutes: number;
+  replyWithinHours: number;
+  whatHappensNext?: LocalizedText;
+}
+
+export interface TenantIdentity {
+  realm: string;
+  issuer?: string;
+  audience: string;
+}
+
+export type TenantStatus = 'active' | 'suspended';
+
+/** A police force. The registry row is public-readable; only tenant sync (the owner role) writes it. */
+@Entity({ name: 'tenants' })
+export class Tenant {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text', unique: true })
+  slug: string;
+
+  @Column({ type: 'jsonb' })
+  name: LocalizedText;
+
+  @Column({ type: 'text', array: true })
+  languages: Language[];
+
+  @Column({ type: 'text', nullable: true })
+  website: string | null;
+
+  @Column({ type: 'jsonb' })
+  branding: TenantBranding;
+
+  @Column({ type: 'jsonb' })
+  contact: TenantContact;
+
+  @Column({ type: 'jsonb' })
+  promises: TenantPromises;
+
+  @Column({ type: 'jsonb' })
+  identity: TenantIdentity;
+
+  @Column({ type: 'text', default: 'active' })
+  status: TenantStatus;
+
+  @OneToMany(() => TenantDomain, (domain) => domain.tenant)
+  domains?: TenantDomain[];
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

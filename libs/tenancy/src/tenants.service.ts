@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { DataSource } from 'typeorm';
+import { brandingVersion } from './branding.js';
+import { localhostSlug, normaliseHost } from './hostnames.js';
+import type { LanguageCode, PublicTenantModel } from './public-tenant.model.js';
+import { TenantDomain } from './tenant-domain.entity.js';
+import { Tenant } from './tenant.entity.js';
+import { TenancyException } from './tenancy.exception.js';
+
+/** Finds forces in the public registry (tenants, tenant_domains), which needs no tenant set. */
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The force for a public request: by explicit slug, or else by the request's host. */
+  async findPublic(lookup: { slug?: string | null; host?: string }): Promise<PublicTenantModel> {
+    let tenant: Tenant | null;
+    if (lookup.slug !== undefined && lookup.slug !== null) {
+      if (!/^[a-z][a-z0-9-]{1,39}$/.test(lookup.slug)) throw TenancyException.invalidRequest('slug must be lower-case letters, digits and hyphens.');
+      tenant = await this.findBySlug(lookup.slug);
+    } else {
+      tenant = await this.findByHost(lookup.host);
+    }
+    if (!tenant) throw TenancyException.notFound();
+    return this.toPublic(tenant);
+  }
+
+  async findByHost(host: string | undefined): Promise<Tenant | null> {
+    const hostname = normaliseHost(host);
+    if (!hostname) return null;
+    const domain = await this.dataSource.getRepository(TenantDomain).findOne({ where: { hostname }, relations: { tenant: { domains: true } } });
+    if (domain?.tenant) return domain.tenant;
+    const slug = this.config.tenants.allowLocalhostSlugs ? localhostSlug(hostname) : undefined;
+    return slug ? this.findBySlug(slug) : null;
+  }
+
+  async findBySlug(slug: string): Promise<Tenant | null> {
+    return this.dataSource.getRepository(Tenant).findOne({ where: { slug }, relations: { domains: true } });
+  }
+
+  toPublic(tenant: Tenant): PublicTenantModel {
+    const primary = tenant.domains?.find((domain) => domain.isPrimary) ?? tenant.domains?.[0];
+    return {
+      slug: tenant.slug,
+      name: tenant.name,
+      languages: tenant.languages as unknown as LanguageCode[],
+      primaryDomain: primary?.hostname ?? `${tenant.slug}.localhost`,
+      website: tenant.website,
+      branding: {
+        brandColour: tenant.branding.brandColour,
+        secondaryColour: tenant.branding.secondaryColour,
+        logoText: tenant.branding.logo.text,
+        hasLogo: Boolean(tenant.branding.logoSvg),
+        logoSvg: tenant.branding.logoSvg,
+      },
+      contact: tenant.contact,
+      promises: tenant.promises,
+      themeVersion: brandingVersion(tenant.branding),
+    };
+  }
+}

@@ -1,0 +1,4 @@
+// The one migration stream, oldest first. Each migration has an `up` and a `down`.
+import { Foundation1763800000000 } from './1763800000000-foundation.js';
+
+export const MIGRATIONS = [Foundation1763800000000];
