@@ -32,7 +32,7 @@ export class AuditEvent {
   reason: string | null;
 
   @Column({ type: 'jsonb', default: {} })
-  details: Record<string, unknown>;
+  details: object;
 
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId: string | null;

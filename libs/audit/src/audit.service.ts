@@ -18,7 +18,9 @@ export interface AuditRecord {
 export class AuditService {
   /** Records an event through the caller's transaction, so it commits or rolls back with the change. */
   async record(manager: EntityManager, record: AuditRecord): Promise<void> {
-    await manager.insert(AuditEvent, {
+    await manager.insert(
+      AuditEvent,
+      manager.create(AuditEvent, {
       tenantId: record.tenantId,
       actorType: record.actorType,
       actorId: record.actorId ?? null,
@@ -28,6 +30,7 @@ export class AuditService {
       reason: record.reason ?? null,
       details: record.details ?? {},
       requestId: record.requestId ?? null,
-    });
+      }),
+    );
   }
 }

@@ -12,6 +12,10 @@ export async function resolveDatabase(
   log: (line: string) => void = () => undefined,
 ): Promise<{ urls: DatabaseUrls; embedded: boolean; stop: () => Promise<void> }> {
   const { database } = config;
+  if (!database.adminUrl && database.appUrl) {
+    // A process that only serves (no migrations, no sync) may be given just its own connection.
+    return { urls: { admin: database.appUrl, app: database.appUrl }, embedded: false, stop: async () => undefined };
+  }
   if (database.adminUrl) {
     await provisionDatabase({ adminUrl: database.adminUrl, appPassword: database.appPassword });
     return {

@@ -9,6 +9,7 @@ export { brandingVersion, contrastRatio, MINIMUM_TEXT_CONTRAST } from './brandin
 export { normaliseHost, localhostSlug } from './hostnames.js';
 export { TenantsService } from './tenants.service.js';
 export { TenancyModule } from './tenancy.module.js';
+export { TenancyResolver } from './tenancy.resolver.js';
 export { TenancyException, TenancyErrorCode } from './tenancy.exception.js';
 export { PublicTenantModel, LanguageCode } from './public-tenant.model.js';
 

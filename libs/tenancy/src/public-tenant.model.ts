@@ -6,7 +6,7 @@ export enum LanguageCode {
 }
 registerEnumType(LanguageCode, { name: 'Language', description: 'A language a force publishes its site in.' });
 
-@ObjectType({ description: 'A text in English and, for forces that serve Wales, Welsh.' })
+@ObjectType('LocalizedText', { description: 'A text in English and, for forces that serve Wales, Welsh.' })
 export class LocalizedTextModel {
   @Field()
   en: string;

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
 import { Tenant } from './tenant.entity.js';
 
 @Entity({ name: 'tenant_domains' })
@@ -11,7 +11,7 @@ export class TenantDomain {
 
   @ManyToOne(() => Tenant, (tenant) => tenant.domains, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id' })
-  tenant?: Tenant;
+  tenant?: Relation<Tenant>; // Relation<>: the two entity modules import each other (ESM)
 
   @Column({ name: 'is_primary', type: 'boolean', default: false })
   isPrimary: boolean;

@@ -69,7 +69,7 @@ async function audit(manager: EntityManager, tenantId: string, action: string, c
   // Audit events are tenant data: set the tenant for this transaction before writing one.
   await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
   await manager.query(
-    `INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, subject_type, subject_id, details) VALUES ($1, 'system', 'tenant-sync', $2, 'tenant', $1, $3)`,
+    `INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, subject_type, subject_id, details) VALUES ($1::uuid, 'system', 'tenant-sync', $2, 'tenant', $1::text, $3::jsonb)`,
     [tenantId, action, JSON.stringify({ changes })],
   );
 }

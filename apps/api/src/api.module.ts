@@ -1,0 +1,32 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
+import { ConfigModule, type AppConfig } from '@front-counter/config';
+import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
+import { TENANCY_ENTITIES, TenancyModule } from '@front-counter/tenancy';
+import { DomainExceptionFilter } from './graphql/domain-exception.filter.js';
+import { graphqlOptions } from './graphql/graphql-options.js';
+import { HealthController } from './health.controller.js';
+
+/** Every entity the api maps; each context exports its own list. */
+export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES];
+
+@Module({})
+export class ApiModule {
+  static register(config: AppConfig, urls: DatabaseUrls): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ urls, entities: API_ENTITIES, poolSize: config.database.poolSize, applicationName: 'front-counter-api' }),
+        GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
+        AuditModule,
+        TenancyModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '@front-counter/config';
+import type { DatabaseUrls } from '@front-counter/database';
+import { NestPinoLogger, registerRequestLogging, requestIdFor, type Logger } from '@front-counter/logging';
+import { ApiModule } from './api.module.js';
+
+/** The api, initialised but not listening: `main.ts`, the launcher and tests each decide where it listens. */
+export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    trustProxy: config.api.trustProxy,
+    genReqId: (request: IncomingMessage) => requestIdFor(request.headers),
+    bodyLimit: 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, urls), adapter, {
+    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+  });
+  registerRequestLogging(app.getHttpAdapter().getInstance(), logger);
+  await app.init();
+  return app;
+}

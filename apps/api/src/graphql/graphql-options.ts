@@ -1,0 +1,56 @@
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriver } from '@nestjs/apollo';
+import type { AppConfig } from '@front-counter/config';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { DomainException } from '@front-counter/errors';
+import { depthLimitRule, queryCostPlugin } from './query-limits.js';
+
+const KNOWN_CLIENT_ERRORS = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'QUERY_TOO_COMPLEX',
+]);
+
+/** A DomainException (safe to show), however many GraphQL wrappers it arrived in. */
+function isDomainError(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; depth++) {
+    if (current instanceof DomainException) return true;
+    current = (current as { originalError?: unknown }).originalError ?? (unwrapResolverError(current) === current ? undefined : unwrapResolverError(current));
+  }
+  return false;
+}
+
+/**
+ * Apollo's settings: schema generated from code (and committed as schema.gql by `npm run schema`),
+ * query depth and cost limits, CSRF prevention, and in production no introspection, no field
+ * suggestions and never an internal error message.
+ */
+export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+  const production = config.environment === 'production';
+  return {
+    driver: ApolloDriver,
+    path: '/graphql',
+    autoSchemaFile: true,
+    sortSchema: true,
+    introspection: config.api.exposeSchema,
+    hideSchemaDetailsFromClientErrors: !config.api.exposeSchema,
+    graphiql: false,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: [depthLimitRule(config.api.maxQueryDepth)],
+    plugins: [queryCostPlugin(config.api.maxQueryCost)],
+    context: ({ req }: { req: unknown }) => ({ req }),
+    formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+      const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+      if (isDomainError(error) || KNOWN_CLIENT_ERRORS.has(code)) return formatted;
+      // Anything unexpected: the caller learns that it failed, never why (logs have the detail).
+      return { message: production ? 'Something went wrong. Try again later.' : formatted.message, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@front-counter/config';
+import { resolveDatabase } from '@front-counter/database';
+import { createLogger } from '@front-counter/logging';
+import { TenantFileError } from '@front-counter/tenancy';
+import { migrateAndSync } from './prepare-database.js';
+import { startStack } from './stack.js';
+
+// `npm start`: everything on one machine with nothing else installed. The database (embedded under
+// DATA_DIR unless DATABASE_URL is set), migrations, tenants/ synced, then the api and every force site.
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const config = loadConfigOrExit();
+const logger = createLogger({ level: config.logLevel, name: 'front-counter' });
+
+say(config.database.adminUrl ? 'Using the PostgreSQL server at DATABASE_URL.' : `Starting the embedded PostgreSQL (data in ${config.database.embedded.dataDir})...`);
+const database = await resolveDatabase(config, (line) => logger.debug({ component: 'postgres' }, line));
+let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+let stopping = false;
+
+async function stop(signal: string) {
+  if (stopping) {
+    say('Stopping immediately.');
+    process.exit(1);
+  }
+  stopping = true;
+  say(`\n${signal}: stopping...`);
+  await stack?.close().catch((error: Error) => logger.error({ err: error }, 'error while stopping the servers'));
+  await database.stop().catch((error: Error) => logger.error({ err: error }, 'error while stopping PostgreSQL'));
+  say('Stopped.');
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+let prepared: Awaited<ReturnType<typeof migrateAndSync>>;
+try {
+  prepared = await migrateAndSync(database.urls.admin, config.tenants.directory, { dryRun: false });
+  if (prepared.migrations.length > 0) say(`Applied migrations: ${prepared.migrations.join(', ')}`);
+  say(prepared.summary);
+  stack = await startStack(config, database.urls, logger);
+} catch (error) {
+  process.stderr.write(`${error instanceof TenantFileError ? error.message : (error as Error).stack}\n`);
+  await database.stop();
+  process.exit(1);
+}
+
+say('\nFront Counter is running. Force sites:');
+for (const site of prepared.definitions) {
+  const url = `http://${site.slug}.localhost:${stack.webPort}/`;
+  say(`  ${site.name.en.padEnd(26)} ${url}${site.languages.includes('cy') ? `  (Cymraeg: ${url}?lang=cy)` : ''}`);
+}
+say(`GraphQL api: ${stack.apiUrl}/graphql\nPress Ctrl-C to stop.`);

@@ -1,0 +1,47 @@
+import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '@front-counter/config';
+import { NestPinoLogger, registerRequestLogging, requestIdFor, type Logger } from '@front-counter/logging';
+import { PageRenderer } from './pages/page-renderer.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { registerTenantHook } from './tenant/tenant-hook.js';
+import { TenantLookup } from './tenant/tenant-lookup.js';
+import { ThemeService } from './theme/theme.service.js';
+import { GOVUK_FRONTEND_ROOT, WEB_ROOT } from './web-paths.js';
+import { WebModule } from './web.module.js';
+
+/** The force sites, initialised but not listening. Every force is served from this one app; the Host decides which. */
+export async function createWebApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    trustProxy: config.api.trustProxy,
+    genReqId: (request: IncomingMessage) => requestIdFor(request.headers),
+    bodyLimit: 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(WebModule.register(config, logger), adapter, {
+    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLogging(fastify, logger);
+  await registerSecurityHeaders(fastify, { production: config.environment === 'production' });
+  // govuk-frontend's JavaScript and images (not its Sass, and not the GOV.UK fonts, which police sites do not use).
+  await app.register(fastifyStatic, {
+    root: GOVUK_FRONTEND_ROOT,
+    prefix: '/assets/govuk/',
+    decorateReply: false,
+    allowedPath: (pathName: string) => /^\/(govuk-frontend\.min\.js|assets\/(images|rebrand\/images)\/[\w./-]+\.(png|svg|ico)|assets\/manifest\.json)$/.test(pathName),
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, { root: path.join(WEB_ROOT, 'assets'), prefix: '/assets/site/', decorateReply: false, maxAge: '1h' });
+  registerTenantHook(fastify, {
+    lookup: app.get(TenantLookup),
+    renderer: app.get(PageRenderer),
+    logger,
+    secureCookies: config.environment === 'production',
+  });
+  app.get(ThemeService).baseCss(); // compile the shared stylesheet now, not on the first visitor's request
+  await app.init();
+  return app;
+}

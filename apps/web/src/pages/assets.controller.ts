@@ -1,0 +1,47 @@
+import { Controller, Get, Header, NotFoundException, Param, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ThemeService } from '../theme/theme.service.js';
+import { CurrentSite } from '../tenant/current-site.decorator.js';
+import { TenantLookup } from '../tenant/tenant-lookup.js';
+import type { RequestSite } from './page-renderer.js';
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Stylesheets and logos, addressed by content version so browsers may cache them for a year. */
+@Controller('assets')
+export class AssetsController {
+  constructor(
+    private readonly theme: ThemeService,
+    private readonly lookup: TenantLookup,
+  ) {}
+
+  @Get('css/:file')
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('cache-control', IMMUTABLE)
+  base(@Param('file') file: string): string {
+    const base = this.theme.baseCss();
+    if (file !== `${base.version}.css`) throw new NotFoundException();
+    return base.css;
+  }
+
+  @Get('theme/:file')
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('cache-control', IMMUTABLE)
+  themeCss(@Param('file') file: string, @CurrentSite() site: RequestSite): string {
+    if (file !== `${site.tenant.themeVersion}.css`) throw new NotFoundException();
+    return this.theme.themeCss(site.tenant).css;
+  }
+
+  @Get('logo/:file')
+  async logo(@Param('file') file: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    if (file !== `${site.tenant.themeVersion}.svg` || !site.tenant.branding.hasLogo) throw new NotFoundException();
+    const svg = await this.lookup.logoSvg(request.headers.host ?? '', request.id);
+    if (!svg) throw new NotFoundException();
+    // An SVG is only ever an image here: its own CSP forbids scripts even if opened directly.
+    await reply
+      .header('content-type', 'image/svg+xml')
+      .header('cache-control', IMMUTABLE)
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+      .send(svg);
+  }
+}

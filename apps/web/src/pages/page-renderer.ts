@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import type { Language } from '@front-counter/tenancy';
+import { translate, type MessageParams } from '../i18n/messages.js';
+import { createViewEngine } from '../rendering/handlebars.js';
+import type { PublicTenant } from '../tenant/public-tenant.js';
+import { ThemeService } from '../theme/theme.service.js';
+import { WEB_ROOT } from '../web-paths.js';
+
+/** What the tenant hook found for this request: the force and the language to answer in. */
+export interface RequestSite {
+  tenant: PublicTenant;
+  language: Language;
+}
+
+type Template = (context: object) => string;
+
+const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', cy: 'Cymraeg' };
+
+/** Renders force pages: the page template inside the force's themed layout, in the chosen language. */
+@Injectable()
+export class PageRenderer {
+  private readonly engine = createViewEngine(path.join(WEB_ROOT, 'views'));
+  private readonly templates = new Map<string, Template>();
+
+  constructor(
+    private readonly theme: ThemeService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.engine.registerHelper('t', (key: string, options: { hash: MessageParams; data: { root: { lang: Language; messageParams: MessageParams } } }) => {
+      const root = options.data.root;
+      return translate(root.lang, key, { ...root.messageParams, ...options.hash });
+    });
+  }
+
+  private template(name: string): Template {
+    let template = this.templates.get(name);
+    if (!template) {
+      template = this.engine.compile(readFileSync(path.join(WEB_ROOT, 'views', `${name}.hbs`), 'utf8'), { strict: false });
+      this.templates.set(name, template);
+    }
+    return template;
+  }
+
+  /** A page for a known force. */
+  render(site: RequestSite, request: FastifyRequest, page: string, context: { pageTitle?: string } & Record<string, unknown> = {}): string {
+    const { tenant, language } = site;
+    const local = (text: { en: string; cy: string | null } | null | undefined) => (text ? (language === 'cy' && text.cy) || text.en : undefined);
+    const force = {
+      name: local(tenant.name),
+      logoText: local(tenant.branding.logoText),
+      logoUrl: tenant.branding.hasLogo ? `/assets/logo/${tenant.themeVersion}.svg` : undefined,
+      brandColour: tenant.branding.brandColour,
+      website: tenant.website,
+      email: tenant.contact.email,
+      textRelayNonEmergency: tenant.contact.textRelayNonEmergency,
+      whatHappensNext: local(tenant.promises.whatHappensNext),
+    };
+    const path = request.url.split('?')[0];
+    const languageSwitch =
+      tenant.languages.length > 1
+        ? tenant.languages.map((lang) => ({ lang, label: LANGUAGE_NAMES[lang], href: `${path}?lang=${lang}`, current: lang === language }))
+        : undefined;
+    const root = {
+      ...context,
+      lang: language,
+      force,
+      quickExitUrl: this.config.web.quickExitUrl,
+      languageSwitch,
+      alternateLanguages: languageSwitch?.filter((entry) => !entry.current),
+      css: { base: this.theme.baseCss().version, theme: tenant.themeVersion },
+      messageParams: {
+        force: force.name,
+        nonEmergency: tenant.contact.nonEmergency,
+        textRelayEmergency: tenant.contact.textRelayEmergency,
+        textRelayNonEmergency: tenant.contact.textRelayNonEmergency ?? undefined,
+        email: tenant.contact.email ?? undefined,
+        minutes: tenant.promises.triageWithinMinutes,
+        hours: tenant.promises.replyWithinHours,
+      },
+    };
+    return this.template('layouts/main')({ ...root, body: this.template(`pages/${page}`)(root) });
+  }
+
+  /** A page that belongs to no force (unknown host, or the api unreachable): English and Welsh, names no force. */
+  renderPlain(kind: 'unknownHost' | 'unavailable'): string {
+    const key = kind === 'unknownHost' ? 'notFound' : 'error';
+    const params = { nonEmergency: '101' };
+    const languages = (['en', 'cy'] as const).map((lang) => ({
+      lang,
+      title: translate(lang, `${key}.title`, params),
+      paragraphs: translate(lang, kind === 'unknownHost' ? 'notFound.body' : 'error.body', params),
+    }));
+    return this.template('layouts/plain')({ title: `${languages[0].title} / ${languages[1].title}`, languages, css: { base: this.theme.baseCss().version } });
+  }
+}

@@ -1,0 +1,21 @@
+import type { Language } from '@front-counter/tenancy';
+
+/** The force as the web receives it from the api's public `tenant` query. */
+export interface PublicTenant {
+  slug: string;
+  name: { en: string; cy: string | null };
+  languages: Language[];
+  primaryDomain: string;
+  website: string | null;
+  themeVersion: string;
+  branding: { brandColour: string; secondaryColour: string; logoText: { en: string; cy: string | null }; hasLogo: boolean };
+  contact: { nonEmergency: string; textRelayEmergency: string; textRelayNonEmergency: string | null; email: string | null };
+  promises: { triageWithinMinutes: number; replyWithinHours: number; whatHappensNext: { en: string; cy: string | null } | null };
+}
+
+export const PUBLIC_TENANT_FIELDS = `
+  slug name { en cy } languages primaryDomain website themeVersion
+  branding { brandColour secondaryColour logoText { en cy } hasLogo }
+  contact { nonEmergency textRelayEmergency textRelayNonEmergency email }
+  promises { triageWithinMinutes replyWithinHours whatHappensNext { en cy } }
+`;

@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setRequestTenant, type Logger } from '@front-counter/logging';
+import type { Language } from '@front-counter/tenancy';
+import type { PageRenderer } from '../pages/page-renderer.js';
+import { attachSite } from './current-site.decorator.js';
+import type { TenantLookup } from './tenant-lookup.js';
+
+export const LANGUAGE_COOKIE = 'fc_lang';
+const SITE_INDEPENDENT = /^\/(health\/|assets\/(govuk|site|css)\/)/;
+
+function cookie(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie ?? '';
+  return header.split(';').map((part) => part.trim().split('=')).find(([key]) => key === name)?.[1];
+}
+
+function chooseLanguage(request: FastifyRequest, reply: FastifyReply, offered: Language[], secure: boolean): Language {
+  const asked = (request.query as Record<string, string | undefined>)?.lang;
+  if (asked && offered.includes(asked as Language)) {
+    // Remember an explicit choice; the cookie holds nothing personal.
+    reply.header('set-cookie', `${LANGUAGE_COOKIE}=${asked}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly${secure ? '; Secure' : ''}`);
+    return asked as Language;
+  }
+  const remembered = cookie(request, LANGUAGE_COOKIE);
+  if (remembered && offered.includes(remembered as Language)) return remembered as Language;
+  const preferred = /^\s*cy\b/i.test(request.headers['accept-language'] ?? '');
+  return preferred && offered.includes('cy') ? 'cy' : 'en';
+}
+
+/**
+ * Tenant from the edge, once: every request but health checks and shared assets is resolved to a
+ * force by its Host before any route runs. An unknown host gets the 404 page that names no force.
+ */
+export function registerTenantHook(fastify: FastifyInstance, deps: { lookup: TenantLookup; renderer: PageRenderer; logger: Logger; secureCookies: boolean }): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (SITE_INDEPENDENT.test(request.url)) return;
+    let tenant;
+    try {
+      tenant = await deps.lookup.forHost(request.headers.host, request.id);
+    } catch (error) {
+      deps.logger.error({ requestId: request.id, err: error }, 'could not resolve the force for a request');
+      return reply.code(503).header('content-type', 'text/html; charset=utf-8').header('retry-after', '30').send(deps.renderer.renderPlain('unavailable'));
+    }
+    if (!tenant) {
+      return reply.code(404).header('content-type', 'text/html; charset=utf-8').send(deps.renderer.renderPlain('unknownHost'));
+    }
+    setRequestTenant(request, tenant.slug);
+    attachSite(request, { tenant, language: chooseLanguage(request, reply, tenant.languages, deps.secureCookies) });
+  });
+}

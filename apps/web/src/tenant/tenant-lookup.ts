@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { normaliseHost } from '@front-counter/tenancy';
+import { ApiClient, ApiError } from '../api-client.js';
+import { PUBLIC_TENANT_FIELDS, type PublicTenant } from './public-tenant.js';
+
+/**
+ * Finds the force for a Host through the api, remembering answers (found or not) for a few seconds
+ * (TENANT_CACHE_SECONDS) so a page view costs no extra round trip.
+ */
+@Injectable()
+export class TenantLookup {
+  private readonly cache = new Map<string, { tenant: PublicTenant | null; expires: number }>();
+
+  constructor(
+    private readonly api: ApiClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async forHost(rawHost: string | undefined, requestId: string): Promise<PublicTenant | null> {
+    const host = normaliseHost(rawHost);
+    if (!host) return null;
+    const cached = this.cache.get(host);
+    if (cached && cached.expires > Date.now()) return cached.tenant;
+    let tenant: PublicTenant | null;
+    try {
+      tenant = (await this.api.query<{ tenant: PublicTenant }>(`query PublicTenant { tenant { ${PUBLIC_TENANT_FIELDS} } }`, {}, { host, requestId })).tenant;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.codes.includes('TENANT_NOT_FOUND'))) throw error;
+      tenant = null;
+    }
+    if (this.cache.size > 10_000) this.cache.clear(); // unknown hosts must not grow it without bound
+    this.cache.set(host, { tenant, expires: Date.now() + this.config.web.tenantCacheSeconds * 1000 });
+    return tenant;
+  }
+
+  async logoSvg(host: string, requestId: string): Promise<string | null> {
+    const data = await this.api.query<{ tenant: { branding: { logoSvg: string | null } } }>(`query TenantLogo { tenant { branding { logoSvg } } }`, {}, { host, requestId });
+    return data.tenant.branding.logoSvg;
+  }
+}

@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ConfigModule, type AppConfig } from '@front-counter/config';
+import type { Logger } from '@front-counter/logging';
+import { ApiClient } from './api-client.js';
+import { HealthController } from './health.controller.js';
+import { AssetsController } from './pages/assets.controller.js';
+import { PageRenderer } from './pages/page-renderer.js';
+import { PagesController } from './pages/pages.controller.js';
+import { TenantLookup } from './tenant/tenant-lookup.js';
+import { ThemeService } from './theme/theme.service.js';
+import { WebExceptionFilter } from './web-exception.filter.js';
+
+export const WEB_LOGGER = Symbol('WEB_LOGGER');
+
+/** The force sites: server-rendered pages over the api. It holds no data and has no database access. */
+@Module({})
+export class WebModule {
+  static register(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: WebModule,
+      imports: [ConfigModule.forRoot(config)],
+      controllers: [HealthController, PagesController, AssetsController],
+      providers: [
+        ApiClient,
+        TenantLookup,
+        ThemeService,
+        PageRenderer,
+        { provide: WEB_LOGGER, useValue: logger },
+        { provide: APP_FILTER, useFactory: (pages: PageRenderer) => new WebExceptionFilter(pages, logger), inject: [PageRenderer] },
+      ],
+    };
+  }
+}

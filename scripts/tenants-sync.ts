@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { loadConfigOrExit } from '@front-counter/config';
+import { resolveDatabase } from '@front-counter/database';
+import { TenantFileError } from '@front-counter/tenancy';
+import { migrateAndSync } from '../apps/launcher/src/prepare-database.js';
+
+// npm run tenants:sync [-- --dry-run] [-- --dir tenants]
+// Applies tenants/ to the database idempotently and says what changed; --dry-run only says.
+const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, dir: { type: 'string' } } });
+const config = loadConfigOrExit(values.dir ? { ...process.env, TENANTS_DIR: values.dir } : process.env);
+const database = await resolveDatabase(config);
+let exitCode = 0;
+try {
+  const { migrations, summary } = await migrateAndSync(database.urls.admin, config.tenants.directory, { dryRun: values['dry-run'] });
+  if (migrations.length > 0) process.stdout.write(`Applied migrations: ${migrations.join(', ')}\n`);
+  process.stdout.write(`${summary}\n`);
+} catch (error) {
+  process.stderr.write(`${error instanceof TenantFileError ? error.message : (error as Error).message}\n`);
+  exitCode = 1;
+} finally {
+  await database.stop();
+}
+process.exit(exitCode);
