@@ -17,7 +17,7 @@ export async function resolveDatabase(
     return { urls: { admin: database.appUrl, app: database.appUrl }, embedded: false, stop: async () => undefined };
   }
   if (database.adminUrl) {
-    await provisionDatabase({ adminUrl: database.adminUrl, appPassword: database.appPassword });
+    await provisionDatabase({ adminUrl: database.adminUrl, appPassword: database.appPassword, createDatabase: true });
     return {
       urls: { admin: database.adminUrl, app: database.appUrl ?? appUrlFor(database.adminUrl, database.appPassword) },
       embedded: false,

@@ -84,7 +84,9 @@ export async function syncTenants(ownerDataSource: DataSource, definitions: Tena
   await ownerDataSource.transaction(async (manager) => {
     // Several instances starting at once must not race each other.
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('front-counter:tenant-sync'))`);
-    const existing = await manager.find(Tenant, { relations: { domains: true } });
+    // A dry run against a database whose migrations have not run yet: every force would be created.
+    const [{ migrated }] = await manager.query(`SELECT to_regclass('tenants') IS NOT NULL AS migrated`);
+    const existing = migrated ? await manager.find(Tenant, { relations: { domains: true } }) : [];
     const bySlug = new Map(existing.map((tenant) => [tenant.slug, tenant]));
     const taken = new Map(existing.flatMap((tenant) => (tenant.domains ?? []).map((domain) => [domain.hostname, tenant.slug] as const)));
 

@@ -43,8 +43,8 @@ export class ThemeService {
       @use "sass:color";
       $brand: ${brandColour};
       $secondary: ${secondaryColour};
-      $brand-dark: color.adjust($brand, $lightness: -8%);
-      $brand-darker: color.adjust($brand, $lightness: -15%);
+      $brand-dark: color.mix(#000000, $brand, 20%);
+      $brand-darker: color.mix(#000000, $brand, 40%);
       :root {
         --govuk-brand-colour: #{$brand};
         --govuk-link-colour: #{$brand};

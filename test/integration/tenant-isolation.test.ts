@@ -1,0 +1,163 @@
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { AUDIT_ENTITIES, AuditEvent } from '@front-counter/audit';
+import { APP_ROLE, createAppDataSource, OWNER_ROLE, TenantTransactions } from '@front-counter/database';
+import { TENANCY_ENTITIES } from '@front-counter/tenancy';
+import { migrateAndSync } from '../../apps/launcher/src/prepare-database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+// Row-level security is the backstop that makes a forgotten tenant filter return nothing, not
+// everything. These tests hold it to that, each able to fail if the protection were removed.
+
+/** Tables whose rows are public reference data (the tenant registry), readable before a tenant is known. */
+const REGISTRY_TABLES = ['tenant_domains', 'tenants'];
+
+let database: TestDatabase;
+let owner: pg.Client;
+let app: pg.Client;
+let tenantIds: Record<string, string>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await migrateAndSync(database.urls.admin, 'tenants', { dryRun: false });
+  // As the owner role, the way migrations and tenant sync run (the admin login itself is a superuser).
+  owner = new pg.Client({ connectionString: database.urls.admin, options: `-c role=${OWNER_ROLE}` });
+  app = new pg.Client({ connectionString: database.urls.app });
+  await Promise.all([owner.connect(), app.connect()]);
+  const { rows } = await app.query<{ slug: string; id: string }>('SELECT slug, id FROM tenants');
+  tenantIds = Object.fromEntries(rows.map((row) => [row.slug, row.id]));
+});
+
+afterAll(async () => {
+  await Promise.all([owner?.end(), app?.end()]);
+  await database?.drop();
+});
+
+describe('the database catalogue', () => {
+  it('has row-level security enabled and forced on every table the application can reach', async () => {
+    const { rows } = await owner.query<{ table: string; enabled: boolean; forced: boolean }>(`
+      SELECT c.relname AS table, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'migrations'
+      ORDER BY 1`);
+    expect(rows.map((row) => row.table)).toEqual(expect.arrayContaining(['audit_events', 'tenant_domains', 'tenants']));
+    for (const row of rows) expect({ table: row.table, enabled: row.enabled, forced: row.forced }).toEqual({ table: row.table, enabled: true, forced: true });
+  });
+
+  it('confines every tenant-owned table (one with tenant_id) by a policy on the current tenant', async () => {
+    const { rows } = await owner.query<{ table: string; policies: string[] }>(`
+      SELECT c.table_name AS table, coalesce(array_agg(p.qual) FILTER (WHERE p.qual IS NOT NULL), '{}') AS policies
+      FROM information_schema.columns c LEFT JOIN pg_policies p ON p.tablename = c.table_name AND p.schemaname = 'public'
+      WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id'
+      GROUP BY c.table_name ORDER BY 1`);
+    const tenantOwned = rows.filter((row) => !REGISTRY_TABLES.includes(row.table));
+    expect(tenantOwned.length).toBeGreaterThan(0);
+    for (const row of tenantOwned) {
+      expect({ table: row.table, confined: row.policies.length > 0 && row.policies.every((qual) => qual.includes('current_tenant_id()')) }).toEqual({ table: row.table, confined: true });
+    }
+  });
+
+  it('connects the application as a role that is no superuser, cannot bypass RLS and owns nothing', async () => {
+    const { rows } = await app.query<{ user: string; rolsuper: boolean; rolbypassrls: boolean; owned: number }>(`
+      SELECT current_user AS user, r.rolsuper, r.rolbypassrls,
+        (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) + (SELECT count(*)::int FROM pg_proc WHERE proowner = r.oid) AS owned
+      FROM pg_roles r WHERE r.rolname = current_user`);
+    expect(rows[0]).toEqual({ user: APP_ROLE, rolsuper: false, rolbypassrls: false, owned: 0 });
+  });
+});
+
+describe('with no tenant set', () => {
+  it('returns no rows from tenant-owned tables even though they hold rows', async () => {
+    // Tenant sync wrote audit events for every force; the owner (inside each tenant) can see them.
+    await owner.query('BEGIN');
+    await owner.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantIds.northshire]);
+    const asOwnerInTenant = await owner.query('SELECT count(*)::int AS count FROM audit_events');
+    await owner.query('COMMIT');
+    expect(asOwnerInTenant.rows[0].count).toBeGreaterThan(0);
+
+    expect((await app.query('SELECT * FROM audit_events')).rowCount).toBe(0);
+    expect((await owner.query('SELECT * FROM audit_events')).rowCount).toBe(0); // FORCE: the owner too
+    // A transaction-local setting does not outlive its transaction.
+    await app.query('BEGIN');
+    await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantIds.northshire]);
+    await app.query('COMMIT');
+    expect((await app.query('SELECT * FROM audit_events')).rowCount).toBe(0);
+  });
+
+  it('refuses to write a tenant-owned row', async () => {
+    await expect(app.query(`INSERT INTO audit_events (tenant_id, actor_type, action) VALUES ($1, 'system', 'test')`, [tenantIds.northshire])).rejects.toThrow(/row-level security/);
+  });
+});
+
+describe('audit events', () => {
+  it('are append-only: the application cannot update or delete them, and nobody can through the trigger', async () => {
+    await app.query('BEGIN');
+    await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantIds.eastmarch]);
+    await expect(app.query(`UPDATE audit_events SET action = 'tampered'`)).rejects.toThrow(/permission denied/);
+    await app.query('ROLLBACK');
+    await app.query('BEGIN');
+    await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantIds.eastmarch]);
+    await expect(app.query('DELETE FROM audit_events')).rejects.toThrow(/permission denied/);
+    await app.query('ROLLBACK');
+    await owner.query('BEGIN');
+    await owner.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantIds.eastmarch]);
+    await expect(owner.query(`UPDATE audit_events SET action = 'tampered'`)).rejects.toThrow(/append-only/);
+    await owner.query('ROLLBACK');
+  });
+});
+
+describe('TenantTransactions on a pool of one connection', () => {
+  let dataSource: DataSource;
+  let transactions: TenantTransactions;
+
+  beforeAll(async () => {
+    dataSource = await createAppDataSource({ url: database.urls.app, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES], poolSize: 1, applicationName: 'isolation-test' }).initialize();
+    transactions = new TenantTransactions(dataSource);
+  });
+  afterAll(() => dataSource?.destroy());
+
+  it('refuses a missing tenant id before any statement', async () => {
+    await expect(transactions.run(undefined as unknown as string, async () => 1)).rejects.toThrow(/needs a tenant id \(got undefined\)/);
+    await expect(transactions.run('northshire', async () => 1)).rejects.toThrow(/needs a tenant id/);
+  });
+
+  it('never lets a row cross tenants when requests of two tenants interleave and some fail mid-transaction', async () => {
+    const tenants = [tenantIds.northshire, tenantIds.eastmarch];
+    const failures: unknown[] = [];
+    const work = Array.from({ length: 60 }, (_, index) => {
+      const tenantId = tenants[index % 2];
+      const failMidway = index % 3 === 0;
+      return transactions
+        .run(tenantId, async (manager) => {
+          await manager.insert(AuditEvent, { tenantId, actorType: 'system', action: failMidway ? 'doomed' : 'kept', subjectId: String(index) });
+          await new Promise((resolve) => setTimeout(resolve, index % 4)); // let other requests queue behind this one
+          if (failMidway) throw new Error(`request ${index} failed mid-transaction`);
+          const seen = await manager.find(AuditEvent, { where: {} });
+          return seen.map((event) => event.tenantId);
+        })
+        .then(
+          (seenTenants) => ({ tenantId, seenTenants }),
+          (error: unknown) => (failures.push(error), { tenantId, seenTenants: [] as string[] }),
+        );
+    });
+    const results = await Promise.all(work);
+    expect(failures).toHaveLength(20);
+    for (const { tenantId, seenTenants } of results) expect(seenTenants.filter((seen) => seen !== tenantId)).toEqual([]);
+
+    // After failed transactions the one pooled connection carries no tenant and no doomed rows.
+    expect(await dataSource.query('SELECT count(*)::int AS count FROM audit_events')).toEqual([{ count: 0 }]);
+    for (const tenantId of tenants) {
+      const rows = await transactions.run(tenantId, (manager) => manager.find(AuditEvent, { where: { action: 'kept' } }));
+      expect(rows).toHaveLength(20);
+      expect(rows.every((row) => row.tenantId === tenantId)).toBe(true);
+      const doomed = await transactions.run(tenantId, (manager) => manager.count(AuditEvent, { where: { action: 'doomed' } }));
+      expect(doomed).toBe(0);
+    }
+  });
+
+  it('refuses to write a row for another tenant than the one set', async () => {
+    await expect(
+      transactions.run(tenantIds.northshire, (manager) => manager.insert(AuditEvent, { tenantId: tenantIds.eastmarch, actorType: 'system', action: 'smuggled' })),
+    ).rejects.toThrow(/row-level security/);
+  });
+});
