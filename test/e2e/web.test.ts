@@ -1,10 +1,18 @@
+import { Writable } from 'node:stream';
 import { getWithHost } from '../support/http.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;
+const logLines: string[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  const logs = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  stack = await startTestStack({ LOG_LEVEL: 'info' }, logs);
 });
 afterAll(() => stack?.close());
 
@@ -129,5 +137,22 @@ describe('force sites', () => {
   it('reports health without a force host', async () => {
     expect((await visit('127.0.0.1', '/health/live')).status).toBe(200);
     expect(JSON.parse((await visit('127.0.0.1', '/health/ready')).text)).toEqual({ status: 'ok', api: 'ok' });
+  });
+
+  it('logs each request as structured JSON with its request id and force, and nothing personal', async () => {
+    const requestId = 'test-request-0123456789';
+    await visit('northshire.localhost', '/privacy?email=someone%40example.com&phone=07700900123', { 'x-request-id': requestId, cookie: 'session=secret-value' });
+    const lines = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.requestId === requestId);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ app: 'web', msg: 'request', tenant: 'northshire', path: '/privacy', status: 200, method: 'GET' }),
+        // The web passed its request id to the api, so both halves of one page view share it.
+        expect.objectContaining({ app: 'api', msg: 'request', tenant: 'northshire', path: '/graphql' }),
+      ]),
+    );
+    const everything = logLines.join('\n');
+    expect(everything).not.toContain('someone');
+    expect(everything).not.toContain('07700900123');
+    expect(everything).not.toContain('secret-value');
   });
 });

@@ -77,11 +77,12 @@ describe('tenant sync', () => {
     const file = path.join(tenants, 'eastmarch', 'tenant.yaml');
     const before = readFileSync(file, 'utf8');
     writeFileSync(file, before.replace('triageWithinMinutes: 60', 'triageWithinMinutes: soon').replace('nonEmergency: "101"', 'nonEmergency: "999"'));
-    const failure = await tenantsSyncCli().then(
-      () => undefined,
-      (error: { code: number; stderr: string }) => error,
-    );
-    writeFileSync(file, before);
+    const failure = await tenantsSyncCli()
+      .then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      )
+      .finally(() => writeFileSync(file, before));
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toMatch(/eastmarch\/tenant\.yaml:\d+: promises\.triageWithinMinutes: /);
     expect(await query(`SELECT promises->>'triageWithinMinutes' AS minutes FROM tenants WHERE slug = 'eastmarch'`)).toEqual([{ minutes: '60' }]);

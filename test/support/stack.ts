@@ -17,11 +17,11 @@ export interface TestStack extends RunningStack {
  * The whole product for one test file, over real HTTP: its own database cloned from the migrated
  * template, tenants/ synced, the api and the web on free ports.
  */
-export async function startTestStack(environment: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(environment: Record<string, string> = {}, logDestination?: NodeJS.WritableStream): Promise<TestStack> {
   const database = await createTestDatabase();
   const config = loadConfig({ PORT: '0', API_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'test', TENANT_CACHE_SECONDS: '0', ...environment });
   await migrateAndSync(database.urls.admin, config.tenants.directory, { dryRun: false });
-  const stack = await startStack(config, database.urls, createLogger({ level: config.logLevel, name: 'test' }));
+  const stack = await startStack(config, database.urls, createLogger({ level: config.logLevel, name: 'test', destination: logDestination }));
   return {
     ...stack,
     database,
