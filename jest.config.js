@@ -6,6 +6,7 @@ const tsJest = [
 const moduleNameMapper = {
   '^@front-counter/(.*)$': '<rootDir>/libs/$1/src/index.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
+  '^content-disposition$': '<rootDir>/test/support/content-disposition.cjs',
 };
 const common = {
   rootDir: '.',
