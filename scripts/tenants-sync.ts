@@ -9,9 +9,10 @@ import { migrateAndSync } from '../apps/launcher/src/prepare-database.js';
 // Applies tenants/ to the database idempotently and says what changed; --dry-run only says.
 const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, dir: { type: 'string' } } });
 const config = loadConfigOrExit(values.dir ? { ...process.env, TENANTS_DIR: values.dir } : process.env);
-const database = await resolveDatabase(config);
 let exitCode = 0;
+let database: Awaited<ReturnType<typeof resolveDatabase>> | undefined;
 try {
+  database = await resolveDatabase(config);
   const { migrations, summary } = await migrateAndSync(database.urls.admin, config.tenants.directory, { dryRun: values['dry-run'] });
   if (migrations.length > 0) process.stdout.write(`Applied migrations: ${migrations.join(', ')}\n`);
   process.stdout.write(`${summary}\n`);
@@ -19,6 +20,6 @@ try {
   process.stderr.write(`${error instanceof TenantFileError ? error.message : (error as Error).message}\n`);
   exitCode = 1;
 } finally {
-  await database.stop();
+  await database?.stop();
 }
 process.exit(exitCode);

@@ -4,7 +4,7 @@ import { createLogger } from '@front-counter/logging';
 import { createWebApp } from './create-web-app.js';
 
 // The force sites on their own (a container in production), talking to the api at API_URL.
-const config = loadConfigOrExit();
+const config = loadConfigOrExit(process.env, { needsDatabase: false });
 const logger = createLogger({ level: config.logLevel, name: 'web' });
 const app = await createWebApp(config, logger);
 app.enableShutdownHooks();

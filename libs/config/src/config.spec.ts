@@ -29,4 +29,14 @@ describe('loadConfig', () => {
     expect(config.api.exposeSchema).toBe(false);
     expect(config.tenants.allowLocalhostSlugs).toBe(false);
   });
+
+  it('never gives the app role a known password in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toThrow(/DATABASE_APP_PASSWORD must be set in production/);
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', APP_DATABASE_URL: 'postgres://app@db/x' });
+    expect(config.database.appPassword).toBeUndefined();
+  });
+
+  it('asks nothing of the database for a process that does not use one', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }, { needsDatabase: false }).environment).toBe('production');
+  });
 });

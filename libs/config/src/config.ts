@@ -43,7 +43,8 @@ export interface DatabaseConfig {
   adminUrl?: string;
   /** The application's own connection (a role that owns nothing and cannot bypass row-level security). Absent: derived from adminUrl with the app role. */
   appUrl?: string;
-  appPassword: string;
+  /** The app role's password, set by provisioning. Absent in production unless DATABASE_APP_PASSWORD is given. */
+  appPassword?: string;
   poolSize: number;
   embedded: { dataDir: string; port: number };
 }
@@ -64,7 +65,13 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+export interface LoadConfigOptions {
+  /** False for a process that never touches the database (the force sites). */
+  needsDatabase?: boolean;
+}
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const needsDatabase = options.needsDatabase ?? true;
   // Empty strings count as unset so that `PORT= npm start` behaves like no PORT at all.
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = environmentSchema.safeParse(present);
@@ -81,10 +88,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
   const problems: string[] = [];
-  if (production && !env.DATABASE_URL && !env.APP_DATABASE_URL) {
+  if (production && needsDatabase && !env.DATABASE_URL && !env.APP_DATABASE_URL) {
     problems.push('DATABASE_URL must be set in production (the embedded database is for development only)');
   }
-  if (production && !env.APP_DATABASE_URL && !env.DATABASE_APP_PASSWORD) {
+  if (production && needsDatabase && env.DATABASE_URL && !env.APP_DATABASE_URL && !env.DATABASE_APP_PASSWORD) {
     problems.push('DATABASE_APP_PASSWORD must be set in production unless APP_DATABASE_URL is given');
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -105,7 +112,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
     database: {
       adminUrl: env.DATABASE_URL,
       appUrl: env.APP_DATABASE_URL,
-      appPassword: env.DATABASE_APP_PASSWORD ?? 'front-counter-development',
+      // A known development password only where nothing is at stake; production never invents one.
+      appPassword: env.DATABASE_APP_PASSWORD ?? (production ? undefined : 'front-counter-development'),
       poolSize: env.DATABASE_POOL_SIZE,
       embedded: { dataDir: path.resolve(env.DATA_DIR, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT },
     },
@@ -115,9 +123,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): AppCon
 }
 
 /** For entry points: a bad value stops the process with a message naming the variable. */
-export function loadConfigOrExit(environment: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfigOrExit(environment: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
   try {
-    return loadConfig(environment);
+    return loadConfig(environment, options);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
