@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { displayPath, parseYamlWithSchema } from '@front-counter/data-files';
 import { svgLogoProblem } from './svg-logo.js';
 import { tenantFileSchema, type TenantFile } from './tenant-file.schema.js';
 
@@ -18,40 +18,22 @@ export class TenantFileError extends Error {
   }
 }
 
-const display = (file: string) => path.relative(process.cwd(), file) || file;
-
 /** Parses and validates one tenant.yaml; problems name the file, line and field. */
 export function parseTenantFile(file: string, text: string): { tenant?: TenantDefinition; problems: string[] } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const where = (offset: number | undefined) => (offset === undefined ? display(file) : `${display(file)}:${lineCounter.linePos(offset).line}`);
-  if (document.errors.length > 0) {
-    return { problems: document.errors.map((error) => `${where(error.pos[0])}: ${error.message.split('\n')[0]}`) };
-  }
-  const parsed = tenantFileSchema.safeParse(document.toJS());
-  if (!parsed.success) {
-    return {
-      problems: parsed.error.issues.map((issue) => {
-        // Point at the deepest node of the path that exists in the file.
-        let node: unknown;
-        for (let depth = issue.path.length; depth >= 0 && !isNode(node); depth--) node = document.getIn(issue.path.slice(0, depth) as (string | number)[], true);
-        const offset = isNode(node) ? node.range?.[0] : undefined;
-        return `${where(offset)}: ${issue.path.join('.') || '(file)'}: ${issue.message}`;
-      }),
-    };
-  }
-  const tenant: TenantDefinition = { ...parsed.data, sourceFile: display(file) };
+  const parsed = parseYamlWithSchema(file, text, tenantFileSchema);
+  if (!parsed.data) return { problems: parsed.problems };
+  const tenant: TenantDefinition = { ...parsed.data, sourceFile: displayPath(file) };
   const folder = path.basename(path.dirname(file));
   const problems: string[] = [];
-  if (!folder.startsWith('_') && tenant.slug !== folder) problems.push(`${display(file)}: slug: must match its folder name "${folder}" (got "${tenant.slug}")`);
+  if (!folder.startsWith('_') && tenant.slug !== folder) problems.push(`${displayPath(file)}: slug: must match its folder name "${folder}" (got "${tenant.slug}")`);
   if (tenant.branding.logo.svg) {
     const svgFile = path.join(path.dirname(file), tenant.branding.logo.svg);
     if (!existsSync(svgFile)) {
-      problems.push(`${display(file)}: branding.logo.svg: file ${display(svgFile)} does not exist`);
+      problems.push(`${displayPath(file)}: branding.logo.svg: file ${displayPath(svgFile)} does not exist`);
     } else {
       const svg = readFileSync(svgFile, 'utf8');
       const problem = svgLogoProblem(svg);
-      if (problem) problems.push(`${display(svgFile)}: branding.logo.svg ${problem}`);
+      if (problem) problems.push(`${displayPath(svgFile)}: branding.logo.svg ${problem}`);
       else tenant.logoSvg = svg;
     }
   }
@@ -63,7 +45,7 @@ export function parseTenantFile(file: string, text: string): { tenant?: TenantDe
  * templates, not forces). Throws one error listing every problem in every file.
  */
 export function loadTenantDefinitions(directory: string): TenantDefinition[] {
-  if (!existsSync(directory)) throw new TenantFileError([`${display(directory)}: tenants folder not found`]);
+  if (!existsSync(directory)) throw new TenantFileError([`${displayPath(directory)}: tenants folder not found`]);
   const tenants: TenantDefinition[] = [];
   const problems: string[] = [];
   const folders = readdirSync(directory, { withFileTypes: true })
@@ -73,7 +55,7 @@ export function loadTenantDefinitions(directory: string): TenantDefinition[] {
   for (const folder of folders) {
     const file = path.join(directory, folder, 'tenant.yaml');
     if (!existsSync(file)) {
-      problems.push(`${display(path.join(directory, folder))}: has no tenant.yaml`);
+      problems.push(`${displayPath(path.join(directory, folder))}: has no tenant.yaml`);
       continue;
     }
     const result = parseTenantFile(file, readFileSync(file, 'utf8'));

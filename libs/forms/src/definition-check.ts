@@ -1,0 +1,119 @@
+import type { Condition, PageDefinition, QuestionDefinition, ServiceDefinition } from './definition.schema.js';
+
+/** Questions a condition tests, with the values it compares them to. */
+export function conditionTerms(condition: Condition): { question: string; values: (string | number | boolean)[] }[] {
+  if ('all' in condition) return condition.all.flatMap(conditionTerms);
+  if ('any' in condition) return condition.any.flatMap(conditionTerms);
+  if ('not' in condition) return conditionTerms(condition.not);
+  if ('equals' in condition) return [{ question: condition.question, values: [condition.equals] }];
+  if ('oneOf' in condition) return [{ question: condition.question, values: condition.oneOf }];
+  if ('includes' in condition) return [{ question: condition.question, values: [condition.includes] }];
+  return [{ question: condition.question, values: [] }];
+}
+
+export function questionsOf(page: PageDefinition): QuestionDefinition[] {
+  return page.type === 'question' || page.type === 'repeat' ? page.questions : [];
+}
+
+/** The values a question's answer can take, where it is a choice. */
+export function choiceValues(question: QuestionDefinition): string[] | undefined {
+  if (question.type === 'radios' || question.type === 'select' || question.type === 'checkboxes') return question.options.map((option) => option.value);
+  if (question.type === 'yes-no') return ['yes', 'no'];
+  return undefined;
+}
+
+/** Where each page may go next: its rules' targets, or the following page in the list. */
+export function successors(pages: PageDefinition[], index: number): string[] {
+  const page = pages[index];
+  if (page.type === 'exit') return [];
+  if (page.next?.length) return page.next.map((rule) => rule.goto);
+  const following = pages[index + 1];
+  return following ? [following.id] : [];
+}
+
+/**
+ * The checks a schema cannot express, each message naming the page and question: unique ids,
+ * routing targets and condition values that exist, every page reachable, the emergency gate first,
+ * check your answers then the declaration at the end, required questions with their error message.
+ */
+export function checkServiceStructure(service: ServiceDefinition): string[] {
+  const problems: string[] = [];
+  const pages = service.pages;
+  const pageIds = new Map<string, PageDefinition>();
+  const questions = new Map<string, { question: QuestionDefinition; page: PageDefinition }>();
+  for (const page of pages) {
+    if (pageIds.has(page.id)) problems.push(`pages.${page.id}: page id is used twice`);
+    pageIds.set(page.id, page);
+    for (const question of questionsOf(page)) {
+      if (questions.has(question.id)) problems.push(`pages.${page.id}.questions.${question.id}: question id is also used on page ${questions.get(question.id)!.page.id}`);
+      questions.set(question.id, { question, page });
+      if (question.required && !question.errors.required) problems.push(`pages.${page.id}.questions.${question.id}: a required question needs errors.required (a specific message, in English and Welsh)`);
+      const values = choiceValues(question);
+      if (values && new Set(values).size !== values.length) problems.push(`pages.${page.id}.questions.${question.id}: option values must be unique`);
+    }
+  }
+
+  const slots = new Set<string>();
+  for (const page of pages) {
+    if (page.slotAfter) {
+      if (slots.has(page.slotAfter)) problems.push(`pages.${page.id}: slot "${page.slotAfter}" is declared twice`);
+      slots.add(page.slotAfter);
+    }
+    if (page.type === 'exit' && page.next?.length) problems.push(`pages.${page.id}: an exit page ends the journey and cannot have next rules`);
+    for (const [index, rule] of (page.next ?? []).entries()) {
+      if (!pageIds.has(rule.goto)) problems.push(`pages.${page.id}.next[${index}]: goes to unknown page "${rule.goto}"`);
+      if (!rule.when && index < page.next!.length - 1) problems.push(`pages.${page.id}.next[${index}]: a rule without "when" must be the last`);
+      for (const term of rule.when ? conditionTerms(rule.when) : []) {
+        const found = questions.get(term.question);
+        if (!found) {
+          problems.push(`pages.${page.id}.next[${index}]: condition tests unknown question "${term.question}"`);
+          continue;
+        }
+        if (found.page.type === 'repeat') problems.push(`pages.${page.id}.next[${index}]: condition tests "${term.question}", which is inside a repeating group`);
+        const allowed = choiceValues(found.question);
+        for (const value of term.values) {
+          if (allowed && !allowed.includes(String(value))) problems.push(`pages.${page.id}.next[${index}]: "${term.question}" has no option "${value}" (options: ${allowed.join(', ')})`);
+        }
+      }
+    }
+  }
+
+  // The emergency gate comes first: page one must be able to route to an emergency exit.
+  const first = pages[0];
+  const emergencyExits = pages.filter((page) => page.type === 'exit' && page.exit === 'emergency').map((page) => page.id);
+  if (first.type !== 'question' || !(first.next ?? []).some((rule) => rule.when && emergencyExits.includes(rule.goto))) {
+    problems.push(`pages.${first.id}: the first page must be the emergency gate, with a rule going to an exit page of kind "emergency"`);
+  }
+
+  const checkAnswers = pages.filter((page) => page.type === 'check-answers');
+  const declarations = pages.filter((page) => page.type === 'declaration');
+  if (checkAnswers.length !== 1) problems.push(`pages: needs exactly one check-answers page (found ${checkAnswers.length})`);
+  if (declarations.length !== 1) problems.push(`pages: needs exactly one declaration page (found ${declarations.length})`);
+  if (checkAnswers.length === 1 && declarations.length === 1) {
+    const from = pages.indexOf(checkAnswers[0]);
+    if (!successors(pages, from).every((target) => target === declarations[0].id) || successors(pages, from).length !== 1) {
+      problems.push(`pages.${checkAnswers[0].id}: check your answers must lead straight to the declaration`);
+    }
+    if (declarations[0].next?.length) problems.push(`pages.${declarations[0].id}: the declaration submits the report and cannot have next rules`);
+  }
+  for (const [index, page] of pages.entries()) {
+    if (page.type === 'check-answers' || page.type === 'declaration' || page.type === 'exit') continue;
+    if (successors(pages, index).length === 0) problems.push(`pages.${page.id}: goes nowhere (the last page before it must route somewhere)`);
+  }
+
+  const reachable = new Set<string>([first.id]);
+  const queue = [first.id];
+  while (queue.length > 0) {
+    const current = queue.shift();
+    const index = pages.findIndex((page) => page.id === current);
+    if (index < 0 || pages[index].type === 'declaration') continue;
+    for (const target of successors(pages, index)) {
+      if (!reachable.has(target)) {
+        reachable.add(target);
+        queue.push(target);
+      }
+    }
+  }
+  for (const page of pages) if (!reachable.has(page.id)) problems.push(`pages.${page.id}: cannot be reached from the first page`);
+  return problems;
+}

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+
+/**
+ * The national service definition format (tenants/_national/services/<id>.yaml). A service is a list of
+ * pages; a page holds questions (one thing per page), a repeating "add another" group, guidance, an
+ * exit, check your answers or the declaration. `next` rules route between pages on any answers.
+ * Every public text is bilingual: English and Welsh.
+ */
+
+export const textSchema = z.object({ en: z.string().trim().min(1), cy: z.string().trim().min(1, 'Welsh text is required') }).strict();
+export type Text = z.infer<typeof textSchema>;
+
+const id = z.string().regex(/^[a-z][a-zA-Z0-9]*(-[a-z0-9]+)*$/, 'must be camelCase or kebab-case letters and digits, starting with a letter');
+
+export const FLAGS = ['vulnerable', 'hate', 'repeat-victim', 'happening-now', 'injury', 'domestic', 'child', 'weapon'] as const;
+export const REPORTER_ROLES = ['name', 'email', 'phone', 'address'] as const;
+
+/** A condition on answers. Leaves test one question; `all`, `any` and `not` combine them. */
+export type Condition =
+  | { question: string; equals: string | number | boolean }
+  | { question: string; oneOf: (string | number | boolean)[] }
+  | { question: string; includes: string }
+  | { question: string; answered: boolean }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.object({ question: id, equals: z.union([z.string(), z.number(), z.boolean()]) }).strict(),
+    z.object({ question: id, oneOf: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1) }).strict(),
+    z.object({ question: id, includes: z.string() }).strict(),
+    z.object({ question: id, answered: z.boolean() }).strict(),
+    z.object({ all: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ any: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ not: conditionSchema }).strict(),
+  ]),
+);
+
+const optionSchema = z
+  .object({
+    value: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and hyphens'),
+    label: textSchema,
+    hint: textSchema.optional(),
+    /** Raised on the report when this option is chosen (routing rules and triage read them). */
+    flags: z.array(z.enum(FLAGS)).optional(),
+    /** Shown before this option, e.g. "or". */
+    divider: textSchema.optional(),
+    /** For checkboxes: "None of these", which cannot be combined with another option. */
+    exclusive: z.boolean().optional(),
+  })
+  .strict();
+
+const errorsSchema = z
+  .object({
+    /** Required when the question is: GOV.UK style, specific ("Select if anyone is in danger"). */
+    required: textSchema.optional(),
+    /** Overrides of the type's own format messages (engine defaults exist for each type). */
+    invalid: textSchema.optional(),
+    tooLong: textSchema.optional(),
+    tooSmall: textSchema.optional(),
+    tooLarge: textSchema.optional(),
+    tooEarly: textSchema.optional(),
+    tooLate: textSchema.optional(),
+  })
+  .strict();
+
+const questionBase = {
+  id,
+  label: textSchema,
+  hint: textSchema.optional(),
+  /** How the answer is named in messages and on check your answers, when the label is a long question. */
+  shortLabel: textSchema.optional(),
+  required: z.boolean().default(true),
+  /** National: a force overlay can never remove this question or switch off its page. */
+  mandatory: z.boolean().default(false),
+  /** Which of the reporter's contact details this answer is, for the confirmation e-mail and tracking. */
+  reporter: z.enum(REPORTER_ROLES).optional(),
+  /** Flags raised when the question is answered at all (e.g. any answer to "describe the injury"). */
+  flags: z.array(z.enum(FLAGS)).optional(),
+  errors: errorsSchema.default({}),
+};
+
+const textLimits = { maxLength: z.number().int().min(1).max(10_000).optional() };
+
+export const questionSchema = z.discriminatedUnion('type', [
+  z.object({ ...questionBase, type: z.literal('text'), ...textLimits, width: z.enum(['2', '3', '4', '5', '10', '20', '30']).optional(), autocomplete: z.string().optional() }).strict(),
+  z.object({ ...questionBase, type: z.literal('textarea'), ...textLimits, rows: z.number().int().min(2).max(20).optional() }).strict(),
+  z.object({ ...questionBase, type: z.literal('number'), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(true), unit: textSchema.optional() }).strict(),
+  z.object({ ...questionBase, type: z.literal('radios'), options: z.array(optionSchema).min(2), inline: z.boolean().optional() }).strict(),
+  z.object({ ...questionBase, type: z.literal('checkboxes'), options: z.array(optionSchema).min(1) }).strict(),
+  z.object({ ...questionBase, type: z.literal('select'), options: z.array(optionSchema).min(2) }).strict(),
+  z.object({ ...questionBase, type: z.literal('yes-no'), inline: z.boolean().default(true), yesFlags: z.array(z.enum(FLAGS)).optional() }).strict(),
+  /** A calendar date; `notInFuture` for things that have happened. */
+  z.object({ ...questionBase, type: z.literal('date'), notInFuture: z.boolean().default(false), notInPast: z.boolean().default(false) }).strict(),
+  z.object({ ...questionBase, type: z.literal('time') }).strict(),
+  /** When something happened: an exact date and time, or "I don't know exactly" with a range or description. */
+  z.object({ ...questionBase, type: z.literal('approximate-datetime') }).strict(),
+  z.object({ ...questionBase, type: z.literal('email') }).strict(),
+  z.object({ ...questionBase, type: z.literal('phone') }).strict(),
+  z.object({ ...questionBase, type: z.literal('postcode') }).strict(),
+  z.object({ ...questionBase, type: z.literal('address') }).strict(),
+  /** Where something happened: an address, or a described place (a park, a stretch of road). */
+  z.object({ ...questionBase, type: z.literal('location') }).strict(),
+  z.object({ ...questionBase, type: z.literal('vehicle-registration') }).strict(),
+  /** Evidence files: the evidence issue builds storage; limits declared now. */
+  z
+    .object({
+      ...questionBase,
+      type: z.literal('file'),
+      accept: z.array(z.enum(['image', 'video', 'document'])).min(1),
+      maxFiles: z.number().int().min(1).max(50).default(10),
+    })
+    .strict(),
+]);
+export type QuestionDefinition = z.infer<typeof questionSchema>;
+export type QuestionType = QuestionDefinition['type'];
+
+const nextRuleSchema = z.object({ when: conditionSchema.optional(), goto: id }).strict();
+
+const pageBase = {
+  id,
+  /** A force may switch this page off in its overlay (never one holding a mandatory question). */
+  optional: z.boolean().default(false),
+  /** Routing: the first rule whose `when` holds (or has none) decides; without rules, the next page in the list. */
+  next: z.array(nextRuleSchema).optional(),
+  /** A named extension point: a force's own pages are inserted right after this page. */
+  slotAfter: id.optional(),
+};
+
+export const pageSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      ...pageBase,
+      type: z.literal('question'),
+      /** The page heading; with one question and no title, the question's label is the heading. */
+      title: textSchema.optional(),
+      intro: z.array(textSchema).optional(),
+      questions: z.array(questionSchema).min(1),
+    })
+    .strict(),
+  z
+    .object({
+      ...pageBase,
+      type: z.literal('repeat'),
+      title: textSchema,
+      intro: z.array(textSchema).optional(),
+      /** Asked first: "Do you know anything about who did it?" — if no, the group is skipped. */
+      itemName: textSchema,
+      min: z.number().int().min(0).default(0),
+      max: z.number().int().min(1).max(50),
+      questions: z.array(questionSchema).min(1),
+    })
+    .strict(),
+  z.object({ ...pageBase, type: z.literal('content'), title: textSchema, body: z.array(textSchema).min(1) }).strict(),
+  z
+    .object({
+      ...pageBase,
+      type: z.literal('exit'),
+      /** emergency: call 999; call-101: cannot be reported online; action-fraud: fraud and cyber crime; other-agency; not-police. */
+      exit: z.enum(['emergency', 'call-101', 'action-fraud', 'other-agency', 'not-police']),
+      title: textSchema,
+      body: z.array(textSchema).min(1),
+      link: z.object({ url: z.url({ protocol: /^https$/ }), text: textSchema }).strict().optional(),
+    })
+    .strict(),
+  z.object({ ...pageBase, type: z.literal('check-answers'), title: textSchema.optional() }).strict(),
+  z
+    .object({
+      ...pageBase,
+      type: z.literal('declaration'),
+      title: textSchema,
+      body: z.array(textSchema).min(1),
+      confirm: textSchema,
+      errors: z.object({ required: textSchema }).strict(),
+    })
+    .strict(),
+]);
+export type PageDefinition = z.infer<typeof pageSchema>;
+
+export const serviceDefinitionSchema = z
+  .object({
+    id,
+    /** The national version: raised whenever the definition changes. */
+    version: z.number().int().min(1),
+    title: textSchema,
+    /** One line for the force's home page. */
+    summary: textSchema,
+    /** Shown on the service's start page before the emergency gate. */
+    startPage: z.object({ body: z.array(textSchema).min(1) }).strict(),
+    /** Whether a force may switch the whole service off. */
+    optional: z.boolean().default(true),
+    /** Whether the reporter may stay anonymous (no personal details asked on some route). */
+    allowsAnonymous: z.boolean().default(false),
+    pages: z.array(pageSchema).min(3),
+  })
+  .strict();
+export type ServiceDefinition = z.infer<typeof serviceDefinitionSchema>;
