@@ -3,3 +3,8 @@
 export * from './definition.schema.js';
 export { checkServiceStructure, conditionTerms, choiceValues, questionsOf } from './definition-check.js';
 export { loadNationalServices, parseServiceDefinition, FormDefinitionError } from './national-services.js';
+export { overlaySchema, type ServiceOverlay } from './overlay.schema.js';
+export { compileForm, formHash, OverlayError, type CompiledForm } from './compile.js';
+export * from './answers.js';
+export { validatePage, validateQuestions, fieldNames, firstField, MAX_VALUE_LENGTH, type FieldError, type RawValues, type PageValidation } from './validate-answers.js';
+export { DEFAULT_MESSAGES, fillText } from './default-messages.js';
