@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@front-counter/config';
 import { resolveDatabase } from '@front-counter/database';
-import { TenantFileError } from '@front-counter/tenancy';
 import { migrateAndSync } from '../apps/launcher/src/prepare-database.js';
 
 // npm run tenants:sync [-- --dry-run] [-- --dir tenants]
@@ -17,7 +16,7 @@ try {
   if (migrations.length > 0) process.stdout.write(`Applied migrations: ${migrations.join(', ')}\n`);
   process.stdout.write(`${summary}\n`);
 } catch (error) {
-  process.stderr.write(`${error instanceof TenantFileError ? error.message : (error as Error).message}\n`);
+  process.stderr.write(`${(error as Error).message}\n`);
   exitCode = 1;
 } finally {
   await database?.stop();

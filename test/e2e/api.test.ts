@@ -110,7 +110,7 @@ describe('health', () => {
 describe('in production', () => {
   let production: TestStack;
   beforeAll(async () => {
-    production = await startTestStack({ NODE_ENV: 'production', DATABASE_URL: 'postgres://unused.invalid/x', DATABASE_APP_PASSWORD: 'not-used-by-this-test' });
+    production = await startTestStack({ NODE_ENV: 'production', DATABASE_URL: 'postgres://unused.invalid/x', DATABASE_APP_PASSWORD: 'not-used-by-this-test', SESSION_SECRET: 'x'.repeat(32), SMTP_URL: 'smtp://127.0.0.1:1' });
   });
   afterAll(() => production?.close());
 

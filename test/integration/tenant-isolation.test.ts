@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 // everything. These tests hold it to that, each able to fail if the protection were removed.
 
 /** Tables whose rows are public reference data (the tenant registry), readable before a tenant is known. */
-const REGISTRY_TABLES = ['tenant_domains', 'tenants'];
+const REGISTRY_TABLES = ['national_services', 'tenant_domains', 'tenants'];
 
 let database: TestDatabase;
 let owner: pg.Client;

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { loadConfigOrExit } from '@front-counter/config';
 import { resolveDatabase } from '@front-counter/database';
 import { createLogger } from '@front-counter/logging';
-import { TenantFileError } from '@front-counter/tenancy';
 import { migrateAndSync } from './prepare-database.js';
 import { startStack } from './stack.js';
 
@@ -39,7 +38,7 @@ try {
   say(prepared.summary);
   stack = await startStack(config, database.urls, logger);
 } catch (error) {
-  process.stderr.write(`${error instanceof TenantFileError ? error.message : (error as Error).stack}\n`);
+  process.stderr.write(`${error instanceof Error && 'problems' in error ? error.message : (error as Error).stack}\n`);
   await database.stop();
   process.exit(1);
 }

@@ -1,15 +1,46 @@
+import path from 'node:path';
 import { createOwnerDataSource, runMigrations } from '@front-counter/database';
-import { formatSyncReport, loadTenantDefinitions, syncTenants, TENANCY_ENTITIES, type TenantDefinition, type TenantSyncReport } from '@front-counter/tenancy';
+import { checkForceForms, FORMS_ENTITIES, FormDefinitionError, loadNationalServices, loadOverlays, syncForms } from '@front-counter/forms';
+import { formatSyncReport, loadTenantDefinitions, syncTenants, Tenant, TENANCY_ENTITIES, type TenantDefinition, type TenantSyncReport } from '@front-counter/tenancy';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
-/** Migrations, then tenants/ applied: what `npm start` and `npm run tenants:sync` both do first. */
-export async function migrateAndSync(adminUrl: string, tenantsDirectory: string, options: { dryRun: boolean }): Promise<{ definitions: TenantDefinition[]; migrations: string[]; report: TenantSyncReport; summary: string }> {
-  const definitions = loadTenantDefinitions(tenantsDirectory); // throws, naming file and field, before anything changes
+export interface PreparedDatabase {
+  definitions: TenantDefinition[];
+  migrations: string[];
+  report: TenantSyncReport;
+  formChanges: string[];
+  summary: string;
+}
+
+/**
+ * What `npm start` and `npm run tenants:sync` both do first: every file under tenants/ (forces,
+ * national services, overlays) is loaded and checked before anything changes; then migrations; then
+ * one owner-role transaction applies forces, national service versions and new form versions.
+ */
+export async function migrateAndSync(adminUrl: string, tenantsDirectory: string, options: { dryRun: boolean }): Promise<PreparedDatabase> {
+  const definitions = loadTenantDefinitions(tenantsDirectory);
+  const national = loadNationalServices(path.join(tenantsDirectory, '_national', 'services'));
+  const overlayProblems: string[] = [];
+  const forces = definitions.map((definition) => {
+    const { overlays, problems } = loadOverlays(path.join(tenantsDirectory, definition.slug));
+    overlayProblems.push(...problems);
+    return { slug: definition.slug, services: definition.services, overlays, sourceFile: definition.sourceFile };
+  });
+  if (overlayProblems.length > 0) throw new FormDefinitionError(overlayProblems);
+  checkForceForms(national, forces);
+
   const migrations = options.dryRun ? [] : await runMigrations(adminUrl, MIGRATIONS);
-  const owner = await createOwnerDataSource(adminUrl, [], TENANCY_ENTITIES).initialize();
+  const owner = await createOwnerDataSource(adminUrl, [], [...TENANCY_ENTITIES, ...FORMS_ENTITIES]).initialize();
   try {
-    const report = await syncTenants(owner, definitions, options);
-    return { definitions, migrations, report, summary: formatSyncReport(report) };
+    return await owner.transaction(async (manager) => {
+      // Several instances starting at once must not race each other.
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('front-counter:tenant-sync'))`);
+      const report = await syncTenants(manager, definitions, options);
+      const [{ migrated }] = await manager.query(`SELECT to_regclass('tenants') IS NOT NULL AS migrated`);
+      const ids = new Map(migrated ? (await manager.find(Tenant)).map((tenant) => [tenant.slug, tenant.id]) : []);
+      const formChanges = await syncForms(manager, national, forces.map((force) => ({ ...force, tenantId: ids.get(force.slug) ?? '' })), options);
+      return { definitions, migrations, report, formChanges, summary: formatSyncReport(report, formChanges) };
+    });
   } finally {
     await owner.destroy();
   }

@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './config.js';
 
+const PRODUCTION_SECRETS = { SESSION_SECRET: 'x'.repeat(32), SMTP_URL: 'smtp://mail.example:25' };
+
 describe('loadConfig', () => {
   it('gives working defaults on an empty environment', () => {
     const config = loadConfig({});
@@ -25,18 +27,18 @@ describe('loadConfig', () => {
 
   it('refuses the embedded database and default password in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL must be set in production/);
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', DATABASE_APP_PASSWORD: 'a-long-secret-value' });
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', DATABASE_APP_PASSWORD: 'a-long-secret-value', ...PRODUCTION_SECRETS });
     expect(config.api.exposeSchema).toBe(false);
     expect(config.tenants.allowLocalhostSlugs).toBe(false);
   });
 
   it('never gives the app role a known password in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x' })).toThrow(/DATABASE_APP_PASSWORD must be set in production/);
-    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', APP_DATABASE_URL: 'postgres://app@db/x' });
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', ...PRODUCTION_SECRETS })).toThrow(/DATABASE_APP_PASSWORD must be set in production/);
+    const config = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', APP_DATABASE_URL: 'postgres://app@db/x', ...PRODUCTION_SECRETS });
     expect(config.database.appPassword).toBeUndefined();
   });
 
   it('asks nothing of the database for a process that does not use one', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }, { needsDatabase: false }).environment).toBe('production');
+    expect(loadConfig({ NODE_ENV: 'production', ...PRODUCTION_SECRETS }, { needsDatabase: false }).environment).toBe('production');
   });
 });

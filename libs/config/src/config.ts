@@ -36,6 +36,11 @@ const environmentSchema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(100000).default(1000),
   QUICK_EXIT_URL: z.url({ message: 'must be an http(s) URL' }).default('https://www.bbc.co.uk/weather'),
   TENANT_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  DRAFT_TTL_DAYS: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1).max(365).default(30),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Front Counter <no-reply@front-counter.example>'),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 export interface DatabaseConfig {
@@ -55,6 +60,12 @@ export interface AppConfig {
   api: { host: string; port: number; url: string; trustProxy: string; maxQueryDepth: number; maxQueryCost: number; exposeSchema: boolean };
   database: DatabaseConfig;
   tenants: { directory: string; allowLocalhostSlugs: boolean };
+  reports: { draftTtlDays: number };
+  /** Signs the force sites' session cookies. */
+  session: { secret: string };
+  /** SMTP when configured; otherwise (development) messages are written to `directory`. */
+  mail: { smtpUrl?: string; from: string; directory: string };
+  worker: { pollMs: number };
   logLevel: string;
 }
 
@@ -91,6 +102,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
   if (production && needsDatabase && !env.DATABASE_URL && !env.APP_DATABASE_URL) {
     problems.push('DATABASE_URL must be set in production (the embedded database is for development only)');
   }
+  if (production && !env.SESSION_SECRET) problems.push('SESSION_SECRET must be set in production (at least 32 random characters)');
+  if (production && !env.SMTP_URL) problems.push('SMTP_URL must be set in production (development writes e-mail to DATA_DIR/mail instead)');
   if (production && needsDatabase && env.DATABASE_URL && !env.APP_DATABASE_URL && !env.DATABASE_APP_PASSWORD) {
     problems.push('DATABASE_APP_PASSWORD must be set in production unless APP_DATABASE_URL is given');
   }
@@ -118,6 +131,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
       embedded: { dataDir: path.resolve(env.DATA_DIR, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT },
     },
     tenants: { directory: path.resolve(env.TENANTS_DIR), allowLocalhostSlugs: env.LOCALHOST_TENANT_HOSTS ?? !production },
+    reports: { draftTtlDays: env.DRAFT_TTL_DAYS },
+    // A fixed development secret only where nothing is at stake; production must set its own.
+    session: { secret: env.SESSION_SECRET ?? 'front-counter-development-session-secret-not-for-production' },
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, directory: path.resolve(env.DATA_DIR, 'mail') },
+    worker: { pollMs: env.OUTBOX_POLL_MS },
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -8,3 +8,13 @@ export { compileForm, formHash, OverlayError, type CompiledForm } from './compil
 export * from './answers.js';
 export { validatePage, validateQuestions, fieldNames, firstField, MAX_VALUE_LENGTH, type FieldError, type RawValues, type PageValidation } from './validate-answers.js';
 export { DEFAULT_MESSAGES, fillText } from './default-messages.js';
+export { NationalService } from './national-service.entity.js';
+export { FormVersion } from './form-version.entity.js';
+export { loadOverlays } from './overlays.js';
+export { syncForms, checkForceForms, type ForceForms } from './forms-sync.js';
+
+import { FormVersion } from './form-version.entity.js';
+import { NationalService } from './national-service.entity.js';
+export const FORMS_ENTITIES = [NationalService, FormVersion];
+export { raisedFlags, reporterDetails } from './report-facts.js';
+export { FormCatalogue } from './form-catalogue.service.js';

@@ -63,6 +63,11 @@ export const tenantFileSchema = z
         whatHappensNext: localizedTextSchema.optional(),
       })
       .strict(),
+    /** National services this force offers, by id (tenants/_national/services/<id>.yaml). */
+    services: z
+      .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a national service id like report-a-crime'))
+      .default([])
+      .refine((list) => new Set(list).size === list.length, 'must not repeat a service'),
     identity: z
       .object({
         realm: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be lower-case letters, digits and hyphens'),

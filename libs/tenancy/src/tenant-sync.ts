@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { TenantDomain } from './tenant-domain.entity.js';
 import { Tenant } from './tenant.entity.js';
 import type { TenantDefinition } from './tenant-files.js';
@@ -18,7 +18,7 @@ export interface TenantSyncReport {
   notInFiles: string[];
 }
 
-type SyncedFields = Pick<Tenant, 'name' | 'languages' | 'website' | 'branding' | 'contact' | 'promises' | 'identity'>;
+type SyncedFields = Pick<Tenant, 'name' | 'languages' | 'website' | 'branding' | 'contact' | 'promises' | 'identity' | 'services'>;
 
 function fieldsOf(definition: TenantDefinition): SyncedFields {
   return {
@@ -29,6 +29,7 @@ function fieldsOf(definition: TenantDefinition): SyncedFields {
     contact: definition.contact,
     promises: definition.promises,
     identity: definition.identity,
+    services: definition.services,
   };
 }
 
@@ -75,15 +76,13 @@ async function audit(manager: EntityManager, tenantId: string, action: string, c
 }
 
 /**
- * Applies tenant definitions to the database through an owner-role data source, in one transaction,
- * idempotently: creates missing forces, updates changed ones, reports what changed. With `dryRun`
- * it computes the same report and changes nothing.
+ * Applies tenant definitions inside the caller's owner-role transaction, idempotently: creates
+ * missing forces, updates changed ones, reports what changed. With `dryRun` it computes the same
+ * report and changes nothing.
  */
-export async function syncTenants(ownerDataSource: DataSource, definitions: TenantDefinition[], options: { dryRun: boolean }): Promise<TenantSyncReport> {
+export async function syncTenants(manager: EntityManager, definitions: TenantDefinition[], options: { dryRun: boolean }): Promise<TenantSyncReport> {
   const report: TenantSyncReport = { dryRun: options.dryRun, created: [], updated: [], unchanged: [], notInFiles: [] };
-  await ownerDataSource.transaction(async (manager) => {
-    // Several instances starting at once must not race each other.
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('front-counter:tenant-sync'))`);
+  {
     // A dry run against a database whose migrations have not run yet: every force would be created.
     const [{ migrated }] = await manager.query(`SELECT to_regclass('tenants') IS NOT NULL AS migrated`);
     const existing = migrated ? await manager.find(Tenant, { relations: { domains: true } }) : [];
@@ -113,6 +112,7 @@ export async function syncTenants(ownerDataSource: DataSource, definitions: Tena
         contact: current.contact,
         promises: current.promises,
         identity: current.identity,
+        services: current.services,
       };
       // Compare through JSON so key order and undefined-versus-absent do not count as changes.
       const changes = [
@@ -131,16 +131,18 @@ export async function syncTenants(ownerDataSource: DataSource, definitions: Tena
     }
     const defined = new Set(definitions.map((definition) => definition.slug));
     report.notInFiles = existing.filter((tenant) => !defined.has(tenant.slug)).map((tenant) => tenant.slug);
-  });
+  }
   return report;
 }
 
-export function formatSyncReport(report: TenantSyncReport): string {
+export function formatSyncReport(report: TenantSyncReport, formChanges: string[] = []): string {
   const lines: string[] = [];
   const verb = report.dryRun ? 'would be' : 'were';
   for (const { slug, changes } of report.created) lines.push(`+ ${slug}: ${changes.join('; ')}`);
   for (const { slug, changes } of report.updated) for (const change of changes) lines.push(`~ ${slug}: ${change}`);
+  for (const change of formChanges) lines.push(`~ ${change}`);
   const total = report.created.length + report.updated.length;
+  if (formChanges.length > 0) lines.push(`${formChanges.length} form change(s) ${verb} published.`);
   lines.push(
     total === 0
       ? `No changes: ${report.unchanged.length} force(s) already match tenants/.`

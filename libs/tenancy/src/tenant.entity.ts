@@ -64,6 +64,10 @@ export class Tenant {
   @Column({ type: 'text', default: 'active' })
   status: TenantStatus;
 
+  /** National services this force has switched on. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  services: string[];
+
   @OneToMany(() => TenantDomain, (domain) => domain.tenant)
   domains?: TenantDomain[];
 

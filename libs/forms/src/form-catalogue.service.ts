@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { TenantTransactions } from '@front-counter/database';
+import { FormVersion } from './form-version.entity.js';
+
+const CACHE_LIMIT = 2000;
+
+/**
+ * A force's published forms. A version is immutable, so once read it is cached for the life of the
+ * process; "which version is current" is a small indexed lookup each time, so a new version is used
+ * by the next journey that starts, on every instance, without a restart.
+ */
+@Injectable()
+export class FormCatalogue {
+  private readonly versions = new Map<string, FormVersion>();
+
+  constructor(private readonly transactions: TenantTransactions) {}
+
+  /** The current version of each service, in the order given (a force's enabled services). */
+  async currentVersions(tenantId: string, serviceIds: string[]): Promise<FormVersion[]> {
+    if (serviceIds.length === 0) return [];
+    const rows: { id: string; service_id: string }[] = await this.transactions.run(tenantId, (manager) =>
+      manager.query(
+        `SELECT DISTINCT ON (service_id) id, service_id FROM form_versions WHERE service_id = ANY ($1) ORDER BY service_id, version DESC`,
+        [serviceIds],
+      ),
+    );
+    const byService = new Map(rows.map((row) => [row.service_id, row.id]));
+    const versions = await Promise.all(serviceIds.filter((id) => byService.has(id)).map((id) => this.byId(tenantId, byService.get(id)!)));
+    return versions.filter((version): version is FormVersion => version !== null);
+  }
+
+  async current(tenantId: string, serviceId: string): Promise<FormVersion | null> {
+    return (await this.currentVersions(tenantId, [serviceId]))[0] ?? null;
+  }
+
+  /** One version by id, within the tenant (row-level security: another force's id finds nothing). */
+  async byId(tenantId: string, id: string): Promise<FormVersion | null> {
+    const cached = this.versions.get(id);
+    if (cached) return cached.tenantId === tenantId ? cached : null;
+    const version = await this.transactions.run(tenantId, (manager) => manager.findOne(FormVersion, { where: { id } }));
+    if (version) {
+      if (this.versions.size >= CACHE_LIMIT) this.versions.delete(this.versions.keys().next().value!);
+      this.versions.set(id, version);
+    }
+    return version;
+  }
+}

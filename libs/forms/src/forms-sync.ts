@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { compileForm, formHash, OverlayError } from './compile.js';
+import type { ServiceDefinition } from './definition.schema.js';
+import { FormVersion } from './form-version.entity.js';
+import { NationalService } from './national-service.entity.js';
+import { FormDefinitionError } from './national-services.js';
+import type { ServiceOverlay } from './overlay.schema.js';
+
+export interface ForceForms {
+  tenantId: string;
+  slug: string;
+  services: string[];
+  overlays: Map<string, ServiceOverlay & { sourceFile: string }>;
+  /** Where the force's service list came from, for messages. */
+  sourceFile: string;
+}
+
+const definitionHash = (definition: ServiceDefinition) => createHash('sha256').update(JSON.stringify(definition)).digest('hex');
+
+/**
+ * Checks, without touching the database, that every force's services exist nationally and every
+ * overlay compiles; throws one error listing every problem, so nothing is applied unless all is valid.
+ */
+export function checkForceForms(national: ServiceDefinition[], forces: Omit<ForceForms, 'tenantId'>[]): void {
+  const byId = new Map(national.map((service) => [service.id, service]));
+  const problems: string[] = [];
+  for (const force of forces) {
+    for (const serviceId of force.services) {
+      if (!byId.has(serviceId)) problems.push(`${force.sourceFile}: services: no national service "${serviceId}" (there are: ${[...byId.keys()].join(', ')})`);
+    }
+    for (const [serviceId, overlay] of force.overlays) {
+      const service = byId.get(serviceId);
+      if (!service) {
+        problems.push(`${overlay.sourceFile}: service: no national service "${serviceId}"`);
+        continue;
+      }
+      try {
+        compileForm(service, overlay);
+      } catch (error) {
+        if (!(error instanceof OverlayError)) throw error;
+        problems.push(...error.problems.map((problem) => `${overlay.sourceFile}: ${problem}`));
+      }
+    }
+  }
+  if (problems.length > 0) throw new FormDefinitionError(problems);
+}
+
+/**
+ * Inside the caller's (owner-role) transaction: records new national versions, then publishes a new
+ * immutable form version for every force service whose effective form changed. Returns one line per
+ * change. A national definition that changed without a new version number is refused.
+ */
+export async function syncForms(manager: EntityManager, national: ServiceDefinition[], forces: ForceForms[], options: { dryRun: boolean }): Promise<string[]> {
+  const changes: string[] = [];
+  const [{ migrated }] = await manager.query(`SELECT to_regclass('national_services') IS NOT NULL AS migrated`);
+  for (const service of national) {
+    const hash = definitionHash(service);
+    const existing = migrated ? await manager.findOne(NationalService, { where: { id: service.id, version: service.version } }) : null;
+    if (existing && existing.hash !== hash) {
+      throw new FormDefinitionError([`tenants/_national/services/${service.id}.yaml: version: the definition changed but its version is still ${service.version}; raise the version to publish a change`]);
+    }
+    if (existing) continue;
+    changes.push(`national ${service.id}: version ${service.version} added`);
+    if (!options.dryRun) await manager.insert(NationalService, { id: service.id, version: service.version, definition: service, hash });
+  }
+  const byId = new Map(national.map((service) => [service.id, service]));
+  for (const force of forces) {
+    if (!options.dryRun || migrated) await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [force.tenantId]);
+    for (const serviceId of force.services) {
+      const service = byId.get(serviceId)!;
+      const overlay = force.overlays.get(serviceId);
+      const form = compileForm(service, overlay);
+      const hash = formHash(form);
+      const latest = migrated && force.tenantId ? await manager.findOne(FormVersion, { where: { tenantId: force.tenantId, serviceId }, order: { version: 'DESC' } }) : null;
+      if (latest?.hash === hash) continue;
+      const version = (latest?.version ?? 0) + 1;
+      changes.push(`${force.slug}: ${serviceId} published as version ${version} (national v${service.version}${overlay ? ', with its overlay' : ''})`);
+      if (options.dryRun) continue;
+      const { sourceFile: _sourceFile, ...overlayData } = overlay ?? ({} as ServiceOverlay & { sourceFile?: string });
+      await manager.insert(FormVersion, {
+        tenantId: force.tenantId,
+        serviceId,
+        version,
+        nationalVersion: service.version,
+        form,
+        overlay: overlay ? (overlayData as ServiceOverlay) : null,
+        hash,
+        publishedBy: 'tenant-sync',
+      });
+    }
+  }
+  return changes;
+}

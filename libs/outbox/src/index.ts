@@ -1,0 +1,8 @@
+// Outbox: events written in the same transaction as the change they announce (a submitted report,
+// an e-mail to send), delivered at least once afterwards by the worker.
+export { OutboxEvent } from './outbox-event.entity.js';
+export { enqueue, type OutboxPayloads, type OutboxEventType } from './outbox.js';
+export { OutboxDispatcher, type OutboxHandler } from './outbox-dispatcher.js';
+
+import { OutboxEvent } from './outbox-event.entity.js';
+export const OUTBOX_ENTITIES = [OutboxEvent];

@@ -1,0 +1,63 @@
+import { DataSource, type EntityManager } from 'typeorm';
+import { TenantTransactions } from '@front-counter/database';
+import { OutboxEvent } from './outbox-event.entity.js';
+import type { OutboxEventType, OutboxPayloads } from './outbox.js';
+
+export type OutboxHandler<Type extends OutboxEventType = OutboxEventType> = (event: { tenantId: string; payload: OutboxPayloads[Type]; manager: EntityManager }) => Promise<void>;
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Delivers pending outbox events, tenant by tenant (row-level security confines each pass), with
+ * `FOR UPDATE SKIP LOCKED` so several workers share the work without delivering one event twice at
+ * once. A failure is retried with exponential back-off; types with no handler wait for a consumer.
+ */
+export class OutboxDispatcher {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TenantTransactions,
+    private readonly handlers: Partial<{ [Type in OutboxEventType]: OutboxHandler<Type> }>,
+    private readonly onError: (error: unknown, event: OutboxEvent) => void = () => undefined,
+  ) {}
+
+  /** One pass over every tenant; returns how many events were delivered. */
+  async deliverPending(batchSize = 20): Promise<number> {
+    const tenants: { id: string }[] = await this.dataSource.query('SELECT id FROM tenants');
+    let delivered = 0;
+    const types = Object.keys(this.handlers);
+    for (const { id: tenantId } of tenants) {
+      const events = await this.transactions.run(tenantId, (manager) =>
+        manager
+          .createQueryBuilder(OutboxEvent, 'event')
+          .where('event.delivered_at IS NULL AND event.available_at <= now() AND event.attempts < :max AND event.type IN (:...types)', { max: MAX_ATTEMPTS, types: types.length ? types : [''] })
+          .orderBy('event.id')
+          .limit(batchSize)
+          .getMany(),
+      );
+      for (const event of events) {
+        const outcome = await this.transactions.run(tenantId, async (manager) => {
+          // Lock this one event; another worker that got here first has it, so skip.
+          const locked = await manager.query(`SELECT id FROM outbox_events WHERE id = $1 AND delivered_at IS NULL FOR UPDATE SKIP LOCKED`, [event.id]);
+          if (locked.length === 0) return 'skipped';
+          const handler = this.handlers[event.type as OutboxEventType] as OutboxHandler | undefined;
+          await manager.query('SAVEPOINT outbox_handler'); // a failing handler's own writes are undone, the attempt is still recorded
+          try {
+            await handler!({ tenantId, payload: event.payload as never, manager });
+            await manager.query(`UPDATE outbox_events SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [event.id]);
+            return 'delivered';
+          } catch (error) {
+            this.onError(error, event);
+            await manager.query('ROLLBACK TO SAVEPOINT outbox_handler');
+            await manager.query(
+              `UPDATE outbox_events SET attempts = attempts + 1, last_error = $2, available_at = now() + make_interval(secs => least(3600, 2 ^ attempts)) WHERE id = $1`,
+              [event.id, String((error as Error).message ?? error).slice(0, 500)],
+            );
+            return 'failed';
+          }
+        });
+        if (outcome === 'delivered') delivered++;
+      }
+    }
+    return delivered;
+  }
+}

@@ -1,0 +1,15 @@
+import type { EntityManager } from 'typeorm';
+import { OutboxEvent } from './outbox-event.entity.js';
+
+/** Event types and their payloads. Handlers are chosen by type from a registry, never loaded by name from data. */
+export interface OutboxPayloads {
+  'report.submitted': { reportId: string; reference: string; serviceId: string };
+  'email.report-confirmation': { reportId: string };
+  'email.resume-link': { draftId: string; email: string; resumeUrl: string; language: 'en' | 'cy' };
+}
+export type OutboxEventType = keyof OutboxPayloads;
+
+/** Writes an event through the caller's transaction: it exists if and only if the change commits. */
+export async function enqueue<Type extends OutboxEventType>(manager: EntityManager, tenantId: string, type: Type, payload: OutboxPayloads[Type]): Promise<void> {
+  await manager.insert(OutboxEvent, { tenantId, type, payload });
+}

@@ -1,0 +1,364 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '@front-counter/audit';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { TenantTransactions } from '@front-counter/database';
+import {
+  answersOnPath,
+  FormCatalogue,
+  isPageComplete,
+  isRepeatAnswers,
+  journeyPosition,
+  nextPageId,
+  raisedFlags,
+  reporterDetails,
+  validatePage,
+  validateQuestions,
+  fillText,
+  DEFAULT_MESSAGES,
+  type CompiledForm,
+  type FieldError,
+  type FormAnswers,
+  type FormVersion,
+  type PageDefinition,
+  type RawValues,
+} from '@front-counter/forms';
+import { enqueue } from '@front-counter/outbox';
+import { Draft } from './draft.entity.js';
+import { newReference } from './reference.js';
+import { Report } from './report.entity.js';
+import { ReportsException } from './reports.exception.js';
+
+export interface PublicTenantRef {
+  id: string;
+  services: string[];
+}
+
+/** Where a reporter is in a service, as the web needs it to render the next page. */
+export interface Journey {
+  serviceId: string;
+  formVersionId: string;
+  formVersion: number;
+  language: 'en' | 'cy';
+  current: string;
+  path: string[];
+  answers: FormAnswers;
+  /** Set once sent: the reference to show on the confirmation page. */
+  reference: string | null;
+  expiresAt: Date;
+}
+
+export interface AnswerOutcome {
+  journey: Journey;
+  errors: FieldError[];
+  /** Where to go after a successful answer. */
+  nextPageId: string | null;
+}
+
+const SESSION_TOKEN = /^[A-Za-z0-9_-]{32,128}$/;
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/**
+ * The public reporting journey: drafts kept server-side per session, answers validated again on the
+ * server page by page, routing decided here, and submission as one transaction (report, audit event,
+ * outbox events) that is idempotent per draft.
+ */
+@Injectable()
+export class JourneysService {
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly catalogue: FormCatalogue,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private sessionHash(sessionToken: string): string {
+    if (!SESSION_TOKEN.test(sessionToken)) throw ReportsException.invalidSession();
+    return hash(sessionToken);
+  }
+
+  private expiry(): Date {
+    return new Date(Date.now() + this.config.reports.draftTtlDays * 24 * 60 * 60 * 1000);
+  }
+
+  private async formFor(tenantId: string, draft: Draft): Promise<FormVersion> {
+    const version = await this.catalogue.byId(tenantId, draft.formVersionId);
+    if (!version) throw ReportsException.journeyNotFound();
+    return version;
+  }
+
+  private toJourney(draft: Draft, version: FormVersion, reference: string | null): Journey {
+    const position = journeyPosition(version.form, draft.answers);
+    return {
+      serviceId: draft.serviceId,
+      formVersionId: version.id,
+      formVersion: version.version,
+      language: draft.language,
+      current: position.current,
+      path: position.path,
+      answers: draft.answers,
+      reference,
+      expiresAt: draft.expiresAt,
+    };
+  }
+
+  private async liveDraft(manager: EntityManager, serviceId: string, sessionHash: string, options: { lock?: boolean } = {}): Promise<Draft | null> {
+    const query = manager
+      .createQueryBuilder(Draft, 'draft')
+      .where('draft.service_id = :serviceId AND draft.session_hash = :sessionHash AND draft.expires_at > now()', { serviceId, sessionHash })
+      .orderBy('draft.created_at', 'DESC')
+      .limit(1);
+    if (options.lock) query.setLock('pessimistic_write');
+    return query.getOne();
+  }
+
+  private async referenceOf(manager: EntityManager, draft: Draft): Promise<string | null> {
+    if (!draft.reportId) return null;
+    return (await manager.findOne(Report, { where: { id: draft.reportId }, select: { reference: true } }))?.reference ?? null;
+  }
+
+  /** The reporter's journey in a service, or null when there is none for this session. */
+  async find(tenant: PublicTenantRef, serviceId: string, sessionToken: string): Promise<Journey | null> {
+    const sessionHash = this.sessionHash(sessionToken);
+    return this.transactions.run(tenant.id, async (manager) => {
+      const draft = await this.liveDraft(manager, serviceId, sessionHash);
+      if (!draft) return null;
+      return this.toJourney(draft, await this.formFor(tenant.id, draft), await this.referenceOf(manager, draft));
+    });
+  }
+
+  /** Starts a journey on the service's current form version, or returns the one this session already has. */
+  async start(tenant: PublicTenantRef, serviceId: string, sessionToken: string, language: 'en' | 'cy'): Promise<Journey> {
+    const sessionHash = this.sessionHash(sessionToken);
+    if (!tenant.services.includes(serviceId)) throw ReportsException.serviceNotFound();
+    const version = await this.catalogue.current(tenant.id, serviceId);
+    if (!version) throw ReportsException.serviceNotFound();
+    return this.transactions.run(tenant.id, async (manager) => {
+      const existing = await this.liveDraft(manager, serviceId, sessionHash);
+      if (existing && !existing.reportId) return this.toJourney(existing, await this.formFor(tenant.id, existing), null);
+      const draft = manager.create(Draft, { tenantId: tenant.id, serviceId, formVersionId: version.id, sessionHash, answers: {}, language, updatedAt: new Date(), expiresAt: this.expiry() });
+      await manager.save(draft);
+      return this.toJourney(draft, version, null);
+    });
+  }
+
+  /** Runs `change` on the session's draft under a row lock and saves what it returns. */
+  private async change(
+    tenant: PublicTenantRef,
+    serviceId: string,
+    sessionToken: string,
+    change: (draft: Draft, form: CompiledForm) => { answers?: FormAnswers; errors: FieldError[]; next?: (form: CompiledForm, answers: FormAnswers) => string | null },
+  ): Promise<AnswerOutcome> {
+    const sessionHash = this.sessionHash(sessionToken);
+    return this.transactions.run(tenant.id, async (manager) => {
+      const draft = await this.liveDraft(manager, serviceId, sessionHash, { lock: true });
+      if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
+      const version = await this.formFor(tenant.id, draft);
+      const result = change(draft, version.form);
+      if (result.errors.length > 0 || !result.answers) return { journey: this.toJourney(draft, version, null), errors: result.errors, nextPageId: null };
+      draft.answers = result.answers;
+      draft.updatedAt = new Date();
+      draft.expiresAt = this.expiry();
+      await manager.update(Draft, { id: draft.id }, { answers: draft.answers, updatedAt: draft.updatedAt, expiresAt: draft.expiresAt });
+      return { journey: this.toJourney(draft, version, null), errors: [], nextPageId: result.next?.(version.form, draft.answers) ?? null };
+    });
+  }
+
+  private pageOnPath(form: CompiledForm, answers: FormAnswers, pageId: string): PageDefinition {
+    const page = form.pages.find((candidate) => candidate.id === pageId);
+    if (!page || !journeyPosition(form, answers).path.includes(pageId)) throw ReportsException.pageNotAvailable(pageId);
+    return page;
+  }
+
+  /** Answers one page. With `returnToCheck` (a change link), goes back to check your answers when nothing new is needed. */
+  async answerPage(tenant: PublicTenantRef, serviceId: string, sessionToken: string, pageId: string, values: RawValues, returnToCheck: boolean): Promise<AnswerOutcome> {
+    return this.change(tenant, serviceId, sessionToken, (draft, form) => {
+      const page = this.pageOnPath(form, draft.answers, pageId);
+      if (page.type === 'repeat' || page.type === 'declaration' || page.type === 'exit') throw ReportsException.pageNotAvailable(pageId);
+      const validation = validatePage(page, values);
+      if (!validation.ok) return { errors: validation.errors };
+      const answers = { ...draft.answers, [pageId]: validation.answers };
+      return {
+        answers,
+        errors: [],
+        next: (compiled, updated) => {
+          const position = journeyPosition(compiled, updated);
+          const checkPage = compiled.pages.find((candidate) => candidate.type === 'check-answers')!;
+          if (returnToCheck && position.path.includes(checkPage.id) && updated[checkPage.id]) {
+            // Back to the summary, unless the change opened a page still to answer.
+            const unanswered = position.path.find((id) => {
+              const candidate = compiled.pages.find((p) => p.id === id)!;
+              return candidate.type !== 'check-answers' && candidate.type !== 'declaration' && !isPageComplete(candidate, updated);
+            });
+            return unanswered ?? checkPage.id;
+          }
+          return nextPageId(compiled, page, updated) ?? position.current;
+        },
+      };
+    });
+  }
+
+  /** Adds or replaces one item of an "add another" group. */
+  async answerRepeatItem(tenant: PublicTenantRef, serviceId: string, sessionToken: string, pageId: string, index: number, values: RawValues): Promise<AnswerOutcome> {
+    return this.change(tenant, serviceId, sessionToken, (draft, form) => {
+      const page = this.pageOnPath(form, draft.answers, pageId);
+      if (page.type !== 'repeat') throw ReportsException.pageNotAvailable(pageId);
+      const current = draft.answers[pageId];
+      const items = isRepeatAnswers(current) ? [...current.items] : [];
+      if (!Number.isInteger(index) || index < 0 || index > items.length) throw ReportsException.invalidAnswer(`Item ${index + 1} cannot be added before item ${items.length + 1}.`);
+      if (index === items.length && items.length >= page.max) {
+        return { errors: [{ field: page.questions[0].id, questionId: page.questions[0].id, message: fillText(DEFAULT_MESSAGES.tooMany, { max: page.max }) }] };
+      }
+      const validation = validateQuestions(page.questions, values);
+      if (!validation.ok) return { errors: validation.errors };
+      items[index] = validation.answers;
+      return { answers: { ...draft.answers, [pageId]: { items, done: false } }, errors: [], next: () => pageId };
+    });
+  }
+
+  async removeRepeatItem(tenant: PublicTenantRef, serviceId: string, sessionToken: string, pageId: string, index: number): Promise<AnswerOutcome> {
+    return this.change(tenant, serviceId, sessionToken, (draft, form) => {
+      const page = this.pageOnPath(form, draft.answers, pageId);
+      const current = draft.answers[pageId];
+      if (page.type !== 'repeat' || !isRepeatAnswers(current) || !current.items[index]) throw ReportsException.pageNotAvailable(pageId);
+      return { answers: { ...draft.answers, [pageId]: { items: current.items.filter((_, position) => position !== index), done: false } }, errors: [], next: () => pageId };
+    });
+  }
+
+  /** "I have no more to add": the group is complete if it has at least its minimum. */
+  async finishRepeat(tenant: PublicTenantRef, serviceId: string, sessionToken: string, pageId: string, returnToCheck: boolean): Promise<AnswerOutcome> {
+    return this.change(tenant, serviceId, sessionToken, (draft, form) => {
+      const page = this.pageOnPath(form, draft.answers, pageId);
+      if (page.type !== 'repeat') throw ReportsException.pageNotAvailable(pageId);
+      const current = draft.answers[pageId];
+      const items = isRepeatAnswers(current) ? current.items : [];
+      if (items.length < page.min) return { errors: [{ field: page.questions[0].id, questionId: page.questions[0].id, message: fillText(DEFAULT_MESSAGES.tooFew, { min: page.min }) }] };
+      const answers = { ...draft.answers, [pageId]: { items, done: true } };
+      return {
+        answers,
+        errors: [],
+        next: (compiled, updated) => {
+          const checkPage = compiled.pages.find((candidate) => candidate.type === 'check-answers')!;
+          if (returnToCheck && updated[checkPage.id]) return checkPage.id;
+          return nextPageId(compiled, page, updated) ?? journeyPosition(compiled, updated).current;
+        },
+      };
+    });
+  }
+
+  /**
+   * Sends the report: one transaction stores it (answers on the path taken, validated; the form
+   * version; flags; the reporter's contact details), an audit event and outbox events. Sending the
+   * same draft again (a double click, a retry) returns the same reference and stores nothing new.
+   */
+  async submit(tenant: PublicTenantRef, serviceId: string, sessionToken: string, values: RawValues, requestId?: string): Promise<{ reference: string | null; errors: FieldError[] }> {
+    const sessionHash = this.sessionHash(sessionToken);
+    return this.transactions.run(tenant.id, async (manager) => {
+      const draft = await this.liveDraft(manager, serviceId, sessionHash, { lock: true });
+      if (!draft) throw ReportsException.journeyNotFound();
+      const already = await this.referenceOf(manager, draft);
+      if (already) return { reference: already, errors: [] };
+      const version = await this.formFor(tenant.id, draft);
+      const form = version.form;
+      const position = journeyPosition(form, draft.answers);
+      const declaration = form.pages.find((page) => page.type === 'declaration')!;
+      if (position.current !== declaration.id) throw ReportsException.notReadyToSubmit();
+      const validation = validatePage(declaration, values);
+      if (!validation.ok) return { reference: null, errors: validation.errors };
+
+      const answers = answersOnPath(form, draft.answers);
+      const contact = reporterDetails(form, answers);
+      let reference = '';
+      let report: Report | undefined;
+      for (let attempt = 0; !report; attempt++) {
+        reference = newReference();
+        // A clash of random references is vanishingly rare; a savepoint lets the insert be retried.
+        await manager.query('SAVEPOINT reference_attempt');
+        try {
+          report = manager.create(Report, {
+            tenantId: tenant.id,
+            reference,
+            serviceId,
+            formVersionId: version.id,
+            draftId: draft.id,
+            answers,
+            flags: raisedFlags(form, answers),
+            reporterName: contact.name ?? null,
+            reporterEmail: contact.email ?? null,
+            reporterPhone: contact.phone ?? null,
+            language: draft.language,
+          });
+          await manager.insert(Report, report);
+        } catch (error) {
+          await manager.query('ROLLBACK TO SAVEPOINT reference_attempt');
+          report = undefined;
+          if ((error as { code?: string }).code !== '23505' || attempt >= 5) throw error;
+        }
+      }
+      await manager.update(Draft, { id: draft.id }, { reportId: report.id, answers: draft.answers, updatedAt: new Date() });
+      await this.audit.record(manager, {
+        tenantId: tenant.id,
+        actorType: 'public',
+        action: 'report.submitted',
+        subjectType: 'report',
+        subjectId: report.id,
+        details: { reference, serviceId, formVersionId: version.id, formVersion: version.version },
+        requestId,
+      });
+      await enqueue(manager, tenant.id, 'report.submitted', { reportId: report.id, reference, serviceId });
+      if (contact.email) await enqueue(manager, tenant.id, 'email.report-confirmation', { reportId: report.id });
+      return { reference, errors: [] };
+    });
+  }
+
+  /**
+   * "Save and come back later": a one-off link token (only its hash is kept) that resumes the draft
+   * until it expires; e-mailed when an address is given.
+   */
+  async saveForLater(tenant: PublicTenantRef, serviceId: string, sessionToken: string, email: string | null, origin: string): Promise<{ resumeUrl: string; expiresAt: Date; emailed: boolean; errors: FieldError[] }> {
+    const sessionHash = this.sessionHash(sessionToken);
+    let address: string | undefined;
+    if (email) {
+      const validation = validateQuestions([{ id: 'email', type: 'email', label: { en: 'Email address', cy: 'Cyfeiriad e-bost' }, required: true, mandatory: false, errors: {} }], { email });
+      if (!validation.ok) return { resumeUrl: '', expiresAt: new Date(), emailed: false, errors: validation.errors };
+      address = validation.answers.email as string;
+    }
+    const token = randomBytes(32).toString('base64url');
+    const resumeUrl = `${origin}/resume/${token}`;
+    return this.transactions.run(tenant.id, async (manager) => {
+      const draft = await this.liveDraft(manager, serviceId, sessionHash, { lock: true });
+      if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
+      const expiresAt = this.expiry();
+      await manager.update(Draft, { id: draft.id }, { resumeHash: hash(token), expiresAt });
+      if (address) await enqueue(manager, tenant.id, 'email.resume-link', { draftId: draft.id, email: address, resumeUrl, language: draft.language });
+      return { resumeUrl, expiresAt, emailed: Boolean(address), errors: [] };
+    });
+  }
+
+  /** Opens a saved draft from its link in this session (the link keeps working until the draft expires). */
+  async resume(tenant: PublicTenantRef, resumeToken: string, sessionToken: string): Promise<Journey> {
+    const sessionHash = this.sessionHash(sessionToken);
+    if (!SESSION_TOKEN.test(resumeToken)) throw ReportsException.resumeLinkInvalid();
+    return this.transactions.run(tenant.id, async (manager) => {
+      const draft = await manager
+        .createQueryBuilder(Draft, 'draft')
+        .where('draft.resume_hash = :resumeHash AND draft.expires_at > now() AND draft.report_id IS NULL', { resumeHash: hash(resumeToken) })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (!draft) throw ReportsException.resumeLinkInvalid();
+      draft.sessionHash = sessionHash;
+      await manager.update(Draft, { id: draft.id }, { sessionHash, updatedAt: new Date() });
+      return this.toJourney(draft, await this.formFor(tenant.id, draft), null);
+    });
+  }
+
+  /** Deletes drafts past their expiry, force by force; returns how many. */
+  async deleteExpired(tenantIds: string[]): Promise<number> {
+    let deleted = 0;
+    for (const tenantId of tenantIds) {
+      deleted += await this.transactions.run(tenantId, async (manager) => (await manager.query(`DELETE FROM drafts WHERE expires_at <= now()`))[1] ?? 0);
+    }
+    return deleted;
+  }
+}
