@@ -11,7 +11,8 @@ const config = loadConfigOrExit(values.dir ? { ...process.env, TENANTS_DIR: valu
 let exitCode = 0;
 let database: Awaited<ReturnType<typeof resolveDatabase>> | undefined;
 try {
-  database = await resolveDatabase(config);
+  // A dry run reads only: it neither creates roles nor the database, nor applies migrations.
+  database = await resolveDatabase(config, undefined, { provision: !values['dry-run'] });
   const { migrations, summary } = await migrateAndSync(database.urls.admin, config.tenants.directory, { dryRun: values['dry-run'] });
   if (migrations.length > 0) process.stdout.write(`Applied migrations: ${migrations.join(', ')}\n`);
   process.stdout.write(`${summary}\n`);

@@ -65,6 +65,12 @@ describe('GraphQL hardening', () => {
     expect(body.errors?.[0].extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
   });
 
+  it('answers a variable of the wrong type with a 400 naming the variable', async () => {
+    const { status, body } = await graphql({ query: 'query Find($slug: String) { tenant(slug: $slug) { slug } }', variables: { slug: ['northshire'] } });
+    expect(status).toBe(400);
+    expect(body.errors?.[0]).toMatchObject({ message: expect.stringContaining('$slug'), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
   it('answers a body that is not JSON with a 400', async () => {
     const { status } = await graphql('{not json');
     expect(status).toBe(400);

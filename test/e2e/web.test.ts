@@ -134,6 +134,21 @@ describe('force sites', () => {
     expect(text).not.toMatch(/\sstyle=/);
   });
 
+  it('answers malformed requests with a page, never a framework error', async () => {
+    const badUrl = await visit('northshire.localhost', '/%');
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.headers.get('content-type')).toMatch(/text\/html/);
+    expect(badUrl.text).toContain('There is a problem with your request');
+    expect(badUrl.text).not.toContain('FST_');
+    const missingAsset = await visit('northshire.localhost', '/assets/css/000000000000.css');
+    expect(missingAsset.status).toBe(404);
+  });
+
+  it('never turns the request path into a link to another site', async () => {
+    const page = await visit('dyffryn.localhost', '//evil.example');
+    expect(page.text).not.toContain('evil.example');
+  });
+
   it('reports health without a force host', async () => {
     expect((await visit('127.0.0.1', '/health/live')).status).toBe(200);
     expect(JSON.parse((await visit('127.0.0.1', '/health/ready')).text)).toEqual({ status: 'ok', api: 'ok' });

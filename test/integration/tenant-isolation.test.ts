@@ -45,24 +45,31 @@ describe('the database catalogue', () => {
   });
 
   it('confines every tenant-owned table (one with tenant_id) by a policy on the current tenant', async () => {
-    const { rows } = await owner.query<{ table: string; policies: string[] }>(`
-      SELECT c.table_name AS table, coalesce(array_agg(p.qual) FILTER (WHERE p.qual IS NOT NULL), '{}') AS policies
+    // Every policy's USING and WITH CHECK (a permissive policy with either missing or open would leak).
+    const { rows } = await owner.query<{ table: string; policies: { using: string | null; check: string | null; command: string }[] }>(`
+      SELECT c.table_name AS table,
+        coalesce(json_agg(json_build_object('using', p.qual, 'check', p.with_check, 'command', p.cmd)) FILTER (WHERE p.policyname IS NOT NULL), '[]') AS policies
       FROM information_schema.columns c LEFT JOIN pg_policies p ON p.tablename = c.table_name AND p.schemaname = 'public'
       WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id'
       GROUP BY c.table_name ORDER BY 1`);
     const tenantOwned = rows.filter((row) => !REGISTRY_TABLES.includes(row.table));
-    expect(tenantOwned.length).toBeGreaterThan(0);
+    expect(tenantOwned.map((row) => row.table)).toEqual(expect.arrayContaining(['audit_events', 'drafts', 'form_versions', 'outbox_events', 'reports']));
     for (const row of tenantOwned) {
-      expect({ table: row.table, confined: row.policies.length > 0 && row.policies.every((qual) => qual.includes('current_tenant_id()')) }).toEqual({ table: row.table, confined: true });
+      const confined =
+        row.policies.length > 0 &&
+        row.policies.every((policy) => policy.command === 'ALL' && policy.using?.includes('current_tenant_id()') && (policy.check ?? policy.using)?.includes('current_tenant_id()'));
+      expect({ table: row.table, confined }).toEqual({ table: row.table, confined: true });
     }
   });
 
   it('connects the application as a role that is no superuser, cannot bypass RLS and owns nothing', async () => {
-    const { rows } = await app.query<{ user: string; rolsuper: boolean; rolbypassrls: boolean; owned: number }>(`
+    const { rows } = await app.query<{ user: string; rolsuper: boolean; rolbypassrls: boolean; owned: number; owner_member: boolean }>(`
       SELECT current_user AS user, r.rolsuper, r.rolbypassrls,
-        (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) + (SELECT count(*)::int FROM pg_proc WHERE proowner = r.oid) AS owned
+        (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid) + (SELECT count(*)::int FROM pg_proc WHERE proowner = r.oid)
+          + (SELECT count(*)::int FROM pg_namespace WHERE nspowner = r.oid) AS owned,
+        pg_has_role(r.oid, '${OWNER_ROLE}', 'MEMBER') AS owner_member
       FROM pg_roles r WHERE r.rolname = current_user`);
-    expect(rows[0]).toEqual({ user: APP_ROLE, rolsuper: false, rolbypassrls: false, owned: 0 });
+    expect(rows[0]).toEqual({ user: APP_ROLE, rolsuper: false, rolbypassrls: false, owned: 0, owner_member: false });
   });
 });
 
@@ -77,6 +84,9 @@ describe('with no tenant set', () => {
 
     expect((await app.query('SELECT * FROM audit_events')).rowCount).toBe(0);
     expect((await owner.query('SELECT * FROM audit_events')).rowCount).toBe(0); // FORCE: the owner too
+    // Tenant sync published form versions for every force: none are visible without a tenant either.
+    expect((await owner.query(`SELECT count(*)::int AS count FROM form_versions`)).rows[0].count).toBe(0);
+    expect((await app.query(`SELECT count(*)::int AS count FROM form_versions`)).rows[0].count).toBe(0);
     // A transaction-local setting does not outlive its transaction.
     await app.query('BEGIN');
     await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantIds.northshire]);
@@ -159,5 +169,23 @@ describe('TenantTransactions on a pool of one connection', () => {
     await expect(
       transactions.run(tenantIds.northshire, (manager) => manager.insert(AuditEvent, { tenantId: tenantIds.eastmarch, actorType: 'system', action: 'smuggled' })),
     ).rejects.toThrow(/row-level security/);
+  });
+});
+
+describe('the application role at start-up', () => {
+  it('is refused when it could bypass row-level security', async () => {
+    const { assertApplicationRole } = await import('@front-counter/database');
+    const superuser = await createAppDataSource({ url: database.urls.admin, entities: [], poolSize: 1, applicationName: 'role-check-test' }).initialize();
+    try {
+      await expect(assertApplicationRole(superuser, 'APP_DATABASE_URL')).rejects.toThrow(/\(from APP_DATABASE_URL\) is a superuser.*row-level security would not protect tenants/);
+    } finally {
+      await superuser.destroy();
+    }
+    const appRole = await createAppDataSource({ url: database.urls.app, entities: [], poolSize: 1, applicationName: 'role-check-test' }).initialize();
+    try {
+      await expect(assertApplicationRole(appRole, 'APP_DATABASE_URL')).resolves.toBeUndefined();
+    } finally {
+      await appRole.destroy();
+    }
   });
 });

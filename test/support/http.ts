@@ -12,7 +12,9 @@ export interface HttpResponse {
  */
 export function getWithHost(baseUrl: string, host: string, path = '/', headers: Record<string, string> = {}): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    const request = http.get(new URL(path, baseUrl), { headers: { ...headers, host } }, (response) => {
+    const base = new URL(baseUrl);
+    // The path is sent exactly as given (not resolved as a URL), so tests can send odd ones like `//x`.
+    const request = http.get({ hostname: base.hostname, port: base.port, path, headers: { ...headers, host } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {

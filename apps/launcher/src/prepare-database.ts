@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AUDIT_ENTITIES } from '@front-counter/audit';
 import { createOwnerDataSource, runMigrations } from '@front-counter/database';
 import { checkForceForms, FORMS_ENTITIES, FormDefinitionError, loadNationalServices, loadOverlays, syncForms } from '@front-counter/forms';
 import { formatSyncReport, loadTenantDefinitions, syncTenants, Tenant, TENANCY_ENTITIES, type TenantDefinition, type TenantSyncReport } from '@front-counter/tenancy';
@@ -30,7 +31,7 @@ export async function migrateAndSync(adminUrl: string, tenantsDirectory: string,
   checkForceForms(national, forces);
 
   const migrations = options.dryRun ? [] : await runMigrations(adminUrl, MIGRATIONS);
-  const owner = await createOwnerDataSource(adminUrl, [], [...TENANCY_ENTITIES, ...FORMS_ENTITIES]).initialize();
+  const owner = await createOwnerDataSource(adminUrl, [], [...TENANCY_ENTITIES, ...FORMS_ENTITIES, ...AUDIT_ENTITIES]).initialize();
   try {
     return await owner.transaction(async (manager) => {
       // Several instances starting at once must not race each other.

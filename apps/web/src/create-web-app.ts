@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
+import type { FastifyReply } from 'fastify';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@front-counter/config';
@@ -15,10 +16,18 @@ import { WebModule } from './web.module.js';
 
 /** The force sites, initialised but not listening. Every force is served from this one app; the Host decides which. */
 export async function createWebApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  let renderer: PageRenderer | undefined;
   const adapter = new FastifyAdapter({
     trustProxy: config.api.trustProxy,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers),
     bodyLimit: 1024 * 1024,
+    // Requests Fastify refuses before any route (a malformed URL, a bad body) still get a page, not JSON.
+    frameworkErrors: (error: { statusCode?: number }, _request: unknown, reply: FastifyReply) => {
+      void reply
+        .code(error.statusCode && error.statusCode < 500 ? error.statusCode : 400)
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(renderer?.renderPlain('badRequest') ?? 'Bad request');
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(WebModule.register(config, logger), adapter, {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
@@ -35,9 +44,11 @@ export async function createWebApp(config: AppConfig, logger: Logger): Promise<N
     maxAge: '1d',
   });
   await app.register(fastifyStatic, { root: path.join(WEB_ROOT, 'assets'), prefix: '/assets/site/', decorateReply: false, maxAge: '1h' });
+  const pages = app.get(PageRenderer);
+  renderer = pages;
   registerTenantHook(fastify, {
     lookup: app.get(TenantLookup),
-    renderer: app.get(PageRenderer),
+    renderer: pages,
     logger,
     secureCookies: config.environment === 'production',
   });

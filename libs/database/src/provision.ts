@@ -6,6 +6,8 @@ export interface DatabaseUrls {
   admin: string;
   /** The application's connection, as APP_ROLE. */
   app: string;
+  /** Where the app URL came from, for messages (never the URL itself: it may hold a password). */
+  appSource?: string;
 }
 
 export function databaseNameOf(url: string): string {

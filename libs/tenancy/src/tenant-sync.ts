@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
+import { AuditService } from '@front-counter/audit';
 import { TenantDomain } from './tenant-domain.entity.js';
 import { Tenant } from './tenant.entity.js';
 import type { TenantDefinition } from './tenant-files.js';
@@ -14,7 +15,7 @@ export interface TenantSyncReport {
   created: TenantChange[];
   updated: TenantChange[];
   unchanged: string[];
-  /** In the database but no longer in tenants/: left as they are (a force is suspended, never deleted, by sync). */
+  /** In the database but no longer in tenants/: left as they are; sync never deletes a force. */
   notInFiles: string[];
 }
 
@@ -66,13 +67,12 @@ async function writeDomains(manager: EntityManager, tenantId: string, wanted: st
   );
 }
 
+const auditService = new AuditService();
+
 async function audit(manager: EntityManager, tenantId: string, action: string, changes: string[]): Promise<void> {
   // Audit events are tenant data: set the tenant for this transaction before writing one.
   await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-  await manager.query(
-    `INSERT INTO audit_events (tenant_id, actor_type, actor_id, action, subject_type, subject_id, details) VALUES ($1::uuid, 'system', 'tenant-sync', $2, 'tenant', $1::text, $3::jsonb)`,
-    [tenantId, action, JSON.stringify({ changes })],
-  );
+  await auditService.record(manager, { tenantId, actorType: 'system', actorId: 'tenant-sync', action, subjectType: 'tenant', subjectId: tenantId, details: { changes } });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AppConfig } from '@front-counter/config';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainException } from '@front-counter/errors';
-import { depthLimitRule, queryCostPlugin } from './query-limits.js';
+import { clientErrorStatusPlugin, depthLimitRule, queryCostPlugin } from './query-limits.js';
 
 const KNOWN_CLIENT_ERRORS = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -44,11 +44,13 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule(config.api.maxQueryDepth)],
-    plugins: [queryCostPlugin(config.api.maxQueryCost)],
+    plugins: [queryCostPlugin(config.api.maxQueryCost), clientErrorStatusPlugin()],
     context: ({ req }: { req: unknown }) => ({ req }),
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
       if (isDomainError(error) || KNOWN_CLIENT_ERRORS.has(code)) return formatted;
+      // A variable of the wrong type is the caller's mistake, whatever graphql-js wrapped it in.
+      if (/^Variable "\$\w+"/.test(formatted.message)) return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT' } };
       // Anything unexpected: the caller learns that it failed, never why (logs have the detail).
       return { message: production ? 'Something went wrong. Try again later.' : formatted.message, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },

@@ -34,3 +34,19 @@ export function queryCostPlugin(maxCost: number): ApolloServerPlugin {
     },
   };
 }
+
+/** A request that failed before execution only because of the caller's input answers 400, not 500. */
+export function clientErrorStatusPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          if (result && result.data === undefined && result.errors?.length && result.errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT')) {
+            response.http.status = 400;
+          }
+        },
+      };
+    },
+  };
+}

@@ -28,8 +28,9 @@ export class AssetsController {
   @Header('content-type', 'text/css; charset=utf-8')
   @Header('cache-control', IMMUTABLE)
   themeCss(@Param('file') file: string, @CurrentSite() site: RequestSite): string {
-    if (file !== `${site.tenant.themeVersion}.css`) throw new NotFoundException();
-    return this.theme.themeCss(site.tenant).css;
+    const theme = this.theme.themeCss(site.tenant);
+    if (file !== `${theme.version}.css`) throw new NotFoundException();
+    return theme.css;
   }
 
   @Get('logo/:file')

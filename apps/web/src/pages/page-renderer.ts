@@ -59,11 +59,9 @@ export class PageRenderer {
       textRelayNonEmergency: tenant.contact.textRelayNonEmergency,
       whatHappensNext: local(tenant.promises.whatHappensNext),
     };
-    const path = request.url.split('?')[0];
+    // A query-only link stays on this page; building it from the request path would let `//other.site` through.
     const languageSwitch =
-      tenant.languages.length > 1
-        ? tenant.languages.map((lang) => ({ lang, label: LANGUAGE_NAMES[lang], href: `${path}?lang=${lang}`, current: lang === language }))
-        : undefined;
+      tenant.languages.length > 1 ? tenant.languages.map((lang) => ({ lang, label: LANGUAGE_NAMES[lang], href: `?lang=${lang}`, current: lang === language })) : undefined;
     const root = {
       ...context,
       lang: language,
@@ -71,7 +69,7 @@ export class PageRenderer {
       quickExitUrl: this.config.web.quickExitUrl,
       languageSwitch,
       alternateLanguages: languageSwitch?.filter((entry) => !entry.current),
-      css: { base: this.theme.baseCss().version, theme: tenant.themeVersion },
+      css: { base: this.theme.baseCss().version, theme: this.theme.themeCss(tenant).version },
       messageParams: {
         force: force.name,
         nonEmergency: tenant.contact.nonEmergency,
@@ -85,14 +83,14 @@ export class PageRenderer {
     return this.template('layouts/main')({ ...root, body: this.template(`pages/${page}`)(root) });
   }
 
-  /** A page that belongs to no force (unknown host, or the api unreachable): English and Welsh, names no force. */
-  renderPlain(kind: 'unknownHost' | 'unavailable'): string {
-    const key = kind === 'unknownHost' ? 'notFound' : 'error';
+  /** A page that belongs to no force (unknown host, a bad request, the api unreachable): English and Welsh, names no force. */
+  renderPlain(kind: 'unknownHost' | 'badRequest' | 'unavailable'): string {
+    const key = { unknownHost: 'notFound', badRequest: 'badRequest', unavailable: 'error' }[kind];
     const params = { nonEmergency: '101' };
     const languages = (['en', 'cy'] as const).map((lang) => ({
       lang,
       title: translate(lang, `${key}.title`, params),
-      paragraphs: translate(lang, kind === 'unknownHost' ? 'notFound.body' : 'error.body', params),
+      paragraphs: translate(lang, `${key}.body`, params),
     }));
     return this.template('layouts/plain')({ title: `${languages[0].title} / ${languages[1].title}`, languages, css: { base: this.theme.baseCss().version } });
   }

@@ -6,7 +6,8 @@ import { attachSite } from './current-site.decorator.js';
 import type { TenantLookup } from './tenant-lookup.js';
 
 export const LANGUAGE_COOKIE = 'fc_lang';
-const SITE_INDEPENDENT = /^\/(health\/|assets\/(govuk|site|css)\/)/;
+/** Paths served the same for every host: no force is looked up for them. */
+export const SITE_INDEPENDENT = /^\/(health\/|assets\/(govuk|site|css)\/)/;
 
 function cookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie ?? '';

@@ -26,7 +26,12 @@ describe('ThemeService', () => {
     expect(themes.themeCss(tenant('#003a70', 'aaaaaaaaaaaa'))).toBe(first);
     const rebranded = themes.themeCss(tenant('#4a1a5c', 'bbbbbbbbbbbb'));
     expect(rebranded).not.toBe(first);
+    expect(rebranded.version).not.toBe(first.version);
     expect(rebranded.css).toMatch(/--govuk-brand-colour: ?#4a1a5c/);
+  });
+
+  it('refuses colours that are not #rrggbb rather than pass them to Sass', () => {
+    expect(() => themes.themeCss(tenant('red; } body { display: none', 'cccccccccccc'))).toThrow(/Invalid theme colours/);
   });
 
   it('compiles govuk-frontend once with a system font, no GOV.UK typeface', () => {

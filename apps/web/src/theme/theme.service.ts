@@ -12,6 +12,26 @@ export interface CompiledCss {
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
+/** The per-force stylesheet: govuk-frontend's colour custom properties and the button colours Sass fixes at build time. */
+const THEME_TEMPLATE = `
+  @use "sass:color";
+  $brand: BRAND;
+  $secondary: SECONDARY;
+  $brand-dark: color.mix(#000000, $brand, 20%);
+  $brand-darker: color.mix(#000000, $brand, 40%);
+  :root {
+    --govuk-brand-colour: #{$brand};
+    --govuk-link-colour: #{$brand};
+    --govuk-link-hover-colour: #{$brand-darker};
+    --fc-secondary-colour: #{$secondary};
+  }
+  .govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning):not(.govuk-button--inverse) {
+    background-color: $brand;
+    box-shadow: 0 2px 0 $brand-darker;
+    &:hover { background-color: $brand-dark; }
+  }
+`;
+
 /**
  * Stylesheets: one shared base (govuk-frontend compiled once per process with the police font and
  * the site's own styles) and a small theme per force, built once per branding version and cached.
@@ -33,35 +53,21 @@ export class ThemeService {
     return this.base;
   }
 
+  /**
+   * A force's theme, keyed by its colours and this template together: a change to either gives a new
+   * URL, so browsers may cache each one for a year.
+   */
   themeCss(tenant: PublicTenant): CompiledCss {
-    const cached = this.themes.get(tenant.themeVersion);
-    if (cached) return cached;
     const { brandColour, secondaryColour } = tenant.branding;
-    // Colours were validated as #rrggbb (and for contrast) when the tenant file was loaded.
-    const { css } = sass.compileString(
-      `
-      @use "sass:color";
-      $brand: ${brandColour};
-      $secondary: ${secondaryColour};
-      $brand-dark: color.mix(#000000, $brand, 20%);
-      $brand-darker: color.mix(#000000, $brand, 40%);
-      :root {
-        --govuk-brand-colour: #{$brand};
-        --govuk-link-colour: #{$brand};
-        --govuk-link-hover-colour: #{$brand-darker};
-        --fc-secondary-colour: #{$secondary};
-      }
-      .govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning):not(.govuk-button--inverse) {
-        background-color: $brand;
-        box-shadow: 0 2px 0 $brand-darker;
-        &:hover { background-color: $brand-dark; }
-      }
-      `,
-      { style: 'compressed' },
-    );
-    const compiled = { css, version: tenant.themeVersion };
+    // Checked here too, not only when the tenant file was loaded: nothing unchecked reaches Sass.
+    if (![brandColour, secondaryColour].every((colour) => /^#[0-9a-f]{6}$/i.test(colour))) throw new Error(`Invalid theme colours for ${tenant.slug}`);
+    const source = THEME_TEMPLATE.replace('BRAND', brandColour).replace('SECONDARY', secondaryColour);
+    const version = hash(source);
+    const cached = this.themes.get(version);
+    if (cached) return cached;
+    const compiled = { css: sass.compileString(source, { style: 'compressed' }).css, version };
     if (this.themes.size > 1000) this.themes.clear();
-    this.themes.set(tenant.themeVersion, compiled);
+    this.themes.set(version, compiled);
     return compiled;
   }
 }
