@@ -5,13 +5,16 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
+import { FORMS_ENTITIES } from '@front-counter/forms';
+import { OUTBOX_ENTITIES } from '@front-counter/outbox';
+import { REPORTS_ENTITIES, ReportsModule } from '@front-counter/reports';
 import { TENANCY_ENTITIES, TenancyModule } from '@front-counter/tenancy';
 import { DomainExceptionFilter } from './graphql/domain-exception.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health.controller.js';
 
 /** Every entity the api maps; each context exports its own list. */
-export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES];
+export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES];
 
 @Module({})
 export class ApiModule {
@@ -24,6 +27,7 @@ export class ApiModule {
         GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
         AuditModule,
         TenancyModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],

@@ -11,7 +11,8 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
   const adapter = new FastifyAdapter({
     trustProxy: config.api.trustProxy,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers),
-    bodyLimit: 1024 * 1024,
+    // Above the largest legitimate page (a few 10,000-character answers) so oversize answers get a field-level message.
+    bodyLimit: 2 * 1024 * 1024,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, urls), adapter, {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),

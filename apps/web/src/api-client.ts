@@ -22,10 +22,15 @@ export class ApiError extends Error {
 export class ApiClient {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  async query<T>(query: string, variables: Record<string, unknown>, context: { host: string; requestId: string }): Promise<T> {
+  async query<T>(query: string, variables: Record<string, unknown>, context: { host: string; requestId: string; protocol?: string }): Promise<T> {
     const response = await fetch(`${this.config.api.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-forwarded-host': context.host, [REQUEST_ID_HEADER]: context.requestId },
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-host': context.host,
+        'x-forwarded-proto': context.protocol ?? 'http',
+        [REQUEST_ID_HEADER]: context.requestId,
+      },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(10_000),
     });

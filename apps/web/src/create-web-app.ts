@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import { NestFactory } from '@nestjs/core';
@@ -20,7 +21,8 @@ export async function createWebApp(config: AppConfig, logger: Logger): Promise<N
   const adapter = new FastifyAdapter({
     trustProxy: config.api.trustProxy,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers),
-    bodyLimit: 1024 * 1024,
+    // Above the largest legitimate page so an oversize answer gets the page back with a message, not a bare 413.
+    bodyLimit: 2 * 1024 * 1024,
     // Requests Fastify refuses before any route (a malformed URL, a bad body) still get a page, not JSON.
     frameworkErrors: (error: { statusCode?: number }, _request: unknown, reply: FastifyReply) => {
       void reply
@@ -35,6 +37,7 @@ export async function createWebApp(config: AppConfig, logger: Logger): Promise<N
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify, logger);
   await registerSecurityHeaders(fastify, { production: config.environment === 'production' });
+  await app.register(fastifyCookie, { secret: config.session.secret });
   // govuk-frontend's JavaScript and images (not its Sass, and not the GOV.UK fonts, which police sites do not use).
   await app.register(fastifyStatic, {
     root: GOVUK_FRONTEND_ROOT,

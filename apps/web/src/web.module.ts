@@ -4,6 +4,8 @@ import { ConfigModule, type AppConfig } from '@front-counter/config';
 import type { Logger } from '@front-counter/logging';
 import { ApiClient } from './api-client.js';
 import { HealthController } from './health.controller.js';
+import { JourneyApi } from './journey/journey-api.js';
+import { JourneyController } from './journey/journey.controller.js';
 import { AssetsController } from './pages/assets.controller.js';
 import { PageRenderer } from './pages/page-renderer.js';
 import { PagesController } from './pages/pages.controller.js';
@@ -20,9 +22,10 @@ export class WebModule {
     return {
       module: WebModule,
       imports: [ConfigModule.forRoot(config)],
-      controllers: [HealthController, PagesController, AssetsController],
+      controllers: [HealthController, PagesController, AssetsController, JourneyController],
       providers: [
         ApiClient,
+        JourneyApi,
         TenantLookup,
         ThemeService,
         PageRenderer,

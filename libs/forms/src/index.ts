@@ -18,3 +18,4 @@ import { NationalService } from './national-service.entity.js';
 export const FORMS_ENTITIES = [NationalService, FormVersion];
 export { raisedFlags, reporterDetails } from './report-facts.js';
 export { FormCatalogue } from './form-catalogue.service.js';
+export { JSONScalar } from './json.scalar.js';

@@ -9,3 +9,5 @@ export { newReference, parseReference, formatReference, checkCharacter, REFERENC
 import { Draft } from './draft.entity.js';
 import { Report } from './report.entity.js';
 export const REPORTS_ENTITIES = [Draft, Report];
+export { ReportsModule } from './reports.module.js';
+export { JourneysResolver } from './journeys.resolver.js';

@@ -11,6 +11,9 @@ import { TenancyException } from './tenancy.exception.js';
 /** Finds forces in the public registry (tenants, tenant_domains), which needs no tenant set. */
 @Injectable()
 export class TenantsService {
+  /** Host to force, briefly (TENANT_CACHE_SECONDS): a page view costs no registry lookup. */
+  private readonly byHost = new Map<string, { tenant: Tenant | null; expires: number }>();
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -32,6 +35,15 @@ export class TenantsService {
   async findByHost(host: string | undefined): Promise<Tenant | null> {
     const hostname = normaliseHost(host);
     if (!hostname) return null;
+    const cached = this.byHost.get(hostname);
+    if (cached && cached.expires > Date.now()) return cached.tenant;
+    const tenant = await this.lookUpHost(hostname);
+    if (this.byHost.size > 10_000) this.byHost.clear();
+    this.byHost.set(hostname, { tenant, expires: Date.now() + this.config.web.tenantCacheSeconds * 1000 });
+    return tenant;
+  }
+
+  private async lookUpHost(hostname: string): Promise<Tenant | null> {
     const domain = await this.dataSource.getRepository(TenantDomain).findOne({ where: { hostname }, relations: { tenant: { domains: true } } });
     if (domain?.tenant) return domain.tenant;
     const slug = this.config.tenants.allowLocalhostSlugs ? localhostSlug(hostname) : undefined;

@@ -23,7 +23,8 @@ const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', cy: 'Cymraeg' 
 /** Renders force pages: the page template inside the force's themed layout, in the chosen language. */
 @Injectable()
 export class PageRenderer {
-  private readonly engine = createViewEngine(path.join(WEB_ROOT, 'views'));
+  /** Shared with the journey's question rendering (govuk-frontend partials). */
+  readonly engine = createViewEngine(path.join(WEB_ROOT, 'views'));
   private readonly templates = new Map<string, Template>();
 
   constructor(

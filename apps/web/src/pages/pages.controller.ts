@@ -1,6 +1,8 @@
 import { Controller, Get, Header, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { translate } from '../i18n/messages.js';
+import { JourneyApi } from '../journey/journey-api.js';
+import { local } from '../journey/journey-view.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { PageRenderer, type RequestSite } from './page-renderer.js';
 
@@ -9,12 +11,16 @@ const ACCESSIBILITY_PREPARED_ON = '2026-11-22';
 
 @Controller()
 export class PagesController {
-  constructor(private readonly pages: PageRenderer) {}
+  constructor(
+    private readonly pages: PageRenderer,
+    private readonly journeys: JourneyApi,
+  ) {}
 
   @Get('/')
   @Header('content-type', 'text/html; charset=utf-8')
-  home(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest): string {
-    return this.pages.render(site, request, 'home');
+  async home(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest): Promise<string> {
+    const services = (await this.journeys.services(request)).map((service) => ({ href: `/${service.id}`, title: local(service.title, site.language), summary: local(service.summary, site.language) }));
+    return this.pages.render(site, request, 'home', { services });
   }
 
   @Get('/accessibility')

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { CompiledForm, FieldError, FormAnswers } from '@front-counter/forms';
+import { ApiClient } from '../api-client.js';
+
+export interface Journey {
+  serviceId: string;
+  formVersionId: string;
+  formVersion: number;
+  language: 'en' | 'cy';
+  current: string;
+  path: string[];
+  answers: FormAnswers;
+  reference: string | null;
+  expiresAt: string;
+}
+
+export interface PublicService {
+  id: string;
+  title: { en: string; cy: string };
+  summary: { en: string; cy: string };
+  startPage: { en: string; cy: string }[];
+  formVersionId: string;
+}
+
+const JOURNEY = 'serviceId formVersionId formVersion language current path answers reference expiresAt';
+const OUTCOME = `journey { ${JOURNEY} } errors { field questionId message { en cy } } nextPageId`;
+
+type Values = Record<string, string | string[]>;
+
+/** The journey operations of the api, for the request's force (its Host is passed on). */
+@Injectable()
+export class JourneyApi {
+  /** Form versions are immutable: each is fetched once per process. */
+  private readonly forms = new Map<string, CompiledForm>();
+
+  constructor(private readonly api: ApiClient) {}
+
+  private call<T>(request: FastifyRequest, query: string, variables: Record<string, unknown>): Promise<T> {
+    return this.api.query<T>(query, variables, { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol });
+  }
+
+  async services(request: FastifyRequest): Promise<PublicService[]> {
+    return (await this.call<{ services: PublicService[] }>(request, 'query Services { services { id title { en cy } summary { en cy } startPage { en cy } formVersionId } }', {})).services;
+  }
+
+  async form(request: FastifyRequest, formVersionId: string): Promise<CompiledForm> {
+    let form = this.forms.get(formVersionId);
+    if (!form) {
+      form = (await this.call<{ formVersion: CompiledForm }>(request, 'query Form($id: String!) { formVersion(id: $id) }', { id: formVersionId })).formVersion;
+      if (this.forms.size > 1000) this.forms.clear();
+      this.forms.set(formVersionId, form);
+    }
+    return form;
+  }
+
+  async journey(request: FastifyRequest, serviceId: string, session: string): Promise<Journey | null> {
+    return (await this.call<{ journey: Journey | null }>(request, `query Journey($serviceId: String!, $session: String!) { journey(serviceId: $serviceId, session: $session) { ${JOURNEY} } }`, { serviceId, session })).journey;
+  }
+
+  async start(request: FastifyRequest, serviceId: string, session: string, language: 'en' | 'cy'): Promise<Journey> {
+    return (
+      await this.call<{ startJourney: Journey }>(request, `mutation Start($serviceId: String!, $session: String!, $language: Language!) { startJourney(serviceId: $serviceId, session: $session, language: $language) { ${JOURNEY} } }`, {
+        serviceId,
+        session,
+        language,
+      })
+    ).startJourney;
+  }
+
+  async answerPage(request: FastifyRequest, serviceId: string, session: string, pageId: string, values: Values, returnToCheck: boolean) {
+    return (
+      await this.call<{ answerPage: { journey: Journey; errors: FieldError[]; nextPageId: string | null } }>(
+        request,
+        `mutation Answer($serviceId: String!, $session: String!, $pageId: String!, $values: JSON!, $returnToCheck: Boolean!) { answerPage(serviceId: $serviceId, session: $session, pageId: $pageId, values: $values, returnToCheck: $returnToCheck) { ${OUTCOME} } }`,
+        { serviceId, session, pageId, values, returnToCheck },
+      )
+    ).answerPage;
+  }
+
+  async answerRepeatItem(request: FastifyRequest, serviceId: string, session: string, pageId: string, index: number, values: Values) {
+    return (
+      await this.call<{ answerRepeatItem: { journey: Journey; errors: FieldError[]; nextPageId: string | null } }>(
+        request,
+        `mutation Item($serviceId: String!, $session: String!, $pageId: String!, $index: Int!, $values: JSON!) { answerRepeatItem(serviceId: $serviceId, session: $session, pageId: $pageId, index: $index, values: $values) { ${OUTCOME} } }`,
+        { serviceId, session, pageId, index, values },
+      )
+    ).answerRepeatItem;
+  }
+
+  async removeRepeatItem(request: FastifyRequest, serviceId: string, session: string, pageId: string, index: number) {
+    return (
+      await this.call<{ removeRepeatItem: { journey: Journey } }>(
+        request,
+        `mutation Remove($serviceId: String!, $session: String!, $pageId: String!, $index: Int!) { removeRepeatItem(serviceId: $serviceId, session: $session, pageId: $pageId, index: $index) { ${OUTCOME} } }`,
+        { serviceId, session, pageId, index },
+      )
+    ).removeRepeatItem;
+  }
+
+  async finishRepeat(request: FastifyRequest, serviceId: string, session: string, pageId: string, returnToCheck: boolean) {
+    return (
+      await this.call<{ finishRepeat: { journey: Journey; errors: FieldError[]; nextPageId: string | null } }>(
+        request,
+        `mutation Finish($serviceId: String!, $session: String!, $pageId: String!, $returnToCheck: Boolean!) { finishRepeat(serviceId: $serviceId, session: $session, pageId: $pageId, returnToCheck: $returnToCheck) { ${OUTCOME} } }`,
+        { serviceId, session, pageId, returnToCheck },
+      )
+    ).finishRepeat;
+  }
+
+  async submit(request: FastifyRequest, serviceId: string, session: string, values: Values) {
+    return (
+      await this.call<{ submitReport: { reference: string | null; errors: FieldError[] } }>(
+        request,
+        `mutation Submit($serviceId: String!, $session: String!, $values: JSON!) { submitReport(serviceId: $serviceId, session: $session, values: $values) { reference errors { field questionId message { en cy } } } }`,
+        { serviceId, session, values },
+      )
+    ).submitReport;
+  }
+
+  async saveForLater(request: FastifyRequest, serviceId: string, session: string, email: string | null) {
+    return (
+      await this.call<{ saveForLater: { resumeUrl: string; expiresAt: string; emailed: boolean; errors: FieldError[] } }>(
+        request,
+        `mutation Save($serviceId: String!, $session: String!, $email: String) { saveForLater(serviceId: $serviceId, session: $session, email: $email) { resumeUrl expiresAt emailed errors { field questionId message { en cy } } } }`,
+        { serviceId, session, email },
+      )
+    ).saveForLater;
+  }
+
+  async resume(request: FastifyRequest, resumeToken: string, session: string): Promise<Journey> {
+    return (await this.call<{ resumeJourney: Journey }>(request, `mutation Resume($resumeToken: String!, $session: String!) { resumeJourney(resumeToken: $resumeToken, session: $session) { ${JOURNEY} } }`, { resumeToken, session })).resumeJourney;
+  }
+}

@@ -1,0 +1,179 @@
+import { isRepeatAnswers, questionsOf, type CompiledForm, type FieldError, type FormAnswers, type PageDefinition, type QuestionDefinition } from '@front-counter/forms';
+import type { ViewEngine } from '../rendering/handlebars.js';
+import { answerSummary, partialRenderer, questionView, renderQuestion, valuesFromAnswer } from './question-view.js';
+
+type Language = 'en' | 'cy';
+type Text = { en: string; cy: string };
+type Values = Record<string, string | string[] | undefined>;
+
+export const local = (text: { en: string; cy?: string | null } | null | undefined, language: Language) => (text ? text[language] || text.en : '');
+
+const WORDS = {
+  continue: { en: 'Continue', cy: 'Parhau' },
+  back: { en: 'Back', cy: 'Yn ôl' },
+  change: { en: 'Change', cy: 'Newid' },
+  remove: { en: 'Remove', cy: 'Dileu' },
+  errorTitle: { en: 'There is a problem', cy: 'Mae problem wedi codi' },
+  errorPrefix: { en: 'Error: ', cy: 'Gwall: ' },
+  checkTitle: { en: 'Check your answers before sending your report', cy: "Gwiriwch eich atebion cyn anfon eich adroddiad" },
+  send: { en: 'Accept and send', cy: 'Derbyn ac anfon' },
+  addAnother: { en: 'Add another {item}', cy: 'Ychwanegu {item} arall' },
+  addFirst: { en: 'Add {item}', cy: 'Ychwanegu {item}' },
+  item: { en: '{item} {number}', cy: '{item} {number}' },
+  noneAdded: { en: 'You have not added any yet.', cy: "Nid ydych wedi ychwanegu dim eto." },
+  maxReached: { en: 'You cannot add any more.', cy: 'Ni allwch ychwanegu rhagor.' },
+  saveForLater: { en: 'Save and come back later', cy: "Cadw a dod yn ôl yn nes ymlaen" },
+  home: { en: 'Go to the home page', cy: "Mynd i'r hafan" },
+} satisfies Record<string, Text>;
+
+export const word = (key: keyof typeof WORDS, language: Language, params: Record<string, string | number> = {}) =>
+  local(WORDS[key], language).replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
+
+export interface JourneyPageView {
+  kind: 'question' | 'content' | 'exit' | 'repeat' | 'repeat-item' | 'check-answers' | 'declaration';
+  heading: string;
+  pageTitle: string;
+  [key: string]: unknown;
+}
+
+/** The error summary's params: each message links to its field. */
+export function errorSummary(errors: FieldError[], language: Language) {
+  if (errors.length === 0) return undefined;
+  return { titleText: word('errorTitle', language), errorList: errors.map((error) => ({ text: local(error.message, language), href: `#${error.field}` })) };
+}
+
+function questionsHtml(engine: ViewEngine, questions: QuestionDefinition[], values: Values, errors: FieldError[], language: Language, isPageHeading: boolean): string[] {
+  const render = partialRenderer(engine);
+  return questions.map((question) => renderQuestion(engine, questionView(question, { language, values, errors, isPageHeading, render })));
+}
+
+/** Saved answers as the raw values their inputs redisplay. */
+export function savedValues(questions: QuestionDefinition[], answers: Record<string, unknown> | undefined): Values {
+  if (!answers) return {};
+  return Object.assign({}, ...questions.filter((question) => answers[question.id] !== undefined).map((question) => valuesFromAnswer(question, answers[question.id])));
+}
+
+/** A question, content, exit, check-answers or declaration page's view. */
+export function pageView(
+  engine: ViewEngine,
+  form: CompiledForm,
+  page: PageDefinition,
+  state: { answers: FormAnswers; path: string[]; values?: Values; errors: FieldError[]; language: Language; serviceUrl: string },
+): JourneyPageView {
+  const { language, errors } = state;
+  switch (page.type) {
+    case 'question': {
+      const single = page.questions.length === 1 && !page.title;
+      const values = state.values ?? savedValues(page.questions, state.answers[page.id] as Record<string, unknown> | undefined);
+      const heading = single ? local(page.questions[0].label, language) : local(page.title, language);
+      return {
+        kind: 'question',
+        heading,
+        pageTitle: heading,
+        showHeading: !single,
+        intro: (page.intro ?? []).map((text) => local(text, language)),
+        questions: questionsHtml(engine, page.questions, values, errors, language, single),
+      };
+    }
+    case 'content':
+      return { kind: 'content', heading: local(page.title, language), pageTitle: local(page.title, language), body: page.body.map((text) => local(text, language)) };
+    case 'exit':
+      return {
+        kind: 'exit',
+        heading: local(page.title, language),
+        pageTitle: local(page.title, language),
+        body: page.body.map((text) => local(text, language)),
+        link: page.link ? { href: page.link.url, text: local(page.link.text, language) } : undefined,
+        emergency: page.exit === 'emergency',
+      };
+    case 'declaration':
+      return {
+        kind: 'declaration',
+        heading: local(page.title, language),
+        pageTitle: local(page.title, language),
+        body: page.body.map((text) => local(text, language)),
+        confirm: renderQuestionLike(engine, {
+          idPrefix: 'confirm',
+          name: 'confirm',
+          items: [{ value: 'yes', text: local(page.confirm, language), checked: state.values?.confirm === 'yes' }],
+          errorMessage: errors.find((error) => error.field === 'confirm') ? { text: local(errors[0].message, language), visuallyHiddenText: word('errorPrefix', language).replace(': ', '') } : undefined,
+        }),
+        sendLabel: word('send', language),
+      };
+    case 'check-answers': {
+      const title = page.title ? local(page.title, language) : word('checkTitle', language);
+      return { kind: 'check-answers', heading: title, pageTitle: title, rows: summaryRows(form, state.answers, state.path, language, state.serviceUrl) };
+    }
+    case 'repeat':
+      return repeatView(page, state.answers, language, state.serviceUrl);
+  }
+}
+
+function renderQuestionLike(engine: ViewEngine, params: Record<string, unknown>): string {
+  return partialRenderer(engine)('govuk/checkboxes', params);
+}
+
+/** The "add another" summary: the items so far, change and remove, add another, continue. */
+export function repeatView(page: Extract<PageDefinition, { type: 'repeat' }>, answers: FormAnswers, language: Language, serviceUrl: string): JourneyPageView {
+  const current = answers[page.id];
+  const items = isRepeatAnswers(current) ? current.items : [];
+  const itemName = local(page.itemName, language);
+  const first = page.questions[0];
+  return {
+    kind: 'repeat',
+    heading: local(page.title, language),
+    pageTitle: local(page.title, language),
+    intro: (page.intro ?? []).map((text) => local(text, language)),
+    rows: items.map((item, index) => ({
+      key: { text: capitalise(word('item', language, { item: itemName, number: index + 1 })) },
+      value: { text: answerSummary(first, item[first.id], language) },
+      actions: {
+        items: [
+          { href: `${serviceUrl}/${page.id}/${index}`, text: word('change', language), visuallyHiddenText: word('item', language, { item: itemName, number: index + 1 }) },
+          { href: `${serviceUrl}/${page.id}/${index}/remove`, text: word('remove', language), visuallyHiddenText: word('item', language, { item: itemName, number: index + 1 }) },
+        ],
+      },
+    })),
+    noneAdded: items.length === 0 ? word('noneAdded', language) : undefined,
+    canAdd: items.length < page.max,
+    maxReached: items.length >= page.max ? word('maxReached', language) : undefined,
+    addLabel: items.length === 0 ? word('addFirst', language, { item: itemName }) : word('addAnother', language, { item: itemName }),
+    addHref: `${serviceUrl}/${page.id}/${items.length}`,
+  };
+}
+
+/** Check your answers: every answered page on the path, each with a change link that comes back here. */
+export function summaryRows(form: CompiledForm, answers: FormAnswers, path: string[], language: Language, serviceUrl: string) {
+  const rows: { key: { text: string }; value: { html: string }; actions?: { items: { href: string; text: string; visuallyHiddenText: string }[] } }[] = [];
+  const byId = new Map(form.pages.map((page) => [page.id, page]));
+  const lines = (text: string) => text.split('\n').map(escapeHtml).join('<br>');
+  for (const pageId of path.filter((id) => answers[id] !== undefined)) {
+    const page = byId.get(pageId);
+    if (!page || (page.type !== 'question' && page.type !== 'repeat')) continue;
+    const pageAnswers = answers[pageId];
+    if (page.type === 'repeat') {
+      const items = isRepeatAnswers(pageAnswers) ? pageAnswers.items : [];
+      const text = items.map((item) => page.questions.map((question) => answerSummary(question, item[question.id], language)).filter(Boolean).join(', ')).join('\n');
+      rows.push({
+        key: { text: local(page.title, language) },
+        value: { html: lines(text || word('noneAdded', language)) },
+        actions: { items: [{ href: `${serviceUrl}/${page.id}?change=1`, text: word('change', language), visuallyHiddenText: local(page.title, language).toLowerCase() }] },
+      });
+      continue;
+    }
+    const record = pageAnswers as Record<string, unknown>;
+    for (const question of questionsOf(page)) {
+      if (question.type === 'file') continue;
+      const label = local(question.shortLabel ?? question.label, language);
+      rows.push({
+        key: { text: label },
+        value: { html: lines(answerSummary(question, record[question.id], language)) },
+        actions: question.mandatory && page.id === form.pages[0].id ? undefined : { items: [{ href: `${serviceUrl}/${page.id}?change=1`, text: word('change', language), visuallyHiddenText: label.toLowerCase() }] },
+      });
+    }
+  }
+  return rows;
+}

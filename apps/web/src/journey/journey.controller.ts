@@ -1,0 +1,336 @@
+import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import type { CompiledForm, FieldError, PageDefinition } from '@front-counter/forms';
+import { ApiError } from '../api-client.js';
+import { translate } from '../i18n/messages.js';
+import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
+import { CurrentSite } from '../tenant/current-site.decorator.js';
+import { JourneyApi, type Journey } from './journey-api.js';
+import { errorSummary, local, pageView, savedValues, word } from './journey-view.js';
+import { partialRenderer, questionView, renderQuestion } from './question-view.js';
+import { Sessions } from './session.js';
+
+type Body = Record<string, string | string[] | undefined>;
+const SERVICE = /^[a-z][a-z0-9-]{1,60}$/;
+const PAGE = /^[a-zA-Z][a-zA-Z0-9-]{0,80}$/;
+
+/** The fields the site adds to every form; never passed on as answers. */
+function answerValues(body: unknown): Record<string, string | string[]> {
+  if (!body || typeof body !== 'object') return {};
+  return Object.fromEntries(Object.entries(body as Body).filter(([field, value]) => !field.startsWith('_') && value !== undefined)) as Record<string, string | string[]>;
+}
+
+const formatReference = (reference: string) => reference.match(/.{1,3}/g)!.join('-');
+
+/**
+ * The public journey through a service: one page at a time, server-rendered, working without
+ * JavaScript. Every answer goes to the api, which validates it again and decides where to go next.
+ */
+@Controller()
+export class JourneyController {
+  private readonly sessions: Sessions;
+
+  constructor(
+    private readonly api: JourneyApi,
+    private readonly pages: PageRenderer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.sessions = new Sessions(config.session.secret, config.environment === 'production');
+  }
+
+  private send(reply: FastifyReply, html: string, status = 200) {
+    return reply.code(status).header('content-type', 'text/html; charset=utf-8').send(html);
+  }
+
+  private redirect(reply: FastifyReply, location: string) {
+    return reply.code(303).header('location', location).send();
+  }
+
+  private text(site: RequestSite, key: string, params: Record<string, string | number> = {}) {
+    return translate(site.language, `journey.${key}`, params) as string;
+  }
+
+  private async service(site: RequestSite, request: FastifyRequest, serviceId: string) {
+    if (!SERVICE.test(serviceId)) return undefined;
+    return (await this.api.services(request)).find((service) => service.id === serviceId);
+  }
+
+  /** Errors from the api that mean "start again" or "go where you belong", rather than a failure. */
+  private async recover(error: unknown, reply: FastifyReply, serviceId: string, journey?: Journey) {
+    if (error instanceof ApiError) {
+      if (error.codes.includes('JOURNEY_NOT_FOUND') || error.codes.includes('SERVICE_NOT_FOUND')) return this.redirect(reply, `/${serviceId}`);
+      if (error.codes.includes('PAGE_NOT_AVAILABLE') && journey) return this.redirect(reply, `/${serviceId}/${journey.current}`);
+    }
+    throw error;
+  }
+
+  @Get('/:serviceId')
+  async start(@Param('serviceId') serviceId: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const service = await this.service(site, request, serviceId);
+    if (!service) return this.send(reply, this.pages.render(site, request, 'not-found'), 404);
+    const session = this.sessions.ensure(request, reply);
+    const heading = local(service.title, site.language);
+    return this.send(
+      reply,
+      this.pages.render(site, request, 'journey/start', {
+        pageTitle: heading,
+        heading,
+        body: service.startPage.map((text) => local(text, site.language)),
+        formAction: `/${serviceId}/start`,
+        csrf: this.sessions.csrfToken(session),
+        startButton: { text: this.text(site, 'startNow'), isStartButton: true },
+        backLink: { href: '/', text: word('back', site.language) },
+      }),
+    );
+  }
+
+  @Post('/:serviceId/start')
+  async begin(@Param('serviceId') serviceId: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const session = this.sessions.current(request);
+    if (!this.sessions.validCsrf(session, (request.body as Body | undefined)?._csrf)) return this.redirect(reply, `/${serviceId}`);
+    try {
+      const journey = await this.api.start(request, serviceId, session!, site.language);
+      return this.redirect(reply, `/${serviceId}/${journey.current}`);
+    } catch (error) {
+      return this.recover(error, reply, serviceId);
+    }
+  }
+
+  @Get('/:serviceId/confirmation')
+  async confirmation(@Param('serviceId') serviceId: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const session = this.sessions.current(request);
+    const journey = session && SERVICE.test(serviceId) ? await this.api.journey(request, serviceId, session) : null;
+    if (!journey?.reference) return this.redirect(reply, `/${serviceId}`);
+    const email = (Object.values(journey.answers).find((page) => page && typeof page === 'object' && 'email' in page) as { email?: string } | undefined)?.email;
+    const promises = site.tenant.promises;
+    return this.send(
+      reply,
+      this.pages.render(site, request, 'journey/confirmation', {
+        pageTitle: this.text(site, 'sent'),
+        panel: { titleText: this.text(site, 'sent'), html: `${this.text(site, 'referenceIntro')}<br><strong class="fc-reference">${formatReference(journey.reference)}</strong>` },
+        emailed: email ? this.text(site, 'emailed', { email }) : undefined,
+        nextHeading: this.text(site, 'nextHeading'),
+        next: [this.text(site, 'promise', { minutes: promises.triageWithinMinutes, hours: promises.replyWithinHours }), local(promises.whatHappensNext ?? undefined, site.language)].filter(Boolean),
+        keepReference: this.text(site, 'keepReference'),
+        homeLabel: word('home', site.language),
+      }),
+    );
+  }
+
+  @Get('/:serviceId/save')
+  async saveForm(@Param('serviceId') serviceId: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const session = this.sessions.current(request);
+    const journey = session && SERVICE.test(serviceId) ? await this.api.journey(request, serviceId, session) : null;
+    if (!journey || journey.reference) return this.redirect(reply, `/${serviceId}`);
+    return this.send(reply, this.saveView(site, request, serviceId, journey, session!, {}, []));
+  }
+
+  private saveView(site: RequestSite, request: FastifyRequest, serviceId: string, journey: Journey, session: string, values: Record<string, string>, errors: FieldError[]) {
+    const render = partialRenderer(this.pages.engine);
+    const question = { id: 'email', type: 'email', label: { en: translate('en', 'journey.saveEmailLabel') as string, cy: translate('cy', 'journey.saveEmailLabel') as string }, required: false, mandatory: false, errors: {} } as const;
+    return this.pages.render(site, request, 'journey/save', {
+      pageTitle: this.text(site, 'saveHeading'),
+      heading: this.text(site, 'saveHeading'),
+      serviceTitle: '',
+      body: translate(site.language, 'journey.saveBody', { days: this.config.reports.draftTtlDays }),
+      backLink: { href: `/${serviceId}/${journey.current}`, text: word('back', site.language) },
+      errorSummary: errorSummary(errors, site.language),
+      formAction: `/${serviceId}/save`,
+      csrf: this.sessions.csrfToken(session),
+      emailQuestion: renderQuestion(this.pages.engine, questionView(question as never, { language: site.language, values, errors, isPageHeading: false, render })),
+      saveButton: { text: this.text(site, 'saveButton') },
+    });
+  }
+
+  @Post('/:serviceId/save')
+  async save(@Param('serviceId') serviceId: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const session = this.sessions.current(request);
+    const body = (request.body ?? {}) as Body;
+    if (!this.sessions.validCsrf(session, body._csrf)) return this.redirect(reply, `/${serviceId}`);
+    const journey = await this.api.journey(request, serviceId, session!);
+    if (!journey || journey.reference) return this.redirect(reply, `/${serviceId}`);
+    const email = typeof body.email === 'string' && body.email.trim() ? body.email.trim() : null;
+    const saved = await this.api.saveForLater(request, serviceId, session!, email);
+    if (saved.errors.length > 0) return this.send(reply, this.saveView(site, request, serviceId, journey, session!, { email: email ?? '' }, saved.errors), 400);
+    const until = new Date(saved.expiresAt).toLocaleDateString(site.language === 'cy' ? 'cy-GB' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
+    return this.send(
+      reply,
+      this.pages.render(site, request, 'journey/save', {
+        pageTitle: this.text(site, 'savedTitle'),
+        heading: this.text(site, 'saveHeading'),
+        savedTitle: this.text(site, 'savedTitle'),
+        linkIntro: this.text(site, 'savedLinkIntro'),
+        resumeUrl: saved.resumeUrl,
+        expires: this.text(site, 'savedExpires', { date: until }),
+        emailed: saved.emailed && email ? this.text(site, 'savedEmailed', { email }) : undefined,
+        continueHref: `/${serviceId}/${journey.current}`,
+        continueLabel: this.text(site, 'savedContinue'),
+      }),
+    );
+  }
+
+  @Get('/resume/:token')
+  async resume(@Param('token') token: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const session = this.sessions.ensure(request, reply);
+    try {
+      const journey = await this.api.resume(request, token, session);
+      return this.redirect(reply, `/${journey.serviceId}/${journey.current}`);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.codes.includes('RESUME_LINK_INVALID'))) throw error;
+      return this.send(reply, this.pages.render(site, request, 'content', { pageTitle: this.text(site, 'saveHeading'), content: { title: this.text(site, 'saveHeading'), sections: [{ heading: '', paragraphs: [this.text(site, 'resumeInvalid', { days: this.config.reports.draftTtlDays })] }] } }), 404);
+    }
+  }
+
+  /** Loads the session's journey and form, or answers with the redirect that puts the reporter right. */
+  private async load(request: FastifyRequest, reply: FastifyReply, serviceId: string, pageId: string) {
+    const session = this.sessions.current(request);
+    if (!session || !SERVICE.test(serviceId) || !PAGE.test(pageId)) return { redirect: this.redirect(reply, `/${SERVICE.test(serviceId) ? serviceId : ''}`) };
+    const journey = await this.api.journey(request, serviceId, session);
+    if (!journey) return { redirect: this.redirect(reply, `/${serviceId}`) };
+    if (journey.reference) return { redirect: this.redirect(reply, `/${serviceId}/confirmation`) };
+    const form = await this.api.form(request, journey.formVersionId);
+    const page = form.pages.find((candidate) => candidate.id === pageId);
+    if (!page || !journey.path.includes(pageId)) return { redirect: this.redirect(reply, `/${serviceId}/${journey.current}`) };
+    return { session, journey, form, page };
+  }
+
+  private renderPage(
+    site: RequestSite,
+    request: FastifyRequest,
+    context: { serviceId: string; session: string; journey: Journey; form: CompiledForm; page: PageDefinition; change: boolean },
+    state: { values?: Record<string, string | string[]>; errors: FieldError[] } = { errors: [] },
+  ): string {
+    const { serviceId, journey, form, page, change } = context;
+    const view = pageView(this.pages.engine, form, page, { answers: journey.answers, path: journey.path, values: state.values, errors: state.errors, language: site.language, serviceUrl: `/${serviceId}` });
+    const position = journey.path.indexOf(page.id);
+    const checkPage = form.pages.find((candidate) => candidate.type === 'check-answers')!;
+    const backHref = change ? `/${serviceId}/${checkPage.id}` : position > 0 ? `/${serviceId}/${journey.path[position - 1]}` : `/${serviceId}`;
+    const answering = page.type === 'question' || page.type === 'content' || page.type === 'repeat';
+    return this.pages.render(site, request, `journey/${view.kind}`, {
+      pageTitle: `${state.errors.length ? word('errorPrefix', site.language) : ''}${view.heading} – ${local(form.title, site.language)}`,
+      view,
+      serviceTitle: local(form.title, site.language),
+      backLink: page.type === 'exit' && position === 0 ? undefined : { href: backHref, text: word('back', site.language) },
+      errorSummary: errorSummary(state.errors, site.language),
+      formAction: `/${serviceId}/${page.id}${change ? '?change=1' : ''}`,
+      csrf: this.sessions.csrfToken(context.session),
+      continueButton: { text: word('continue', site.language), preventDoubleClick: true },
+      saveHref: answering ? `/${serviceId}/save` : undefined,
+      saveLabel: word('saveForLater', site.language),
+      homeLabel: word('home', site.language),
+    });
+  }
+
+  @Get('/:serviceId/:pageId')
+  async page(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Query('change') change: string | undefined, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const loaded = await this.load(request, reply, serviceId, pageId);
+    if ('redirect' in loaded) return loaded.redirect;
+    return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, change: change === '1' }));
+  }
+
+  @Post('/:serviceId/:pageId')
+  async answer(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Query('change') change: string | undefined, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const loaded = await this.load(request, reply, serviceId, pageId);
+    if ('redirect' in loaded) return loaded.redirect;
+    const { session, journey, page } = loaded;
+    const body = (request.body ?? {}) as Body;
+    if (!this.sessions.validCsrf(session, body._csrf)) return this.redirect(reply, `/${serviceId}/${pageId}`);
+    const values = answerValues(body);
+    const returnToCheck = change === '1';
+    try {
+      if (page.type === 'declaration') {
+        const outcome = await this.api.submit(request, serviceId, session, values);
+        if (outcome.errors.length > 0) return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, change: false }, { values, errors: outcome.errors }), 400);
+        return this.redirect(reply, `/${serviceId}/confirmation`);
+      }
+      const outcome =
+        page.type === 'repeat' ? await this.api.finishRepeat(request, serviceId, session, pageId, returnToCheck) : await this.api.answerPage(request, serviceId, session, pageId, values, returnToCheck);
+      if (outcome.errors.length > 0) {
+        return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, journey: outcome.journey, change: returnToCheck }, { values, errors: outcome.errors }), 400);
+      }
+      const next = outcome.nextPageId ?? outcome.journey.current;
+      const checkPage = loaded.form.pages.find((candidate) => candidate.type === 'check-answers')!;
+      return this.redirect(reply, `/${serviceId}/${next}${returnToCheck && next !== checkPage.id ? '?change=1' : ''}`);
+    } catch (error) {
+      return this.recover(error, reply, serviceId, journey);
+    }
+  }
+
+  private repeatItemView(site: RequestSite, request: FastifyRequest, context: Exclude<Awaited<ReturnType<JourneyController['load']>>, { redirect: unknown }> & { serviceId: string }, index: number, state: { values?: Record<string, string | string[]>; errors: FieldError[] }) {
+    const page = context.page as Extract<PageDefinition, { type: 'repeat' }>;
+    const current = context.journey.answers[page.id] as { items?: Record<string, unknown>[] } | undefined;
+    const values = state.values ?? savedValues(page.questions, current?.items?.[index]);
+    const render = partialRenderer(this.pages.engine);
+    const itemName = local(page.itemName, site.language);
+    const heading = `${itemName.charAt(0).toUpperCase()}${itemName.slice(1)} ${index + 1}`;
+    return this.pages.render(site, request, 'journey/repeat-item', {
+      pageTitle: `${state.errors.length ? word('errorPrefix', site.language) : ''}${heading} – ${local(context.form.title, site.language)}`,
+      view: { heading, questions: page.questions.map((question) => renderQuestion(this.pages.engine, questionView(question, { language: site.language, values, errors: state.errors, isPageHeading: false, render }))) },
+      serviceTitle: local(page.title, site.language),
+      backLink: { href: `/${context.serviceId}/${page.id}`, text: word('back', site.language) },
+      errorSummary: errorSummary(state.errors, site.language),
+      formAction: `/${context.serviceId}/${page.id}/${index}`,
+      csrf: this.sessions.csrfToken(context.session),
+      continueButton: { text: word('continue', site.language), preventDoubleClick: true },
+    });
+  }
+
+  @Get('/:serviceId/:pageId/:index')
+  async repeatItem(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const loaded = await this.load(request, reply, serviceId, pageId);
+    if ('redirect' in loaded) return loaded.redirect;
+    const position = Number(index);
+    const items = (loaded.journey.answers[pageId] as { items?: unknown[] } | undefined)?.items ?? [];
+    if (loaded.page.type !== 'repeat' || !/^\d{1,2}$/.test(index) || position > items.length || position >= loaded.page.max) return this.redirect(reply, `/${serviceId}/${pageId}`);
+    return this.send(reply, this.repeatItemView(site, request, { serviceId, ...loaded }, position, { errors: [] }));
+  }
+
+  @Post('/:serviceId/:pageId/:index')
+  async answerRepeatItem(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const loaded = await this.load(request, reply, serviceId, pageId);
+    if ('redirect' in loaded) return loaded.redirect;
+    const body = (request.body ?? {}) as Body;
+    if (loaded.page.type !== 'repeat' || !/^\d{1,2}$/.test(index) || !this.sessions.validCsrf(loaded.session, body._csrf)) return this.redirect(reply, `/${serviceId}/${pageId}`);
+    const values = answerValues(body);
+    try {
+      const outcome = await this.api.answerRepeatItem(request, serviceId, loaded.session, pageId, Number(index), values);
+      if (outcome.errors.length > 0) return this.send(reply, this.repeatItemView(site, request, { serviceId, ...loaded }, Number(index), { values, errors: outcome.errors }), 400);
+      return this.redirect(reply, `/${serviceId}/${pageId}`);
+    } catch (error) {
+      return this.recover(error, reply, serviceId, loaded.journey);
+    }
+  }
+
+  @Get('/:serviceId/:pageId/:index/remove')
+  async confirmRemove(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const loaded = await this.load(request, reply, serviceId, pageId);
+    if ('redirect' in loaded) return loaded.redirect;
+    const page = loaded.page;
+    if (page.type !== 'repeat' || !/^\d{1,2}$/.test(index)) return this.redirect(reply, `/${serviceId}/${pageId}`);
+    const itemName = `${local(page.itemName, site.language)} ${Number(index) + 1}`;
+    return this.send(
+      reply,
+      this.pages.render(site, request, 'journey/remove-item', {
+        pageTitle: this.text(site, 'removeHeading', { item: itemName }),
+        view: { heading: this.text(site, 'removeHeading', { item: itemName }), removeLabel: this.text(site, 'removeButton'), cancelHref: `/${serviceId}/${pageId}`, cancelLabel: this.text(site, 'cancel') },
+        serviceTitle: local(page.title, site.language),
+        formAction: `/${serviceId}/${pageId}/${index}/remove`,
+        csrf: this.sessions.csrfToken(loaded.session),
+      }),
+    );
+  }
+
+  @Post('/:serviceId/:pageId/:index/remove')
+  async remove(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const loaded = await this.load(request, reply, serviceId, pageId);
+    if ('redirect' in loaded) return loaded.redirect;
+    if (!this.sessions.validCsrf(loaded.session, (request.body as Body | undefined)?._csrf) || !/^\d{1,2}$/.test(index)) return this.redirect(reply, `/${serviceId}/${pageId}`);
+    try {
+      await this.api.removeRepeatItem(request, serviceId, loaded.session, pageId, Number(index));
+    } catch (error) {
+      return this.recover(error, reply, serviceId, loaded.journey);
+    }
+    return this.redirect(reply, `/${serviceId}/${pageId}`);
+  }
+}

@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@front-counter/audit';
+import { FormCatalogue } from '@front-counter/forms';
+import { TenancyModule } from '@front-counter/tenancy';
+import { JourneysResolver } from './journeys.resolver.js';
+import { JourneysService } from './journeys.service.js';
+
+@Module({ imports: [AuditModule, TenancyModule], providers: [FormCatalogue, JourneysService, JourneysResolver], exports: [JourneysService, FormCatalogue] })
+export class ReportsModule {}
