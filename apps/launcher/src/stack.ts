@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp } from '../../api/src/create-api-app.js';
 import { createWebApp } from '../../web/src/create-web-app.js';
+import { createWorker } from '../../worker/src/create-worker.js';
+import type { INestApplicationContext } from '@nestjs/common';
 import type { AppConfig } from '@front-counter/config';
 import type { DatabaseUrls } from '@front-counter/database';
 import type { Logger } from '@front-counter/logging';
@@ -9,12 +11,13 @@ import type { Logger } from '@front-counter/logging';
 export interface RunningStack {
   api: NestFastifyApplication;
   web: NestFastifyApplication;
+  worker: INestApplicationContext;
   apiUrl: string;
   webPort: number;
   close(): Promise<void>;
 }
 
-/** The api and the force sites in one process, the web talking to the api over HTTP as in production. */
+/** The api, the force sites and the worker in one process, the web talking to the api over HTTP as in production. */
 export async function startStack(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<RunningStack> {
   const api = await createApiApp(config, urls, logger.child({ app: 'api' }));
   await api.listen({ port: config.api.port, host: config.api.host });
@@ -30,14 +33,17 @@ export async function startStack(config: AppConfig, urls: DatabaseUrls, logger: 
     throw error;
   }
   const webPort = (web.getHttpServer().address() as AddressInfo).port;
+  const worker = await createWorker(config, urls, logger.child({ app: 'worker' }));
   return {
     api,
     web,
+    worker,
     apiUrl,
     webPort,
     close: async () => {
       await web.close();
       await api.close();
+      await worker.close();
     },
   };
 }

@@ -7,6 +7,7 @@ import { HealthController } from './health.controller.js';
 import { JourneyApi } from './journey/journey-api.js';
 import { JourneyController } from './journey/journey.controller.js';
 import { AssetsController } from './pages/assets.controller.js';
+import { DevMailController } from './pages/dev-mail.controller.js';
 import { PageRenderer } from './pages/page-renderer.js';
 import { PagesController } from './pages/pages.controller.js';
 import { TenantLookup } from './tenant/tenant-lookup.js';
@@ -22,7 +23,8 @@ export class WebModule {
     return {
       module: WebModule,
       imports: [ConfigModule.forRoot(config)],
-      controllers: [HealthController, PagesController, AssetsController, JourneyController],
+      // The development mailbox exists only outside production. Journey routes come last: they match any path.
+      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), JourneyController],
       providers: [
         ApiClient,
         JourneyApi,

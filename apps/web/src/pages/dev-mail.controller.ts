@@ -1,0 +1,35 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { CurrentSite } from '../tenant/current-site.decorator.js';
+import { PageRenderer, type RequestSite } from './page-renderer.js';
+
+/**
+ * Development only (never registered in production): the e-mail this force's site has sent, as
+ * written to DATA_DIR/mail when no SMTP server is configured, newest first.
+ */
+@Controller('dev/mail')
+export class DevMailController {
+  constructor(
+    private readonly pages: PageRenderer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  mailbox(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest): string {
+    const directory = this.config.mail.directory;
+    const messages = existsSync(directory)
+      ? readdirSync(directory)
+          .filter((name) => name.endsWith('.json'))
+          .sort()
+          .reverse()
+          .slice(0, 50)
+          .map((name) => JSON.parse(readFileSync(path.join(directory, name), 'utf8')) as { to: string; subject: string; text: string; tenant: string; sentAt: string })
+          .filter((message) => message.tenant === site.tenant.slug)
+      : [];
+    return this.pages.render(site, request, 'dev-mail', { pageTitle: 'Development mailbox', messages, directory });
+  }
+}

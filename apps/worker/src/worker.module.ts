@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AUDIT_ENTITIES } from '@front-counter/audit';
+import { ConfigModule, type AppConfig } from '@front-counter/config';
+import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
+import { FORMS_ENTITIES } from '@front-counter/forms';
+import type { Logger } from '@front-counter/logging';
+import { OUTBOX_ENTITIES } from '@front-counter/outbox';
+import { REPORTS_ENTITIES, ReportsModule } from '@front-counter/reports';
+import { TENANCY_ENTITIES } from '@front-counter/tenancy';
+import { WORKER_LOGGER, WorkerLoop } from './worker-loop.js';
+
+@Module({})
+export class WorkerModule {
+  static register(config: AppConfig, urls: DatabaseUrls, logger: Logger): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ urls, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES], poolSize: 4, applicationName: 'front-counter-worker' }),
+        ReportsModule,
+      ],
+      providers: [WorkerLoop, { provide: WORKER_LOGGER, useValue: logger }],
+    };
+  }
+}
