@@ -7,7 +7,9 @@ import { z } from 'zod';
  * Every public text is bilingual: English and Welsh.
  */
 
-export const textSchema = z.object({ en: z.string().trim().min(1), cy: z.string().trim().min(1, 'Welsh text is required') }).strict();
+export const textSchema = z
+  .object({ en: z.string({ message: 'English text is required' }).trim().min(1, 'English text is required'), cy: z.string({ message: 'Welsh text is required' }).trim().min(1, 'Welsh text is required') })
+  .strict();
 export type Text = z.infer<typeof textSchema>;
 
 const id = z.string().regex(/^[a-z][a-zA-Z0-9]*(-[a-z0-9]+)*$/, 'must be camelCase or kebab-case letters and digits, starting with a letter');

@@ -17,7 +17,7 @@ export function describeDefinitionPath(segments: PropertyKey[], raw: unknown): s
   let node: unknown = raw;
   for (const segment of segments) {
     const child = (node as Record<PropertyKey, unknown> | undefined)?.[segment as string];
-    const childId = typeof segment === 'number' && child && typeof child === 'object' ? (child as { id?: unknown }).id : undefined;
+    const childId = typeof segment === 'number' && child && typeof child === 'object' ? ((child as { id?: unknown }).id ?? (child as { value?: unknown }).value) : undefined;
     names.push(typeof childId === 'string' ? childId : String(segment));
     node = child;
   }

@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { getWithHost } from '../support/http.js';
+import { graphqlAs } from '../support/graphql.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { WebSession } from '../support/web-session.js';
+
+let stack: TestStack;
+let dataDirectory: string;
+const NORTHSHIRE = 'northshire.localhost';
+
+beforeAll(async () => {
+  dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'front-counter-journeys-'));
+  chmodSync(dataDirectory, 0o755);
+  // A long poll: tests deliver the outbox themselves, so nothing races them.
+  stack = await startTestStack({ DATA_DIR: dataDirectory, OUTBOX_POLL_MS: '60000' });
+});
+afterAll(() => stack?.close());
+
+const session = () => randomBytes(32).toString('base64url');
+const JOURNEY = 'serviceId formVersionId current path answers reference';
+const OUTCOME = `journey { ${JOURNEY} } errors { field questionId message { en cy } } nextPageId`;
+
+async function sql<T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: stack.database.urls.admin });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const api = (query: string, variables: Record<string, unknown>, host = NORTHSHIRE) => graphqlAs(stack.apiUrl, host, query, variables);
+const start = (token: string, serviceId = 'contact-us', host = NORTHSHIRE) =>
+  api(`mutation($s: String!, $t: String!) { startJourney(serviceId: $s, session: $t, language: en) { ${JOURNEY} } }`, { s: serviceId, t: token }, host);
+const answer = (token: string, pageId: string, values: unknown, host = NORTHSHIRE) =>
+  api(`mutation($t: String!, $p: String!, $v: JSON!) { answerPage(serviceId: "contact-us", session: $t, pageId: $p, values: $v) { ${OUTCOME} } }`, { t: token, p: pageId, v: values }, host);
+const submit = (token: string) => api(`mutation($t: String!) { submitReport(serviceId: "contact-us", session: $t, values: { confirm: "yes" }) { reference errors { field } } }`, { t: token });
+
+async function answerContactUs(token: string) {
+  await start(token);
+  const steps: [string, Record<string, string>][] = [
+    ['emergency', { emergency: 'no' }],
+    ['contact-reason', { contactReason: 'compliment' }],
+    ['message', { message: 'Thank you to PC Jones for her help.' }],
+    ['your-details', { fullName: 'Alex Reporter', email: 'alex@example.com' }],
+    ['check-answers', {}],
+  ];
+  for (const [pageId, values] of steps) {
+    const outcome = await answer(token, pageId, values);
+    expect(outcome.data?.answerPage.errors).toEqual([]);
+  }
+}
+
+const draftAnswers = async (token: string) => {
+  const { createHash } = await import('node:crypto');
+  const [draft] = await sql(`SELECT answers FROM drafts WHERE session_hash = $1`, [createHash('sha256').update(token).digest('hex')]);
+  return draft?.answers;
+};
+
+describe('submitting a report', () => {
+  it('stores report, audit event and outbox events in one go, and a second submit returns the same reference', async () => {
+    const token = session();
+    await answerContactUs(token);
+    const [first, second] = await Promise.all([submit(token), submit(token)]);
+    const reference = first.data?.submitReport.reference;
+    expect(reference).toMatch(/^[2-9A-HJKMNP-TV-Z]{9}$/);
+    expect(second.data?.submitReport.reference).toBe(reference);
+
+    const reports = await sql(
+      `SELECT r.id, t.slug, r.service_id, r.reporter_email, r.reporter_name, r.answers, f.version, f.service_id AS form_service
+       FROM reports r JOIN tenants t ON t.id = r.tenant_id JOIN form_versions f ON f.id = r.form_version_id WHERE r.reference = $1`,
+      [reference],
+    );
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ slug: 'northshire', service_id: 'contact-us', form_service: 'contact-us', version: 1, reporter_email: 'alex@example.com', reporter_name: 'Alex Reporter' });
+    expect(reports[0].answers.message).toEqual({ message: 'Thank you to PC Jones for her help.' });
+    expect(await sql(`SELECT action, actor_type FROM audit_events WHERE subject_id = $1`, [reports[0].id])).toEqual([{ action: 'report.submitted', actor_type: 'public' }]);
+    expect((await sql(`SELECT type FROM outbox_events WHERE payload->>'reportId' = $1 ORDER BY type`, [reports[0].id])).map((row) => row.type)).toEqual(['email.report-confirmation', 'report.submitted']);
+
+    // The worker sends the confirmation e-mail, with the reference, to the reporter.
+    const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
+    await stack.worker.get(WorkerLoop).tick();
+    const mailDirectory = path.join(dataDirectory, 'mail');
+    const mails = readdirSync(mailDirectory).filter((name) => name.endsWith('.json')).map((name) => JSON.parse(readFileSync(path.join(mailDirectory, name), 'utf8')));
+    const formatted = reference.match(/.{3}/g).join('-');
+    expect(mails).toContainEqual(expect.objectContaining({ to: 'alex@example.com', tenant: 'northshire', subject: `Northshire Police: we have your report ${formatted}` }));
+    expect(await sql(`SELECT count(*)::int AS pending FROM outbox_events WHERE type = 'email.report-confirmation' AND delivered_at IS NULL`)).toEqual([{ pending: 0 }]);
+  });
+
+  it('refuses to submit before every page on the path is answered', async () => {
+    const token = session();
+    await start(token);
+    const outcome = await submit(token);
+    expect(outcome.errors?.[0].extensions?.code).toBe('NOT_READY_TO_SUBMIT');
+    expect(await sql(`SELECT count(*)::int AS count FROM reports r JOIN drafts d ON d.id = r.draft_id WHERE d.answers = '{}'::jsonb`)).toEqual([{ count: 0 }]);
+  });
+});
+
+describe('bad input gets a specific error and changes nothing', () => {
+  let token: string;
+  beforeAll(async () => {
+    token = session();
+    await start(token);
+    await answer(token, 'emergency', { emergency: 'no' });
+    await answer(token, 'contact-reason', { contactReason: 'question' });
+  });
+
+  it.each([
+    ['a missing required answer', { message: '' }, [{ field: 'message', message: 'Enter your message' }]],
+    ['an unknown field (no mass assignment)', { message: 'Hello', tenantId: 'x', reference: 'ABC' }, [{ field: 'tenantId', message: 'This form does not have a field called "tenantId"' }, { field: 'reference', message: 'This form does not have a field called "reference"' }]],
+    ['a 1 MB text answer', { message: 'x'.repeat(1024 * 1024) }, [{ field: 'message', message: 'Your message must be 5,000 characters or fewer' }]],
+  ])('%s', async (_case, values, expected) => {
+    const before = await draftAnswers(token);
+    const outcome = await answer(token, 'message', values);
+    expect(outcome.data?.answerPage.errors.map((error: { field: string; message: { en: string } }) => ({ field: error.field, message: error.message.en }))).toEqual(expected);
+    expect(await draftAnswers(token)).toEqual(before);
+  });
+
+  it.each([
+    ['values of the wrong type', { message: 42 }, 'INVALID_ANSWER', /values\.message must be a string/],
+    ['values that are not an object', ['message'], 'INVALID_ANSWER', /values must be an object/],
+  ])('%s', async (_case, values, code, message) => {
+    const before = await draftAnswers(token);
+    const outcome = await answer(token, 'message', values);
+    expect(outcome.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code } });
+    expect(await draftAnswers(token)).toEqual(before);
+  });
+
+  it('refuses a page off the reporter’s path, a malformed session and a service the force does not offer', async () => {
+    expect((await answer(token, 'declaration', { confirm: 'yes' })).errors?.[0].extensions?.code).toBe('PAGE_NOT_AVAILABLE');
+    expect((await answer('short', 'message', { message: 'x' })).errors?.[0].extensions?.code).toBe('INVALID_SESSION');
+    // Eastmarch does not offer firearms applications online.
+    expect((await start(session(), 'apply-firearm-certificate', 'eastmarch.localhost')).errors?.[0].extensions?.code).toBe('SERVICE_NOT_FOUND');
+  });
+
+  it('keeps a draft within its force: the same session on another force finds nothing', async () => {
+    const journey = await api(`query($t: String!) { journey(serviceId: "contact-us", session: $t) { current } }`, { t: token }, 'eastmarch.localhost');
+    expect(journey.data?.journey).toBeNull();
+    expect((await answer(token, 'message', { message: 'Hello' }, 'eastmarch.localhost')).errors?.[0].extensions?.code).toBe('JOURNEY_NOT_FOUND');
+  });
+
+});
+
+describe('the force site with bad input', () => {
+  it('shows the page again with a specific message for a 1 MB answer, and stores nothing', async () => {
+    const web = new WebSession(stack.webUrl, NORTHSHIRE);
+    await web.get('/contact-us');
+    expect((await web.post('/contact-us/start', {})).location).toBe('/contact-us/emergency');
+    await web.get('/contact-us/emergency');
+    expect((await web.post('/contact-us/emergency', { emergency: 'no' })).location).toBe('/contact-us/contact-reason');
+    await web.get('/contact-us/contact-reason');
+    expect((await web.post('/contact-us/contact-reason', { contactReason: 'question' })).location).toBe('/contact-us/message');
+    await web.get('/contact-us/message');
+
+    const huge = await web.post('/contact-us/message', { message: 'x'.repeat(1024 * 1024) });
+    expect(huge.status).toBe(400);
+    expect(huge.text).toContain('govuk-error-summary');
+    expect(huge.text).toContain('href="#message"');
+    expect(huge.text).toContain('Your message must be 5,000 characters or fewer');
+    const missing = await web.post('/contact-us/message', { message: '  ' });
+    expect(missing.text).toContain('Enter your message');
+
+    // A post without the page's form token is refused and changes nothing.
+    const forged = await web.post('/contact-us/message', { message: 'Forged' }, { withToken: false });
+    expect(forged.status).toBe(303);
+    const journey = await web.get('/contact-us/your-details');
+    expect(journey.location).toBe('/contact-us/message');
+  });
+});
+
+describe('drafts', () => {
+  it('expire after DRAFT_TTL_DAYS and are then deleted', async () => {
+    const token = session();
+    await start(token);
+    const { createHash } = await import('node:crypto');
+    const hash = createHash('sha256').update(token).digest('hex');
+    const [draft] = await sql(`SELECT expires_at FROM drafts WHERE session_hash = $1`, [hash]);
+    const days = (new Date(draft.expires_at).getTime() - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+
+    await sql(`UPDATE drafts SET expires_at = now() - interval '1 second' WHERE session_hash = $1`, [hash]);
+    expect((await api(`query($t: String!) { journey(serviceId: "contact-us", session: $t) { current } }`, { t: token })).data?.journey).toBeNull();
+    const { JourneysService } = await import('@front-counter/reports');
+    const tenants = await sql(`SELECT id FROM tenants`);
+    expect(await stack.worker.get(JourneysService).deleteExpired(tenants.map((tenant) => tenant.id))).toBeGreaterThanOrEqual(1);
+    expect(await sql(`SELECT id FROM drafts WHERE session_hash = $1`, [hash])).toEqual([]);
+  });
+});
+
+describe('the force site', () => {
+  it('lists the services each force offers on its home page', async () => {
+    const northshire = await getWithHost(stack.webUrl, NORTHSHIRE);
+    expect(northshire.text).toContain('href="/apply-firearm-certificate"');
+    expect(northshire.text).toContain('href="/report-a-crime"');
+    const eastmarch = await getWithHost(stack.webUrl, 'eastmarch.localhost');
+    expect(eastmarch.text).toContain('href="/report-a-crime"');
+    expect(eastmarch.text).not.toContain('href="/apply-firearm-certificate"');
+    expect((await getWithHost(stack.webUrl, 'eastmarch.localhost', '/apply-firearm-certificate')).status).toBe(404);
+  });
+});
