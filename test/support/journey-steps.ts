@@ -21,15 +21,65 @@ const WORDS = {
 
 const findings = new WeakMap<Page, string[]>();
 const audited = new WeakMap<Page, string[]>();
+const scriptless = new WeakSet<Page>();
+
+/**
+ * Marks a page whose context was made with `javaScriptEnabled: false`. axe-core cannot run in such a
+ * page (its timers never fire), so `audit` checks an exact copy of the page's markup instead, loaded
+ * with the same styles in a scripting context that blocks the site's own scripts: what is checked is
+ * what a reporter without JavaScript gets.
+ */
+export function withoutJavaScript(page: Page): Page {
+  scriptless.add(page);
+  return page;
+}
+
+/** axe on the page; only violations are detailed (the passes are not needed, and detailing them is slow). */
+const analyze = (page: Page) => new AxeBuilder({ page }).withTags(AXE_TAGS).options({ resultTypes: ['violations'] }).analyze();
+
+/** The copy of a scriptless page that axe runs in (one per page, closed with the page's context). */
+const copies = new WeakMap<Page, Promise<Page>>();
+
+async function copyOf(page: Page, html: string): Promise<Page> {
+  if (!copies.has(page)) {
+    copies.set(
+      page,
+      (async () => {
+        const copyContext = await page.context().browser()!.newContext();
+        page.context().once('close', () => void copyContext.close().catch(() => undefined));
+        return copyContext.newPage();
+      })(),
+    );
+  }
+  const copy = await copies.get(page)!;
+  await copy.unrouteAll();
+  await copy.route('**/*', (route) => {
+    const request = route.request();
+    if (request.isNavigationRequest()) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+    if (request.resourceType() === 'script') return route.abort();
+    return route.continue();
+  });
+  return copy;
+}
+
+async function axeResults(page: Page) {
+  if (!scriptless.has(page)) return analyze(page);
+  const html = await page.content();
+  const copy = await copyOf(page, html);
+  await copy.goto(page.url());
+  return analyze(copy);
+}
 
 /** The serious and critical axe violations found so far on every page this browser page showed, each with its URL. */
 export const violationsOn = (...pages: Page[]): string[] => pages.flatMap((page) => findings.get(page) ?? []);
-/** The URLs this browser page was checked on, in order. */
+/** The paths this browser page was checked on, in order. */
 export const pagesAuditedOn = (...pages: Page[]): string[] => pages.flatMap((page) => audited.get(page) ?? []);
 
 /** Runs axe on the page as it is now and records its serious and critical violations. */
 export async function audit(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  const started = Date.now();
+  const results = await axeResults(page);
+  if (process.env.AUDIT_TIMING) console.log(`axe ${Date.now() - started} ms ${page.url()}`);
   const found = findings.get(page) ?? [];
   findings.set(page, found);
   const urls = audited.get(page) ?? [];
@@ -37,7 +87,8 @@ export async function audit(page: Page): Promise<void> {
   const where = new URL(page.url());
   urls.push(`${where.pathname}${where.search}`);
   for (const violation of results.violations.filter((candidate) => candidate.impact === 'serious' || candidate.impact === 'critical')) {
-    found.push(`${page.url()}: ${violation.id} (${violation.impact}) ${violation.help}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    const nodes = violation.nodes.map((node) => `${node.target.join(' ')} [${node.any.concat(node.all, node.none).map((check) => check.message).join('; ')}]`);
+    found.push(`${page.url()}: ${violation.id} (${violation.impact}) ${violation.help}: ${nodes.join(', ')}`);
   }
 }
 
@@ -51,7 +102,9 @@ async function words(page: Page) {
 
 /** Does something that loads a new document (a link, a form post), waits for it, then checks the new page. */
 async function andLand(page: Page, action: () => Promise<unknown>): Promise<void> {
-  await Promise.all([page.waitForEvent('load'), action()]);
+  const started = Date.now();
+  await Promise.all([page.waitForEvent("load"), action()]);
+  if (process.env.AUDIT_TIMING) console.log(`nav ${Date.now() - started} ms ${page.url()}`);
   await audit(page);
 }
 

@@ -42,6 +42,8 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     hideSchemaDetailsFromClientErrors: !config.api.exposeSchema,
     graphiql: false,
     csrfPrevention: true,
+    // Compact JSON: the default pretty-prints every response.
+    stringifyResult: (value: unknown) => JSON.stringify(value),
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule(config.api.maxQueryDepth)],
     plugins: [queryCostPlugin(config.api.maxQueryCost), clientErrorStatusPlugin()],

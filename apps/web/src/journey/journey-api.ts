@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { FastifyRequest } from 'fastify';
 import type { CompiledForm, FieldError, FormAnswers } from '@front-counter/forms';
 import { ApiClient } from '../api-client.js';
@@ -33,15 +34,26 @@ type Values = Record<string, string | string[]>;
 export class JourneyApi {
   /** Form versions are immutable: each is fetched once per process. */
   private readonly forms = new Map<string, CompiledForm>();
+  /** A force's service list changes only when a form is published: kept as briefly as the force itself (TENANT_CACHE_SECONDS). */
+  private readonly servicesByHost = new Map<string, { services: PublicService[]; expires: number }>();
 
-  constructor(private readonly api: ApiClient) {}
+  constructor(
+    private readonly api: ApiClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   private call<T>(request: FastifyRequest, query: string, variables: Record<string, unknown>): Promise<T> {
     return this.api.query<T>(query, variables, { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol });
   }
 
   async services(request: FastifyRequest): Promise<PublicService[]> {
-    return (await this.call<{ services: PublicService[] }>(request, 'query Services { services { id title { en cy } summary { en cy } startPage { en cy } formVersionId } }', {})).services;
+    const host = request.headers.host ?? '';
+    const cached = this.servicesByHost.get(host);
+    if (cached && cached.expires > Date.now()) return cached.services;
+    const { services } = await this.call<{ services: PublicService[] }>(request, 'query Services { services { id title { en cy } summary { en cy } startPage { en cy } formVersionId } }', {});
+    if (this.servicesByHost.size > 10_000) this.servicesByHost.clear();
+    this.servicesByHost.set(host, { services, expires: Date.now() + this.config.web.tenantCacheSeconds * 1000 });
+    return services;
   }
 
   async form(request: FastifyRequest, formVersionId: string): Promise<CompiledForm> {

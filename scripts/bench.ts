@@ -1,0 +1,185 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { loadConfig } from '@front-counter/config';
+import { resolveDatabase } from '@front-counter/database';
+import { createLogger } from '@front-counter/logging';
+import { migrateAndSync } from '../apps/launcher/src/prepare-database.js';
+import { startStack } from '../apps/launcher/src/stack.js';
+
+// npm run bench: throughput and latency of the public journey on this machine, each figure a ratio
+// against a baseline measured in the same run (shared machines are noisy; absolute numbers are not).
+// Uses its own embedded PostgreSQL in a temporary folder, or DATABASE_URL's server with a new database.
+
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function request(options: { port: number; path: string; host?: string; method?: string; body?: string; headers?: Record<string, string> }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { hostname: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', agent, headers: { host: options.host ?? '127.0.0.1', ...options.headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: response.headers }));
+        response.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Requests per second over DURATION_MS with `concurrency` clients, each running `once` in a loop, after a short warm-up. */
+async function throughput(concurrency: number, once: () => Promise<void>): Promise<number> {
+  const warmUntil = performance.now() + Math.min(2000, DURATION_MS / 4);
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (performance.now() < warmUntil) await once(); }));
+  let completed = 0;
+  const until = performance.now() + DURATION_MS;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        await once();
+        completed++;
+      }
+    }),
+  );
+  return completed / ((performance.now() - started) / 1000);
+}
+
+function expectStatus(status: number, expected: number, what: string) {
+  if (status !== expected) throw new Error(`${what} answered ${status}, expected ${expected}`);
+}
+
+async function main() {
+  const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'front-counter-bench-'));
+  chmodSync(dataDirectory, 0o755);
+  const database = process.env.DATABASE_URL ? `front_counter_bench_${Date.now()}` : undefined;
+  const environment = {
+    ...process.env,
+    PORT: '0',
+    API_PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDirectory,
+    EMBEDDED_POSTGRES_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+    ...(database ? { DATABASE_URL: process.env.DATABASE_URL!.replace(/\/[^/]*$/, `/${database}`) } : {}),
+  };
+  const config = loadConfig(environment);
+  process.stdout.write('Preparing: database, migrations, tenants/ ...\n');
+  const resolved = await resolveDatabase(config);
+  await migrateAndSync(resolved.urls.admin, config.tenants.directory, { dryRun: false });
+  const stack = await startStack(config, resolved.urls, createLogger({ level: 'silent', name: 'bench' }));
+  const apiPort = Number(new URL(stack.apiUrl).port);
+  const host = 'northshire.localhost';
+
+  const baseline = http.createServer((_request, response) => response.end('hello world'));
+  await new Promise<void>((resolve) => baseline.listen(0, '127.0.0.1', resolve));
+  const baselinePort = (baseline.address() as AddressInfo).port;
+
+  const graphql = async (query: string, variables: Record<string, unknown>) => {
+    const response = await request({ port: apiPort, path: '/graphql', method: 'POST', host, headers: { 'content-type': 'application/json', 'x-forwarded-host': host }, body: JSON.stringify({ query, variables }) });
+    const body = JSON.parse(response.body);
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  const answered = async (token: string) => {
+    await graphql(`mutation($t: String!) { startJourney(serviceId: "contact-us", session: $t, language: en) { current } }`, { t: token });
+    const pages: [string, Record<string, string>][] = [
+      ['emergency', { emergency: 'no' }],
+      ['contact-reason', { contactReason: 'feedback' }],
+      ['message', { message: 'The new cycle lane on Station Road is being blocked by parked cars most evenings.' }],
+      ['your-details', { fullName: 'Bench Reporter', email: 'bench@example.com' }],
+      ['check-answers', {}],
+    ];
+    for (const [pageId, values] of pages) {
+      const outcome = await graphql(`mutation($t: String!, $p: String!, $v: JSON!) { answerPage(serviceId: "contact-us", session: $t, pageId: $p, values: $v) { errors { field } } }`, { t: token, p: pageId, v: values });
+      if (outcome.answerPage.errors.length) throw new Error(`bench answers refused: ${JSON.stringify(outcome.answerPage.errors)}`);
+    }
+  };
+  const submit = (token: string) => graphql(`mutation($t: String!) { submitReport(serviceId: "contact-us", session: $t, values: { confirm: "yes" }) { reference } }`, { t: token });
+
+  // A question page needs a session with a journey: make one through the site, as a browser would.
+  const startPage = await request({ port: stack.webPort, path: '/contact-us', host });
+  const cookie = String(startPage.headers['set-cookie']).split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(startPage.body)![1];
+  await request({ port: stack.webPort, path: '/contact-us/start', method: 'POST', host, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` });
+  expectStatus((await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } })).status, 200, 'the question page');
+
+  const concurrency = 50;
+  process.stdout.write(`Measuring ${DURATION_MS / 1000} s each, ${concurrency} concurrent clients ...\n`);
+  const helloRate = await throughput(concurrency, async () => expectStatus((await request({ port: baselinePort, path: '/' })).status, 200, 'hello world'));
+  const homeRate = await throughput(concurrency, async () => expectStatus((await request({ port: stack.webPort, path: '/', host })).status, 200, 'the home page'));
+  const questionRate = await throughput(concurrency, async () => expectStatus((await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } })).status, 200, 'the question page'));
+
+  // Raw single-row INSERT loop on the same PostgreSQL: the floor under any submission.
+  const client = new pg.Client({ connectionString: resolved.urls.admin });
+  await client.connect();
+  await client.query('CREATE TEMP TABLE bench_rows (id bigserial PRIMARY KEY, body jsonb NOT NULL)');
+  let inserts = 0;
+  const insertUntil = performance.now() + DURATION_MS;
+  const insertStart = performance.now();
+  while (performance.now() < insertUntil) {
+    await client.query('INSERT INTO bench_rows (body) VALUES ($1)', [JSON.stringify({ message: 'x'.repeat(80) })]);
+    inserts++;
+  }
+  const insertRate = inserts / ((performance.now() - insertStart) / 1000);
+  await client.end();
+
+  // Complete submissions, draft to reference: start, five pages answered, submitted (as the site does, through the api).
+  const submissionRate = await throughput(8, async () => {
+    const token = randomBytes(32).toString('base64url');
+    await answered(token);
+    const { submitReport } = await submit(token);
+    if (!submitReport.reference) throw new Error('no reference');
+  });
+
+  // Submit latency with 50 concurrent users: each has a complete draft; all submit at once, in rounds.
+  const latencies: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const tokens = Array.from({ length: concurrency }, () => randomBytes(32).toString('base64url'));
+    for (let index = 0; index < tokens.length; index += 10) await Promise.all(tokens.slice(index, index + 10).map(answered));
+    await Promise.all(
+      tokens.map(async (token) => {
+        const started = performance.now();
+        await submit(token);
+        latencies.push(performance.now() - started);
+      }),
+    );
+  }
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+
+  const rows: [string, string][] = [
+    ['node:http hello world (baseline)', `${helloRate.toFixed(0)} req/s`],
+    ['force home page', `${homeRate.toFixed(0)} req/s  = ${(homeRate / helloRate).toFixed(3)} × baseline`],
+    ['question page (with session)', `${questionRate.toFixed(0)} req/s  = ${(questionRate / helloRate).toFixed(3)} × baseline`],
+    ['raw single-row INSERT loop (baseline)', `${insertRate.toFixed(0)} rows/s`],
+    ['complete submissions, draft to reference', `${submissionRate.toFixed(1)} /s  = ${(submissionRate / insertRate).toFixed(4)} × INSERT loop`],
+    [`submit latency, ${concurrency} concurrent users (${latencies.length} submits)`, `p50 ${percentile(50).toFixed(1)} ms, p99 ${percentile(99).toFixed(1)} ms`],
+  ];
+  process.stdout.write(`\nFront Counter benchmark (${os.cpus().length} cores, Node ${process.version})\n`);
+  for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(58)} ${value}\n`);
+
+  await stack.close();
+  baseline.close();
+  agent.destroy();
+  if (database) {
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    await admin.end();
+  }
+  await resolved.stop();
+  rmSync(dataDirectory, { recursive: true, force: true });
+}
+
+await main();
+process.exit(0);
