@@ -12,6 +12,7 @@ import {
   heading,
   pagesAuditedOn,
   pathOf,
+  reportCount,
   saveForLater,
   startService,
   storedReport,
@@ -170,6 +171,7 @@ describe('Report a crime', () => {
   }, 120_000);
 
   it('sends fraud to Action Fraud: an exit page with the Action Fraud link, and nothing is stored', async () => {
+    const reportsBefore = await reportCount(stack.database.urls.admin, 'northshire', 'report-a-crime');
     const page = await freshPage();
     await startService(page, `${stack.siteUrl('northshire')}report-a-crime`);
     await answer(page, { label: 'No' });
@@ -182,6 +184,7 @@ describe('Report a crime', () => {
     expect(await actionFraud.getAttribute('href')).toBe('https://www.actionfraud.police.uk/');
     expect(await page.getByRole('button', { name: 'Continue' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Save and come back later' }).count()).toBe(0);
+    expect(await reportCount(stack.database.urls.admin, 'northshire', 'report-a-crime')).toBe(reportsBefore);
     expect(violationsOn(page)).toEqual([]);
   });
 

@@ -77,9 +77,7 @@ export const pagesAuditedOn = (...pages: Page[]): string[] => pages.flatMap((pag
 
 /** Runs axe on the page as it is now and records its serious and critical violations. */
 export async function audit(page: Page): Promise<void> {
-  const started = Date.now();
   const results = await axeResults(page);
-  if (process.env.AUDIT_TIMING) console.log(`axe ${Date.now() - started} ms ${page.url()}`);
   const found = findings.get(page) ?? [];
   findings.set(page, found);
   const urls = audited.get(page) ?? [];
@@ -102,9 +100,7 @@ async function words(page: Page) {
 
 /** Does something that loads a new document (a link, a form post), waits for it, then checks the new page. */
 async function andLand(page: Page, action: () => Promise<unknown>): Promise<void> {
-  const started = Date.now();
-  await Promise.all([page.waitForEvent("load"), action()]);
-  if (process.env.AUDIT_TIMING) console.log(`nav ${Date.now() - started} ms ${page.url()}`);
+  await Promise.all([page.waitForEvent('load'), action()]);
   await audit(page);
 }
 
@@ -213,22 +209,33 @@ export interface StoredReport {
   answers: Record<string, unknown>;
 }
 
-/** A submitted report found by the reference the reporter was shown (`7KQ-2MX-9P4` is stored as `7KQ2MX9P4`), with its force and the force's current form version for that service. */
-export async function storedReport(adminUrl: string, shownReference: string): Promise<StoredReport | undefined> {
+async function query<Row extends object>(adminUrl: string, sql: string, parameters: unknown[] = []): Promise<Row[]> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<StoredReport>(
-      `SELECT r.reference, t.slug AS tenant, r.service_id AS "serviceId", r.form_version_id AS "formVersionId",
-              (SELECT f.id FROM form_versions f WHERE f.tenant_id = r.tenant_id AND f.service_id = r.service_id ORDER BY f.version DESC LIMIT 1) AS "currentFormVersionId",
-              r.reporter_name AS "reporterName", r.reporter_email AS "reporterEmail", r.language, r.answers
-         FROM reports r JOIN tenants t ON t.id = r.tenant_id
-        WHERE r.reference = $1`,
-      [shownReference.replace(/-/g, '')],
-    );
-    if (rows.length > 1) throw new Error(`${rows.length} reports have the reference ${shownReference}`);
-    return rows[0];
+    return (await client.query<Row>(sql, parameters)).rows;
   } finally {
     await client.end();
   }
+}
+
+/** How many reports a force has for a service. */
+export async function reportCount(adminUrl: string, tenant: string, serviceId: string): Promise<number> {
+  const [row] = await query<{ count: number }>(adminUrl, 'SELECT count(*)::int AS count FROM reports r JOIN tenants t ON t.id = r.tenant_id WHERE t.slug = $1 AND r.service_id = $2', [tenant, serviceId]);
+  return row.count;
+}
+
+/** A submitted report found by the reference the reporter was shown (`7KQ-2MX-9P4` is stored as `7KQ2MX9P4`), with its force and the force's current form version for that service. */
+export async function storedReport(adminUrl: string, shownReference: string): Promise<StoredReport | undefined> {
+  const rows = await query<StoredReport>(
+    adminUrl,
+    `SELECT r.reference, t.slug AS tenant, r.service_id AS "serviceId", r.form_version_id AS "formVersionId",
+            (SELECT f.id FROM form_versions f WHERE f.tenant_id = r.tenant_id AND f.service_id = r.service_id ORDER BY f.version DESC LIMIT 1) AS "currentFormVersionId",
+            r.reporter_name AS "reporterName", r.reporter_email AS "reporterEmail", r.language, r.answers
+       FROM reports r JOIN tenants t ON t.id = r.tenant_id
+      WHERE r.reference = $1`,
+    [shownReference.replace(/-/g, '')],
+  );
+  if (rows.length > 1) throw new Error(`${rows.length} reports have the reference ${shownReference}`);
+  return rows[0];
 }

@@ -1,8 +1,25 @@
 // Progressive enhancement for every force page. Everything works without it.
-import { initAll } from '/assets/govuk/govuk-frontend.min.js';
+import { Button, CharacterCount, Checkboxes, createAll, ErrorSummary, ExitThisPage, FileUpload, SkipLink } from '/assets/govuk/govuk-frontend.min.js';
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported');
-initAll();
+for (const Component of [Button, CharacterCount, Checkboxes, ErrorSummary, ExitThisPage, FileUpload, SkipLink]) createAll(Component);
+
+// Radios with a conditionally revealed question (when it happened, where it happened). govuk-frontend's
+// own Radios module marks each radio aria-expanded, which is not an allowed attribute on a radio
+// (WCAG 4.1.2; axe reports it as critical), so the reveal is done here with aria-controls alone.
+for (const group of document.querySelectorAll('[data-module="govuk-radios"]')) {
+  const inputs = [...group.querySelectorAll('input[type="radio"]')];
+  const sync = () => {
+    for (const input of inputs) {
+      const target = input.dataset.ariaControls && document.getElementById(input.dataset.ariaControls);
+      if (!target) continue;
+      input.setAttribute('aria-controls', target.id);
+      target.classList.toggle('govuk-radios__conditional--hidden', !input.checked);
+    }
+  };
+  sync();
+  for (const input of inputs) input.addEventListener('change', sync);
+}
 
 // Quick exit: the Escape key leaves at once, as the Quick exit button does (govuk-frontend's
 // exit-this-page also answers three presses of Shift). The page is replaced, so Back does not return.
