@@ -145,7 +145,7 @@ export function formatSyncReport(report: TenantSyncReport, formChanges: string[]
   if (formChanges.length > 0) lines.push(`${formChanges.length} form change(s) ${verb} published.`);
   lines.push(
     total === 0
-      ? `No changes: ${report.unchanged.length} force(s) already match tenants/.`
+      ? `${formChanges.length === 0 ? 'No changes: ' : ''}${report.unchanged.length} force(s) already match tenants/.`
       : `${report.created.length} force(s) ${verb} created, ${report.updated.length} ${verb} updated, ${report.unchanged.length} unchanged.${report.dryRun ? ' Dry run: nothing was written.' : ''}`,
   );
   if (report.notInFiles.length > 0) lines.push(`In the database but not in tenants/ (left as they are): ${report.notInFiles.join(', ')}`);
