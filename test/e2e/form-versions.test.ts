@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { journeyPosition, type CompiledForm } from '@front-counter/forms';
 import { migrateAndSync } from '../../apps/launcher/src/prepare-database.js';
 import { summaryRows } from '../../apps/web/src/journey/journey-view.js';
 import { temporaryTenantsDirectory } from '../factories/tenant-file.js';
 import { graphqlAs } from '../support/graphql.js';
+import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 let stack: TestStack;
@@ -19,15 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-async function sql<T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: stack.database.urls.admin });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = (text: string, values: unknown[] = []) => sqlOn(stack.database.urls.admin, text, values);
 
 const api = (query: string, variables: Record<string, unknown> = {}) => graphqlAs(stack.apiUrl, HOST, query, variables);
 

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { getWithHost } from '../support/http.js';
 import { graphqlAs } from '../support/graphql.js';
+import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { WebSession } from '../support/web-session.js';
 
@@ -24,15 +24,7 @@ const session = () => randomBytes(32).toString('base64url');
 const JOURNEY = 'serviceId formVersionId current path answers reference';
 const OUTCOME = `journey { ${JOURNEY} } errors { field questionId message { en cy } } nextPageId`;
 
-async function sql<T extends pg.QueryResultRow = any>(text: string, values: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: stack.database.urls.admin });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, values)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const sql = (text: string, values: unknown[] = []) => sqlOn(stack.database.urls.admin, text, values);
 
 const api = (query: string, variables: Record<string, unknown>, host = NORTHSHIRE) => graphqlAs(stack.apiUrl, host, query, variables);
 const start = (token: string, serviceId = 'contact-us', host = NORTHSHIRE) =>
