@@ -1,5 +1,6 @@
 // The one migration stream, oldest first. Each migration has an `up` and a `down`.
 import { Foundation1763800000000 } from './1763800000000-foundation.js';
 import { ReportingJourneys1763900000000 } from './1763900000000-reporting-journeys.js';
+import { OneLiveDraft1764000000000 } from './1764000000000-one-live-draft.js';
 
-export const MIGRATIONS = [Foundation1763800000000, ReportingJourneys1763900000000];
+export const MIGRATIONS = [Foundation1763800000000, ReportingJourneys1763900000000, OneLiveDraft1764000000000];

@@ -89,7 +89,8 @@ describe('submitting a report', () => {
     await start(token);
     const outcome = await submit(token);
     expect(outcome.errors?.[0].extensions?.code).toBe('NOT_READY_TO_SUBMIT');
-    expect(await sql(`SELECT count(*)::int AS count FROM reports r JOIN drafts d ON d.id = r.draft_id WHERE d.answers = '{}'::jsonb`)).toEqual([{ count: 0 }]);
+    const { createHash } = await import('node:crypto');
+    expect(await sql(`SELECT report_id FROM drafts WHERE session_hash = $1`, [createHash('sha256').update(token).digest('hex')])).toEqual([{ report_id: null }]);
   });
 });
 
@@ -194,5 +195,63 @@ describe('the force site', () => {
     expect(eastmarch.text).toContain('href="/report-a-crime"');
     expect(eastmarch.text).not.toContain('href="/apply-firearm-certificate"');
     expect((await getWithHost(stack.webUrl, 'eastmarch.localhost', '/apply-firearm-certificate')).status).toBe(404);
+  });
+});
+
+describe('saved reports and links', () => {
+  const save = (token: string, email: string | null, host = NORTHSHIRE) =>
+    api(`mutation($t: String!, $e: String) { saveForLater(serviceId: "contact-us", session: $t, email: $e) { resumeUrl emailed errors { field } } }`, { t: token, e: email }, host);
+  const resume = (resumeToken: string, token: string) => api(`mutation($r: String!, $t: String!) { resumeJourney(resumeToken: $r, session: $t) { current } }`, { r: resumeToken, t: token });
+
+  it('give a link that works once, and only a button on opening it', async () => {
+    const owner = session();
+    await start(owner);
+    await answer(owner, 'emergency', { emergency: 'no' });
+    const { resumeUrl } = (await save(owner, null)).data.saveForLater;
+    expect(resumeUrl).toMatch(/^http:\/\/northshire\.localhost\/resume\/[A-Za-z0-9_-]{43}$/);
+    const resumeToken = resumeUrl.split('/').pop();
+
+    // Fetching the link (as a mail scanner would) moves nothing: the owner still has the draft.
+    const opened = await getWithHost(stack.webUrl, NORTHSHIRE, `/resume/${resumeToken}`);
+    expect(opened.status).toBe(200);
+    expect(opened.text).toContain('Continue your report now');
+    expect((await api(`query($t: String!) { journey(serviceId: "contact-us", session: $t) { current } }`, { t: owner })).data.journey).toEqual({ current: 'contact-reason' });
+
+    const later = session();
+    expect((await resume(resumeToken, later)).data.resumeJourney).toEqual({ current: 'contact-reason' });
+    // A second use of the same link takes nothing back.
+    expect((await resume(resumeToken, session())).errors?.[0].extensions?.code).toBe('RESUME_LINK_INVALID');
+  });
+
+  it('never point at an address a caller shaped: a crafted Host gets the force’s own domain', async () => {
+    const token = session();
+    await start(token);
+    const crafted = await save(token, null, 'northshire.localhost:@evil.example');
+    expect(crafted.data.saveForLater.resumeUrl).toMatch(/^https:\/\/report\.northshire\.police\.example\/resume\//);
+  });
+
+  it('e-mail a link at most three times an hour, and keep no token once sent', async () => {
+    const token = session();
+    await start(token);
+    const results = [];
+    for (let attempt = 0; attempt < 4; attempt++) results.push((await save(token, 'someone@example.com')).data.saveForLater.emailed);
+    expect(results).toEqual([true, true, true, false]);
+    const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
+    await stack.worker.get(WorkerLoop).tick();
+    expect(await sql(`SELECT payload FROM outbox_events WHERE type = 'email.resume-link' AND payload::text LIKE '%/resume/%'`)).toEqual([]);
+  });
+
+  it('redirect only within the site, never to another host', async () => {
+    for (const path of ['/%2Fevil.example/confirmation', '/%2Fevil.example/save', '/%5Cevil.example/confirmation']) {
+      const response = await getWithHost(stack.webUrl, NORTHSHIRE, path);
+      expect(response.headers.get('location') ?? '').not.toMatch(/evil|^\/\/|^\/\\/);
+    }
+  });
+
+  it('keep no answers in a sent draft, not even those of a branch the reporter left', async () => {
+    const token = session();
+    await answerContactUs(token);
+    expect((await submit(token)).data.submitReport.reference).toBeTruthy();
+    expect(await draftAnswers(token)).toEqual({});
   });
 });

@@ -65,6 +65,8 @@ export interface JourneyPosition {
 export function journeyPosition(form: CompiledForm, answers: FormAnswers): JourneyPosition {
   const byId = new Map(form.pages.map((page) => [page.id, page]));
   const path: string[] = [];
+  // Routing reads only the answers of pages already on this path, never those of a branch left behind.
+  const walked: FormAnswers = {};
   let page = form.pages[0];
   while (page) {
     path.push(page.id);
@@ -72,11 +74,19 @@ export function journeyPosition(form: CompiledForm, answers: FormAnswers): Journ
     if (page.type === 'check-answers') {
       if (!answers[page.id]) break;
     } else if (!isPageComplete(page, answers)) break;
-    const next = nextPageId(form, page, answers);
+    walked[page.id] = answers[page.id];
+    const next = nextPageId(form, page, walked);
     if (!next || path.includes(next)) break; // structure checks forbid loops; never spin on bad data
     page = byId.get(next)!;
   }
   return { path, current: path[path.length - 1] };
+}
+
+/** The answers of the pages on the reporter's path, up to and including `pageId`: what routing from it may read. */
+export function answersAlongPath(form: CompiledForm, answers: FormAnswers, pageId: string): FormAnswers {
+  const { path } = journeyPosition(form, answers);
+  const upTo = path.includes(pageId) ? path.slice(0, path.indexOf(pageId) + 1) : path;
+  return Object.fromEntries(upTo.filter((id) => answers[id] !== undefined).map((id) => [id, answers[id]]));
 }
 
 /** Only the answers on the path actually taken: what a submitted report keeps. */

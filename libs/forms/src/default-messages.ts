@@ -29,7 +29,7 @@ export const DEFAULT_MESSAGES = {
   file: { en: 'Select a file to upload', cy: "Dewiswch ffeil i'w llwytho" },
   unknownField: { en: 'This form does not have a field called "{field}"', cy: 'Nid oes gan y ffurflen hon faes o\'r enw "{field}"' },
   tooMany: { en: 'You can add up to {max}', cy: 'Gallwch ychwanegu hyd at {max}' },
-  tooFew: { en: 'Add at least {min}', cy: 'Ychwanegwch o leiaf {min}' },
+  tooFew: { en: 'Add at least {min} {item}', cy: 'Ychwanegwch o leiaf {min} {item}' },
 } satisfies Record<string, Text>;
 
 export type MessageKey = keyof typeof DEFAULT_MESSAGES;

@@ -60,6 +60,7 @@ export function checkServiceStructure(service: ServiceDefinition): string[] {
       slots.add(page.slotAfter);
     }
     if (page.type === 'exit' && page.next?.length) problems.push(`pages.${page.id}: an exit page ends the journey and cannot have next rules`);
+    if (page.next?.length && page.next[page.next.length - 1].when) problems.push(`pages.${page.id}.next: the last rule must have no "when", so that every answer leads somewhere`);
     for (const [index, rule] of (page.next ?? []).entries()) {
       if (!pageIds.has(rule.goto)) problems.push(`pages.${page.id}.next[${index}]: goes to unknown page "${rule.goto}"`);
       if (!rule.when && index < page.next!.length - 1) problems.push(`pages.${page.id}.next[${index}]: a rule without "when" must be the last`);
@@ -115,5 +116,20 @@ export function checkServiceStructure(service: ServiceDefinition): string[] {
     }
   }
   for (const page of pages) if (!reachable.has(page.id)) problems.push(`pages.${page.id}: cannot be reached from the first page`);
+
+  // No loops: a reporter must never be routed back to a page already on their path.
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (pageId: string, trail: string[]): void => {
+    if (state.get(pageId) === 'done') return;
+    if (state.get(pageId) === 'open') {
+      problems.push(`pages.${pageId}: routing loops back to it (${[...trail.slice(trail.indexOf(pageId)), pageId].join(' → ')})`);
+      return;
+    }
+    state.set(pageId, 'open');
+    const index = pages.findIndex((page) => page.id === pageId);
+    if (index >= 0 && pages[index].type !== 'declaration') for (const target of successors(pages, index)) if (pageIds.has(target)) visit(target, [...trail, pageId]);
+    state.set(pageId, 'done');
+  };
+  visit(first.id, []);
   return problems;
 }

@@ -127,6 +127,20 @@ describe('force overlays', () => {
 });
 
 describe('structure checks', () => {
+  it('find a page whose rules can all fail, and a routing loop', () => {
+    const broken = structuredClone(serviceDefinition());
+    broken.pages.find((candidate) => candidate.id === 'details')!.next = [{ when: { question: 'kind', equals: 'damage' }, goto: 'kind' }];
+    expect(checkServiceStructure(broken)).toEqual(
+      expect.arrayContaining(['pages.details.next: the last rule must have no "when", so that every answer leads somewhere', expect.stringMatching(/^pages\.kind: routing loops back to it \(kind → .*details → kind\)$/)]),
+    );
+  });
+
+  it('route only on answers of pages still on the path', () => {
+    // "theft" then back to change to "damage": the stolen items answered on the theft branch must not steer routing.
+    const answers: FormAnswers = { emergency: { emergency: 'no' }, kind: { kind: 'damage' }, stolen: { items: [{ itemDescription: 'x' }], done: true } };
+    expect(journeyPosition(form, answers).path).toEqual(['emergency', 'kind', 'details']);
+  });
+
   it('find unknown routing targets, unknown condition values and unreachable pages', () => {
     const base = serviceDefinition();
     const broken = structuredClone(base);

@@ -146,7 +146,10 @@ function parseQuestion(question: QuestionDefinition, raw: RawValues): AnswerValu
       const allowed = new Map(question.options.map((option) => [option.value, option]));
       if (values.some((item) => !allowed.has(item)) || new Set(values).size !== values.length) throw new Invalid(message(question, 'option'));
       const exclusive = values.map((item) => allowed.get(item)!).find((option) => option.exclusive);
-      if (exclusive && values.length > 1) throw new Invalid(message(question, 'exclusive', undefined, { option: exclusive.label.en }));
+      if (exclusive && values.length > 1) {
+        const text = (language: 'en' | 'cy') => fillText(DEFAULT_MESSAGES.exclusive, { option: exclusive.label[language] })[language];
+        throw new Invalid({ en: text('en'), cy: text('cy') });
+      }
       return values;
     }
     case 'date':

@@ -37,13 +37,22 @@ export class OutboxDispatcher {
       for (const event of events) {
         const outcome = await this.transactions.run(tenantId, async (manager) => {
           // Lock this one event; another worker that got here first has it, so skip.
-          const locked = await manager.query(`SELECT id FROM outbox_events WHERE id = $1 AND delivered_at IS NULL FOR UPDATE SKIP LOCKED`, [event.id]);
+          const locked = await manager.query(
+            `SELECT id FROM outbox_events WHERE id = $1 AND delivered_at IS NULL AND available_at <= now() AND attempts < $2 FOR UPDATE SKIP LOCKED`,
+            [event.id, MAX_ATTEMPTS],
+          );
           if (locked.length === 0) return 'skipped';
           const handler = this.handlers[event.type as OutboxEventType] as OutboxHandler | undefined;
           await manager.query('SAVEPOINT outbox_handler'); // a failing handler's own writes are undone, the attempt is still recorded
           try {
             await handler!({ tenantId, payload: event.payload as never, manager });
-            await manager.query(`UPDATE outbox_events SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [event.id]);
+            // A delivered e-mail's payload may hold an address or a link token: it is not kept once sent.
+            await manager.query(
+              `UPDATE outbox_events SET delivered_at = now(), attempts = attempts + 1, last_error = NULL,
+                 payload = CASE WHEN type LIKE 'email.%' THEN jsonb_build_object('delivered', true) ELSE payload END
+               WHERE id = $1`,
+              [event.id],
+            );
             return 'delivered';
           } catch (error) {
             this.onError(error, event);

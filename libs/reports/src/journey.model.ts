@@ -46,6 +46,9 @@ export class JourneyModel {
   @Field(() => String, { nullable: true, description: 'Once sent: the report reference.' })
   reference: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Once sent: the address the confirmation goes to, if the report has one.' })
+  confirmationEmail: string | null;
+
   @Field()
   expiresAt: Date;
 }

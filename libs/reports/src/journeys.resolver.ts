@@ -41,7 +41,7 @@ export class JourneysResolver {
 
   @Query(() => JSONScalar, { description: 'A published form version (immutable: clients may cache it forever).' })
   async formVersion(@CurrentTenant() tenant: Tenant, @Args('id', { type: () => String }) id: string): Promise<CompiledForm> {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw ReportsException.serviceNotFound();
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw ReportsException.serviceNotFound();
     const version = await this.catalogue.byId(tenant.id, id);
     if (!version) throw ReportsException.serviceNotFound();
     return version.form;
@@ -104,8 +104,11 @@ export class JourneysResolver {
 
   @Mutation(() => SaveForLaterOutcomeModel)
   saveForLater(@CurrentTenant() tenant: Tenant, @serviceId() service: string, @session() token: string, @Args('email', { type: () => String, nullable: true }) email: string | null, @Context('req') request: FastifyRequest) {
-    // The link points at the force site the request came through (a trusted proxy's forwarded host), never at a caller-chosen address.
-    const origin = `${request.protocol}://${request.host}`;
+    // The link points at this force's own site: the host the request came through when it is a plain
+    // host name (what a browser sends), else the force's primary domain; never a caller-shaped address.
+    const plainHost = /^[a-z0-9.-]+(:\d{1,5})?$/i.test(request.host) && (request.protocol === 'http' || request.protocol === 'https');
+    const primary = tenant.domains?.find((domain) => domain.isPrimary)?.hostname;
+    const origin = plainHost ? `${request.protocol}://${request.host}` : `https://${primary ?? request.hostname}`;
     return this.journeys.saveForLater(tenant, service, token, email ? email.slice(0, 320) : null, origin);
   }
 

@@ -5,6 +5,7 @@ import { AuditService } from '@front-counter/audit';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { TenantTransactions } from '@front-counter/database';
 import {
+  answersAlongPath,
   answersOnPath,
   FormCatalogue,
   isPageComplete,
@@ -46,6 +47,8 @@ export interface Journey {
   answers: FormAnswers;
   /** Set once sent: the reference to show on the confirmation page. */
   reference: string | null;
+  /** Set once sent, when the report has an address: where the confirmation goes. */
+  confirmationEmail: string | null;
   expiresAt: Date;
 }
 
@@ -88,7 +91,7 @@ export class JourneysService {
     return version;
   }
 
-  private toJourney(draft: Draft, version: FormVersion, reference: string | null): Journey {
+  private toJourney(draft: Draft, version: FormVersion, sent: { reference: string; email: string | null } | null): Journey {
     const position = journeyPosition(version.form, draft.answers);
     return {
       serviceId: draft.serviceId,
@@ -98,7 +101,8 @@ export class JourneysService {
       current: position.current,
       path: position.path,
       answers: draft.answers,
-      reference,
+      reference: sent?.reference ?? null,
+      confirmationEmail: sent?.email ?? null,
       expiresAt: draft.expiresAt,
     };
   }
@@ -113,9 +117,10 @@ export class JourneysService {
     return query.getOne();
   }
 
-  private async referenceOf(manager: EntityManager, draft: Draft): Promise<string | null> {
+  private async sentReport(manager: EntityManager, draft: Draft): Promise<{ reference: string; email: string | null } | null> {
     if (!draft.reportId) return null;
-    return (await manager.findOne(Report, { where: { id: draft.reportId }, select: { reference: true } }))?.reference ?? null;
+    const report = await manager.findOne(Report, { where: { id: draft.reportId }, select: { reference: true, reporterEmail: true } });
+    return report ? { reference: report.reference, email: report.reporterEmail } : null;
   }
 
   /** The reporter's journey in a service, or null when there is none for this session. */
@@ -124,21 +129,37 @@ export class JourneysService {
     return this.transactions.run(tenant.id, async (manager) => {
       const draft = await this.liveDraft(manager, serviceId, sessionHash);
       if (!draft) return null;
-      return this.toJourney(draft, await this.formFor(tenant.id, draft), await this.referenceOf(manager, draft));
+      return this.toJourney(draft, await this.formFor(tenant.id, draft), await this.sentReport(manager, draft));
     });
   }
 
   /** Starts a journey on the service's current form version, or returns the one this session already has. */
-  async start(tenant: PublicTenantRef, serviceId: string, sessionToken: string, language: 'en' | 'cy'): Promise<Journey> {
+  async start(tenant: PublicTenantRef & { languages: string[] }, serviceId: string, sessionToken: string, language: 'en' | 'cy'): Promise<Journey> {
     const sessionHash = this.sessionHash(sessionToken);
     if (!tenant.services.includes(serviceId)) throw ReportsException.serviceNotFound();
     const version = await this.catalogue.current(tenant.id, serviceId);
     if (!version) throw ReportsException.serviceNotFound();
+    // A force that does not publish in Welsh never sends Welsh e-mail.
+    const draftLanguage = tenant.languages.includes(language) ? language : 'en';
     return this.transactions.run(tenant.id, async (manager) => {
       const existing = await this.liveDraft(manager, serviceId, sessionHash);
       if (existing && !existing.reportId) return this.toJourney(existing, await this.formFor(tenant.id, existing), null);
-      const draft = manager.create(Draft, { tenantId: tenant.id, serviceId, formVersionId: version.id, sessionHash, answers: {}, language, updatedAt: new Date(), expiresAt: this.expiry() });
-      await manager.save(draft);
+      await manager.query(`DELETE FROM drafts WHERE service_id = $1 AND session_hash = $2 AND report_id IS NULL AND expires_at <= now()`, [serviceId, sessionHash]);
+      const draft = manager.create(Draft, { tenantId: tenant.id, serviceId, formVersionId: version.id, sessionHash, answers: {}, language: draftLanguage, updatedAt: new Date(), expiresAt: this.expiry() });
+      // One unsent draft per session and service (a unique index): a second tab starting at once finds the first.
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Draft)
+        .values(draft)
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      if (inserted.raw.length === 0) {
+        const winner = (await this.liveDraft(manager, serviceId, sessionHash))!;
+        return this.toJourney(winner, await this.formFor(tenant.id, winner), null);
+      }
+      draft.id = inserted.raw[0].id;
       return this.toJourney(draft, version, null);
     });
   }
@@ -193,7 +214,7 @@ export class JourneysService {
             });
             return unanswered ?? checkPage.id;
           }
-          return nextPageId(compiled, page, updated) ?? position.current;
+          return nextPageId(compiled, page, answersAlongPath(compiled, updated, page.id)) ?? position.current;
         },
       };
     });
@@ -233,7 +254,10 @@ export class JourneysService {
       if (page.type !== 'repeat') throw ReportsException.pageNotAvailable(pageId);
       const current = draft.answers[pageId];
       const items = isRepeatAnswers(current) ? current.items : [];
-      if (items.length < page.min) return { errors: [{ field: page.questions[0].id, questionId: page.questions[0].id, message: fillText(DEFAULT_MESSAGES.tooFew, { min: page.min }) }] };
+      if (items.length < page.min) {
+        const message = { en: fillText(DEFAULT_MESSAGES.tooFew, { min: page.min, item: page.itemName.en }).en, cy: fillText(DEFAULT_MESSAGES.tooFew, { min: page.min, item: page.itemName.cy }).cy };
+        return { errors: [{ field: `add-${page.id}`, questionId: page.id, message }] };
+      }
       const answers = { ...draft.answers, [pageId]: { items, done: true } };
       return {
         answers,
@@ -241,7 +265,7 @@ export class JourneysService {
         next: (compiled, updated) => {
           const checkPage = compiled.pages.find((candidate) => candidate.type === 'check-answers')!;
           if (returnToCheck && updated[checkPage.id]) return checkPage.id;
-          return nextPageId(compiled, page, updated) ?? journeyPosition(compiled, updated).current;
+          return nextPageId(compiled, page, answersAlongPath(compiled, updated, page.id)) ?? journeyPosition(compiled, updated).current;
         },
       };
     });
@@ -257,8 +281,8 @@ export class JourneysService {
     return this.transactions.run(tenant.id, async (manager) => {
       const draft = await this.liveDraft(manager, serviceId, sessionHash, { lock: true });
       if (!draft) throw ReportsException.journeyNotFound();
-      const already = await this.referenceOf(manager, draft);
-      if (already) return { reference: already, errors: [] };
+      const already = await this.sentReport(manager, draft);
+      if (already) return { reference: already.reference, errors: [] };
       const version = await this.formFor(tenant.id, draft);
       const form = version.form;
       const position = journeyPosition(form, draft.answers);
@@ -296,7 +320,9 @@ export class JourneysService {
           if ((error as { code?: string }).code !== '23505' || attempt >= 5) throw error;
         }
       }
-      await manager.update(Draft, { id: draft.id }, { reportId: report.id, answers: draft.answers, updatedAt: new Date() });
+      // The draft keeps only the link to its report (for the confirmation page) for a day: no copy of the answers,
+      // and none of a branch the reporter left, outlives the submission.
+      await manager.update(Draft, { id: draft.id }, { reportId: report.id, answers: {}, resumeHash: null, updatedAt: new Date(), expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });
       await this.audit.record(manager, {
         tenantId: tenant.id,
         actorType: 'public',
@@ -317,6 +343,7 @@ export class JourneysService {
    * until it expires; e-mailed when an address is given.
    */
   async saveForLater(tenant: PublicTenantRef, serviceId: string, sessionToken: string, email: string | null, origin: string): Promise<{ resumeUrl: string; expiresAt: Date; emailed: boolean; errors: FieldError[] }> {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)) throw new Error('saveForLater needs the force site origin, like https://report.force.example');
     const sessionHash = this.sessionHash(sessionToken);
     let address: string | undefined;
     if (email) {
@@ -331,8 +358,14 @@ export class JourneysService {
       if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
       const expiresAt = this.expiry();
       await manager.update(Draft, { id: draft.id }, { resumeHash: hash(token), expiresAt });
-      if (address) await enqueue(manager, tenant.id, 'email.resume-link', { draftId: draft.id, email: address, resumeUrl, language: draft.language });
-      return { resumeUrl, expiresAt, emailed: Boolean(address), errors: [] };
+      // At most three links by e-mail per draft an hour: the site cannot be used to flood an inbox.
+      const [{ recent }] = await manager.query(
+        `SELECT count(*)::int AS recent FROM outbox_events WHERE type = 'email.resume-link' AND payload->>'draftId' = $1 AND created_at > now() - interval '1 hour'`,
+        [draft.id],
+      );
+      const emailed = Boolean(address) && recent < 3;
+      if (emailed) await enqueue(manager, tenant.id, 'email.resume-link', { draftId: draft.id, email: address!, resumeUrl, language: draft.language });
+      return { resumeUrl, expiresAt, emailed, errors: [] };
     });
   }
 
@@ -347,8 +380,11 @@ export class JourneysService {
         .setLock('pessimistic_write')
         .getOne();
       if (!draft) throw ReportsException.resumeLinkInvalid();
+      // The link works once: whoever opens it takes the draft, and a copy of the link cannot take it back.
+      // This session's own unsent draft of the same service gives way to the saved one.
+      await manager.query(`DELETE FROM drafts WHERE service_id = $1 AND session_hash = $2 AND report_id IS NULL AND id <> $3`, [draft.serviceId, sessionHash, draft.id]);
       draft.sessionHash = sessionHash;
-      await manager.update(Draft, { id: draft.id }, { sessionHash, updatedAt: new Date() });
+      await manager.update(Draft, { id: draft.id }, { sessionHash, resumeHash: null, updatedAt: new Date() });
       return this.toJourney(draft, await this.formFor(tenant.id, draft), null);
     });
   }

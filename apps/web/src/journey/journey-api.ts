@@ -13,6 +13,7 @@ export interface Journey {
   path: string[];
   answers: FormAnswers;
   reference: string | null;
+  confirmationEmail: string | null;
   expiresAt: string;
 }
 
@@ -24,7 +25,7 @@ export interface PublicService {
   formVersionId: string;
 }
 
-const JOURNEY = 'serviceId formVersionId formVersion language current path answers reference expiresAt';
+const JOURNEY = 'serviceId formVersionId formVersion language current path answers reference confirmationEmail expiresAt';
 const OUTCOME = `journey { ${JOURNEY} } errors { field questionId message { en cy } } nextPageId`;
 
 type Values = Record<string, string | string[]>;

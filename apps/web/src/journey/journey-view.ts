@@ -61,7 +61,7 @@ export function pageView(
   engine: ViewEngine,
   form: CompiledForm,
   page: PageDefinition,
-  state: { answers: FormAnswers; path: string[]; values?: Values; errors: FieldError[]; language: Language; serviceUrl: string },
+  state: { answers: FormAnswers; path: string[]; values?: Values; errors: FieldError[]; language: Language; serviceUrl: string; change?: boolean },
 ): JourneyPageView {
   const { language, errors } = state;
   switch (page.type) {
@@ -108,7 +108,7 @@ export function pageView(
       return { kind: 'check-answers', heading: title, pageTitle: title, rows: summaryRows(form, state.answers, state.path, language, state.serviceUrl) };
     }
     case 'repeat':
-      return repeatView(page, state.answers, language, state.serviceUrl);
+      return repeatView(page, state.answers, language, state.serviceUrl, state.change ?? false);
   }
 }
 
@@ -117,7 +117,8 @@ function renderQuestionLike(engine: ViewEngine, params: Record<string, unknown>)
 }
 
 /** The "add another" summary: the items so far, change and remove, add another, continue. */
-export function repeatView(page: Extract<PageDefinition, { type: 'repeat' }>, answers: FormAnswers, language: Language, serviceUrl: string): JourneyPageView {
+export function repeatView(page: Extract<PageDefinition, { type: 'repeat' }>, answers: FormAnswers, language: Language, serviceUrl: string, change = false): JourneyPageView {
+  const keep = change ? '?change=1' : '';
   const current = answers[page.id];
   const items = isRepeatAnswers(current) ? current.items : [];
   const itemName = local(page.itemName, language);
@@ -132,8 +133,8 @@ export function repeatView(page: Extract<PageDefinition, { type: 'repeat' }>, an
       value: { text: answerSummary(first, item[first.id], language) },
       actions: {
         items: [
-          { href: `${serviceUrl}/${page.id}/${index}`, text: word('change', language), visuallyHiddenText: word('item', language, { item: itemName, number: index + 1 }) },
-          { href: `${serviceUrl}/${page.id}/${index}/remove`, text: word('remove', language), visuallyHiddenText: word('item', language, { item: itemName, number: index + 1 }) },
+          { href: `${serviceUrl}/${page.id}/${index}${keep}`, text: word('change', language), visuallyHiddenText: word('item', language, { item: itemName, number: index + 1 }) },
+          { href: `${serviceUrl}/${page.id}/${index}/remove${keep}`, text: word('remove', language), visuallyHiddenText: word('item', language, { item: itemName, number: index + 1 }) },
         ],
       },
     })),
@@ -141,7 +142,8 @@ export function repeatView(page: Extract<PageDefinition, { type: 'repeat' }>, an
     canAdd: items.length < page.max,
     maxReached: items.length >= page.max ? word('maxReached', language) : undefined,
     addLabel: items.length === 0 ? word('addFirst', language, { item: itemName }) : word('addAnother', language, { item: itemName }),
-    addHref: `${serviceUrl}/${page.id}/${items.length}`,
+    addHref: `${serviceUrl}/${page.id}/${items.length}${keep}`,
+    addId: `add-${page.id}`,
   };
 }
 

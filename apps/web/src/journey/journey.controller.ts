@@ -8,7 +8,7 @@ import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { JourneyApi, type Journey } from './journey-api.js';
 import { errorSummary, local, pageView, savedValues, word } from './journey-view.js';
-import { partialRenderer, questionView, renderQuestion } from './question-view.js';
+import { answerSummary, partialRenderer, questionView, renderQuestion } from './question-view.js';
 import { Sessions } from './session.js';
 
 type Body = Record<string, string | string[] | undefined>;
@@ -43,8 +43,9 @@ export class JourneyController {
     return reply.code(status).header('content-type', 'text/html; charset=utf-8').send(html);
   }
 
+  /** Only ever to a path on this site: `//host` or `/\\host` (an open redirect) becomes the home page. */
   private redirect(reply: FastifyReply, location: string) {
-    return reply.code(303).header('location', location).send();
+    return reply.code(303).header('location', /^\/(?![/\\])[\w\-/?=&.]*$/.test(location) ? location : '/').send();
   }
 
   private text(site: RequestSite, key: string, params: Record<string, string | number> = {}) {
@@ -61,6 +62,8 @@ export class JourneyController {
     if (error instanceof ApiError) {
       if (error.codes.includes('JOURNEY_NOT_FOUND') || error.codes.includes('SERVICE_NOT_FOUND')) return this.redirect(reply, `/${serviceId}`);
       if (error.codes.includes('PAGE_NOT_AVAILABLE') && journey) return this.redirect(reply, `/${serviceId}/${journey.current}`);
+      // A form no page of ours would post (too many fields, lists where text belongs): a clear 400, nothing stored.
+      if (error.codes.includes('INVALID_ANSWER')) return this.send(reply, this.pages.renderPlain('badRequest'), 400);
     }
     throw error;
   }
@@ -102,7 +105,7 @@ export class JourneyController {
     const session = this.sessions.current(request);
     const journey = session && SERVICE.test(serviceId) ? await this.api.journey(request, serviceId, session) : null;
     if (!journey?.reference) return this.redirect(reply, `/${serviceId}`);
-    const email = (Object.values(journey.answers).find((page) => page && typeof page === 'object' && 'email' in page) as { email?: string } | undefined)?.email;
+    const email = journey.confirmationEmail;
     const promises = site.tenant.promises;
     return this.send(
       reply,
@@ -130,9 +133,8 @@ export class JourneyController {
     const render = partialRenderer(this.pages.engine);
     const question = { id: 'email', type: 'email', label: { en: translate('en', 'journey.saveEmailLabel') as string, cy: translate('cy', 'journey.saveEmailLabel') as string }, required: false, mandatory: false, errors: {} } as const;
     return this.pages.render(site, request, 'journey/save', {
-      pageTitle: this.text(site, 'saveHeading'),
+      pageTitle: `${errors.length ? word('errorPrefix', site.language) : ''}${this.text(site, 'saveHeading')}`,
       heading: this.text(site, 'saveHeading'),
-      serviceTitle: '',
       body: translate(site.language, 'journey.saveBody', { days: this.config.reports.draftTtlDays }),
       backLink: { href: `/${serviceId}/${journey.current}`, text: word('back', site.language) },
       errorSummary: errorSummary(errors, site.language),
@@ -170,15 +172,42 @@ export class JourneyController {
     );
   }
 
+  /**
+   * Opening a saved-report link only shows a button: the draft moves to this browser on the POST,
+   * so a mail scanner that fetches links cannot take it from the reporter.
+   */
   @Get('/resume/:token')
-  async resume(@Param('token') token: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  resumePage(@Param('token') token: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const session = this.sessions.ensure(request, reply);
+    if (!/^[A-Za-z0-9_-]{32,128}$/.test(token)) return this.resumeInvalid(site, request, reply);
+    return this.send(
+      reply,
+      this.pages.render(site, request, 'journey/start', {
+        pageTitle: this.text(site, 'savedTitle'),
+        heading: this.text(site, 'savedTitle'),
+        body: [this.text(site, 'resumeBody')],
+        formAction: `/resume/${token}`,
+        csrf: this.sessions.csrfToken(session),
+        startButton: { text: this.text(site, 'savedContinue') },
+      }),
+    );
+  }
+
+  private resumeInvalid(site: RequestSite, request: FastifyRequest, reply: FastifyReply) {
+    const title = this.text(site, 'saveHeading');
+    return this.send(reply, this.pages.render(site, request, 'content', { pageTitle: title, content: { title, sections: [{ heading: '', paragraphs: [this.text(site, 'resumeInvalid', { days: this.config.reports.draftTtlDays })] }] } }), 404);
+  }
+
+  @Post('/resume/:token')
+  async resume(@Param('token') token: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const session = this.sessions.current(request);
+    if (!session || !this.sessions.validCsrf(session, (request.body as Body | undefined)?._csrf)) return this.redirect(reply, `/resume/${token}`);
     try {
       const journey = await this.api.resume(request, token, session);
       return this.redirect(reply, `/${journey.serviceId}/${journey.current}`);
     } catch (error) {
       if (!(error instanceof ApiError && error.codes.includes('RESUME_LINK_INVALID'))) throw error;
-      return this.send(reply, this.pages.render(site, request, 'content', { pageTitle: this.text(site, 'saveHeading'), content: { title: this.text(site, 'saveHeading'), sections: [{ heading: '', paragraphs: [this.text(site, 'resumeInvalid', { days: this.config.reports.draftTtlDays })] }] } }), 404);
+      return this.resumeInvalid(site, request, reply);
     }
   }
 
@@ -202,7 +231,7 @@ export class JourneyController {
     state: { values?: Record<string, string | string[]>; errors: FieldError[] } = { errors: [] },
   ): string {
     const { serviceId, journey, form, page, change } = context;
-    const view = pageView(this.pages.engine, form, page, { answers: journey.answers, path: journey.path, values: state.values, errors: state.errors, language: site.language, serviceUrl: `/${serviceId}` });
+    const view = pageView(this.pages.engine, form, page, { answers: journey.answers, path: journey.path, values: state.values, errors: state.errors, language: site.language, serviceUrl: `/${serviceId}`, change });
     const position = journey.path.indexOf(page.id);
     const checkPage = form.pages.find((candidate) => candidate.type === 'check-answers')!;
     const backHref = change ? `/${serviceId}/${checkPage.id}` : position > 0 ? `/${serviceId}/${journey.path[position - 1]}` : `/${serviceId}`;
@@ -257,37 +286,44 @@ export class JourneyController {
     }
   }
 
-  private repeatItemView(site: RequestSite, request: FastifyRequest, context: Exclude<Awaited<ReturnType<JourneyController['load']>>, { redirect: unknown }> & { serviceId: string }, index: number, state: { values?: Record<string, string | string[]>; errors: FieldError[] }) {
+  private repeatItemView(
+    site: RequestSite,
+    request: FastifyRequest,
+    context: Exclude<Awaited<ReturnType<JourneyController['load']>>, { redirect: unknown }> & { serviceId: string; change: boolean },
+    index: number,
+    state: { values?: Record<string, string | string[]>; errors: FieldError[] },
+  ) {
     const page = context.page as Extract<PageDefinition, { type: 'repeat' }>;
     const current = context.journey.answers[page.id] as { items?: Record<string, unknown>[] } | undefined;
     const values = state.values ?? savedValues(page.questions, current?.items?.[index]);
     const render = partialRenderer(this.pages.engine);
     const itemName = local(page.itemName, site.language);
     const heading = `${itemName.charAt(0).toUpperCase()}${itemName.slice(1)} ${index + 1}`;
+    const keep = context.change ? '?change=1' : '';
     return this.pages.render(site, request, 'journey/repeat-item', {
       pageTitle: `${state.errors.length ? word('errorPrefix', site.language) : ''}${heading} – ${local(context.form.title, site.language)}`,
       view: { heading, questions: page.questions.map((question) => renderQuestion(this.pages.engine, questionView(question, { language: site.language, values, errors: state.errors, isPageHeading: false, render }))) },
       serviceTitle: local(page.title, site.language),
-      backLink: { href: `/${context.serviceId}/${page.id}`, text: word('back', site.language) },
+      backLink: { href: `/${context.serviceId}/${page.id}${keep}`, text: word('back', site.language) },
       errorSummary: errorSummary(state.errors, site.language),
-      formAction: `/${context.serviceId}/${page.id}/${index}`,
+      formAction: `/${context.serviceId}/${page.id}/${index}${keep}`,
       csrf: this.sessions.csrfToken(context.session),
       continueButton: { text: word('continue', site.language), preventDoubleClick: true },
     });
   }
 
   @Get('/:serviceId/:pageId/:index')
-  async repeatItem(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async repeatItem(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @Query('change') change: string | undefined, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const loaded = await this.load(request, reply, serviceId, pageId);
     if ('redirect' in loaded) return loaded.redirect;
     const position = Number(index);
     const items = (loaded.journey.answers[pageId] as { items?: unknown[] } | undefined)?.items ?? [];
     if (loaded.page.type !== 'repeat' || !/^\d{1,2}$/.test(index) || position > items.length || position >= loaded.page.max) return this.redirect(reply, `/${serviceId}/${pageId}`);
-    return this.send(reply, this.repeatItemView(site, request, { serviceId, ...loaded }, position, { errors: [] }));
+    return this.send(reply, this.repeatItemView(site, request, { serviceId, ...loaded, change: change === '1' }, position, { errors: [] }));
   }
 
   @Post('/:serviceId/:pageId/:index')
-  async answerRepeatItem(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async answerRepeatItem(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @Query('change') change: string | undefined, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const loaded = await this.load(request, reply, serviceId, pageId);
     if ('redirect' in loaded) return loaded.redirect;
     const body = (request.body ?? {}) as Body;
@@ -295,42 +331,48 @@ export class JourneyController {
     const values = answerValues(body);
     try {
       const outcome = await this.api.answerRepeatItem(request, serviceId, loaded.session, pageId, Number(index), values);
-      if (outcome.errors.length > 0) return this.send(reply, this.repeatItemView(site, request, { serviceId, ...loaded }, Number(index), { values, errors: outcome.errors }), 400);
-      return this.redirect(reply, `/${serviceId}/${pageId}`);
+      if (outcome.errors.length > 0) return this.send(reply, this.repeatItemView(site, request, { serviceId, ...loaded, change: change === '1' }, Number(index), { values, errors: outcome.errors }), 400);
+      return this.redirect(reply, `/${serviceId}/${pageId}${change === '1' ? '?change=1' : ''}`);
     } catch (error) {
       return this.recover(error, reply, serviceId, loaded.journey);
     }
   }
 
   @Get('/:serviceId/:pageId/:index/remove')
-  async confirmRemove(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async confirmRemove(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @Query('change') change: string | undefined, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const loaded = await this.load(request, reply, serviceId, pageId);
     if ('redirect' in loaded) return loaded.redirect;
     const page = loaded.page;
-    if (page.type !== 'repeat' || !/^\d{1,2}$/.test(index)) return this.redirect(reply, `/${serviceId}/${pageId}`);
+    const keep = change === '1' ? '?change=1' : '';
+    const item = (loaded.journey.answers[pageId] as { items?: Record<string, unknown>[] } | undefined)?.items?.[Number(index)];
+    if (page.type !== 'repeat' || !/^\d{1,2}$/.test(index) || !item) return this.redirect(reply, `/${serviceId}/${pageId}${keep}`);
     const itemName = `${local(page.itemName, site.language)} ${Number(index) + 1}`;
+    const first = page.questions[0];
+    const heading = this.text(site, 'removeHeading', { item: itemName });
     return this.send(
       reply,
       this.pages.render(site, request, 'journey/remove-item', {
-        pageTitle: this.text(site, 'removeHeading', { item: itemName }),
-        view: { heading: this.text(site, 'removeHeading', { item: itemName }), removeLabel: this.text(site, 'removeButton'), cancelHref: `/${serviceId}/${pageId}`, cancelLabel: this.text(site, 'cancel') },
+        pageTitle: `${heading} – ${local(loaded.form.title, site.language)}`,
+        view: { heading, summary: answerSummary(first, item[first.id], site.language), removeLabel: this.text(site, 'removeButton'), cancelHref: `/${serviceId}/${pageId}${keep}`, cancelLabel: this.text(site, 'cancel') },
         serviceTitle: local(page.title, site.language),
-        formAction: `/${serviceId}/${pageId}/${index}/remove`,
+        backLink: { href: `/${serviceId}/${pageId}${keep}`, text: word('back', site.language) },
+        formAction: `/${serviceId}/${pageId}/${index}/remove${keep}`,
         csrf: this.sessions.csrfToken(loaded.session),
       }),
     );
   }
 
   @Post('/:serviceId/:pageId/:index/remove')
-  async remove(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async remove(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('index') index: string, @Query('change') change: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const loaded = await this.load(request, reply, serviceId, pageId);
     if ('redirect' in loaded) return loaded.redirect;
-    if (!this.sessions.validCsrf(loaded.session, (request.body as Body | undefined)?._csrf) || !/^\d{1,2}$/.test(index)) return this.redirect(reply, `/${serviceId}/${pageId}`);
+    const keep = change === '1' ? '?change=1' : '';
+    if (!this.sessions.validCsrf(loaded.session, (request.body as Body | undefined)?._csrf) || !/^\d{1,2}$/.test(index)) return this.redirect(reply, `/${serviceId}/${pageId}${keep}`);
     try {
       await this.api.removeRepeatItem(request, serviceId, loaded.session, pageId, Number(index));
     } catch (error) {
       return this.recover(error, reply, serviceId, loaded.journey);
     }
-    return this.redirect(reply, `/${serviceId}/${pageId}`);
+    return this.redirect(reply, `/${serviceId}/${pageId}${keep}`);
   }
 }
