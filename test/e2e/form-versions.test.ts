@@ -83,6 +83,24 @@ describe('form versions', () => {
     await expect(sql(`UPDATE form_versions SET hash = 'x' WHERE id = $1`, [before.form_version_id])).rejects.toThrow(/immutable/);
   });
 
+  it('keep a journey on the version it started with when a new one is published before it is sent', async () => {
+    const token = randomBytes(32).toString('base64url');
+    const started = await api(`mutation($t: String!) { startJourney(serviceId: "contact-us", session: $t, language: en) { formVersion } }`, { t: token });
+    const startedOn = started.data.startJourney.formVersion;
+    writeFileSync(path.join(tenants, 'northshire', 'services', 'contact-us.yaml'), overlay('Tell us what happened'));
+    expect((await migrateAndSync(stack.database.urls.admin, tenants, { dryRun: false })).formChanges).toEqual([`northshire: contact-us published as version ${startedOn + 1} (national v1, with its overlay)`]);
+    const pages: [string, Record<string, string>][] = [
+      ['emergency', { emergency: 'no' }],
+      ['contact-reason', { contactReason: 'question' }],
+      ['message', { message: 'When is the station open?' }],
+      ['your-details', { fullName: 'Jo Bloggs', email: 'jo@example.com' }],
+      ['check-answers', {}],
+    ];
+    for (const [pageId, values] of pages) await api(`mutation($t: String!, $p: String!, $v: JSON!) { answerPage(serviceId: "contact-us", session: $t, pageId: $p, values: $v) { errors { field } } }`, { t: token, p: pageId, v: values });
+    const reference = (await api(`mutation($t: String!) { submitReport(serviceId: "contact-us", session: $t, values: { confirm: "yes" }) { reference } }`, { t: token })).data.submitReport.reference;
+    expect(await sql(`SELECT f.version FROM reports r JOIN form_versions f ON f.id = r.form_version_id WHERE r.reference = $1`, [reference])).toEqual([{ version: startedOn }]);
+  });
+
   it('refuse an overlay that removes a mandatory question, naming the file, and publish nothing', async () => {
     const file = path.join(tenants, 'northshire', 'services', 'contact-us.yaml');
     writeFileSync(file, `${overlay('Tell us more')}disabledPages: [your-details]\n`);

@@ -223,6 +223,15 @@ describe('saved reports and links', () => {
     expect((await resume(resumeToken, session())).errors?.[0].extensions?.code).toBe('RESUME_LINK_INVALID');
   });
 
+  it('belong to their force: another force’s site cannot open one', async () => {
+    const token = session();
+    await start(token);
+    const resumeToken = (await save(token, null)).data.saveForLater.resumeUrl.split('/').pop();
+    const elsewhere = await api(`mutation($r: String!, $t: String!) { resumeJourney(resumeToken: $r, session: $t) { current } }`, { r: resumeToken, t: session() }, 'eastmarch.localhost');
+    expect(elsewhere.errors?.[0].extensions?.code).toBe('RESUME_LINK_INVALID');
+    expect((await resume(resumeToken, session())).data.resumeJourney.current).toBe('emergency');
+  });
+
   it('never point at an address a caller shaped: a crafted Host gets the force’s own domain', async () => {
     const token = session();
     await start(token);

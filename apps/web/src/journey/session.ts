@@ -1,7 +1,8 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export const SESSION_COOKIE = 'fc_session';
+/** `__Host-` in production: the browser refuses it unless Secure, path / and no Domain, so no sibling host can set it. */
+const cookieName = (secure: boolean) => (secure ? '__Host-fc_session' : 'fc_session');
 
 /**
  * The reporter's session: a random token in an http-only, signed, SameSite=Lax cookie. The api keeps
@@ -14,7 +15,7 @@ export class Sessions {
   ) {}
 
   current(request: FastifyRequest): string | undefined {
-    const raw = request.cookies?.[SESSION_COOKIE];
+    const raw = request.cookies?.[cookieName(this.secure)];
     if (!raw) return undefined;
     const unsigned = request.unsignCookie(raw);
     return unsigned.valid && unsigned.value && /^[A-Za-z0-9_-]{43}$/.test(unsigned.value) ? unsigned.value : undefined;
@@ -25,7 +26,7 @@ export class Sessions {
     const existing = this.current(request);
     if (existing) return existing;
     const token = randomBytes(32).toString('base64url');
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure, signed: true });
+    reply.setCookie(cookieName(this.secure), token, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure, signed: true });
     return token;
   }
 
