@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { OutboxHandler } from '@front-counter/outbox';
+import { formatReference } from '@front-counter/reports';
 import { EmailTemplates } from './email-templates.js';
 import { Mailer } from './mailer.js';
 
@@ -11,7 +12,6 @@ interface TenantRow {
 }
 
 const local = (text: { en: string; cy?: string | null } | undefined, language: 'en' | 'cy') => (text ? (language === 'cy' && text.cy) || text.en : '');
-const formatReference = (reference: string) => reference.match(/.{1,3}/g)!.join('-');
 
 async function tenantOf(manager: EntityManager, tenantId: string): Promise<TenantRow> {
   const [tenant] = await manager.query(`SELECT slug, name, contact, promises FROM tenants WHERE id = $1`, [tenantId]);

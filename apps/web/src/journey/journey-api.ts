@@ -1,21 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { FastifyRequest } from 'fastify';
-import type { CompiledForm, FieldError, FormAnswers } from '@front-counter/forms';
+import type { CompiledForm, FieldError } from '@front-counter/forms';
+import type { Journey as ApiJourney } from '@front-counter/reports';
 import { ApiClient } from '../api-client.js';
 
-export interface Journey {
-  serviceId: string;
-  formVersionId: string;
-  formVersion: number;
-  language: 'en' | 'cy';
-  current: string;
-  path: string[];
-  answers: FormAnswers;
-  reference: string | null;
-  confirmationEmail: string | null;
-  expiresAt: string;
-}
+/** The api's Journey as it arrives over JSON (dates as strings). */
+export type Journey = Omit<ApiJourney, 'expiresAt'> & { expiresAt: string };
 
 export interface PublicService {
   id: string;

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/c
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { CompiledForm, FieldError, PageDefinition } from '@front-counter/forms';
+import { formatReference } from '@front-counter/reports';
 import { ApiError } from '../api-client.js';
 import { translate } from '../i18n/messages.js';
 import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
@@ -21,7 +22,6 @@ function answerValues(body: unknown): Record<string, string | string[]> {
   return Object.fromEntries(Object.entries(body as Body).filter(([field, value]) => !field.startsWith('_') && value !== undefined)) as Record<string, string | string[]>;
 }
 
-const formatReference = (reference: string) => reference.match(/.{1,3}/g)!.join('-');
 
 /**
  * The public journey through a service: one page at a time, server-rendered, working without
