@@ -19,3 +19,4 @@ export const FORMS_ENTITIES = [NationalService, FormVersion];
 export { raisedFlags, reporterDetails } from './report-facts.js';
 export { FormCatalogue } from './form-catalogue.service.js';
 export { JSONScalar } from './json.scalar.js';
+export { localText } from './local-text.js';

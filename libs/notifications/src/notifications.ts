@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { localText } from '@front-counter/forms';
 import type { OutboxHandler } from '@front-counter/outbox';
 import { formatReference } from '@front-counter/reports';
 import { EmailTemplates } from './email-templates.js';
@@ -11,7 +12,6 @@ interface TenantRow {
   promises: { triageWithinMinutes: number; replyWithinHours: number; whatHappensNext?: { en: string; cy?: string } };
 }
 
-const local = (text: { en: string; cy?: string | null } | undefined, language: 'en' | 'cy') => (text ? (language === 'cy' && text.cy) || text.en : '');
 
 async function tenantOf(manager: EntityManager, tenantId: string): Promise<TenantRow> {
   const [tenant] = await manager.query(`SELECT slug, name, contact, promises FROM tenants WHERE id = $1`, [tenantId]);
@@ -30,13 +30,13 @@ export function emailHandlers(options: { mailer: Mailer; templates: EmailTemplat
       const tenant = await tenantOf(manager, tenantId);
       const language = report.language as 'en' | 'cy';
       const email = options.templates.render(tenant.slug, 'report-confirmation', language, {
-        force: local(tenant.name, language),
+        force: localText(tenant.name, language),
         name: report.reporter_name ?? '',
-        service: local(report.title, language),
+        service: localText(report.title, language),
         reference: formatReference(report.reference),
         minutes: tenant.promises.triageWithinMinutes,
         hours: tenant.promises.replyWithinHours,
-        whatHappensNext: local(tenant.promises.whatHappensNext, language),
+        whatHappensNext: localText(tenant.promises.whatHappensNext, language),
         nonEmergency: tenant.contact.nonEmergency,
         textRelayEmergency: tenant.contact.textRelayEmergency,
       });
@@ -47,7 +47,7 @@ export function emailHandlers(options: { mailer: Mailer; templates: EmailTemplat
       if (!draft) return; // sent or expired since: the link would not work
       const tenant = await tenantOf(manager, tenantId);
       const expires = new Date(draft.expires_at).toLocaleDateString(payload.language === 'cy' ? 'cy-GB' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
-      const email = options.templates.render(tenant.slug, 'resume-link', payload.language, { force: local(tenant.name, payload.language), resumeUrl: payload.resumeUrl, expires });
+      const email = options.templates.render(tenant.slug, 'resume-link', payload.language, { force: localText(tenant.name, payload.language), resumeUrl: payload.resumeUrl, expires });
       await options.mailer.send({ to: payload.email, ...email, tenant: tenant.slug });
     },
   };

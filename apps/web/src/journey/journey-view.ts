@@ -1,4 +1,4 @@
-import { isRepeatAnswers, questionsOf, type CompiledForm, type FieldError, type FormAnswers, type PageDefinition, type QuestionDefinition } from '@front-counter/forms';
+import { isRepeatAnswers, localText, questionsOf, type CompiledForm, type FieldError, type FormAnswers, type PageDefinition, type QuestionDefinition } from '@front-counter/forms';
 import type { ViewEngine } from '../rendering/handlebars.js';
 import { answerSummary, partialRenderer, questionView, renderQuestion, valuesFromAnswer } from './question-view.js';
 
@@ -6,7 +6,7 @@ type Language = 'en' | 'cy';
 type Text = { en: string; cy: string };
 type Values = Record<string, string | string[] | undefined>;
 
-export const local = (text: { en: string; cy?: string | null } | null | undefined, language: Language) => (text ? text[language] || text.en : '');
+export { localText as local };
 
 const WORDS = {
   continue: { en: 'Continue', cy: 'Parhau' },
@@ -27,7 +27,7 @@ const WORDS = {
 } satisfies Record<string, Text>;
 
 export const word = (key: keyof typeof WORDS, language: Language, params: Record<string, string | number> = {}) =>
-  local(WORDS[key], language).replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+  localText(WORDS[key], language).replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
@@ -42,7 +42,7 @@ export interface JourneyPageView {
 /** The error summary's params: each message links to its field. */
 export function errorSummary(errors: FieldError[], language: Language) {
   if (errors.length === 0) return undefined;
-  return { titleText: word('errorTitle', language), errorList: errors.map((error) => ({ text: local(error.message, language), href: `#${error.field}` })) };
+  return { titleText: word('errorTitle', language), errorList: errors.map((error) => ({ text: localText(error.message, language), href: `#${error.field}` })) };
 }
 
 function questionsHtml(engine: ViewEngine, questions: QuestionDefinition[], values: Values, errors: FieldError[], language: Language, isPageHeading: boolean): string[] {
@@ -68,43 +68,43 @@ export function pageView(
     case 'question': {
       const single = page.questions.length === 1 && !page.title;
       const values = state.values ?? savedValues(page.questions, state.answers[page.id] as Record<string, unknown> | undefined);
-      const heading = single ? local(page.questions[0].label, language) : local(page.title, language);
+      const heading = single ? localText(page.questions[0].label, language) : localText(page.title, language);
       return {
         kind: 'question',
         heading,
         pageTitle: heading,
         showHeading: !single,
-        intro: (page.intro ?? []).map((text) => local(text, language)),
+        intro: (page.intro ?? []).map((text) => localText(text, language)),
         questions: questionsHtml(engine, page.questions, values, errors, language, single),
       };
     }
     case 'content':
-      return { kind: 'content', heading: local(page.title, language), pageTitle: local(page.title, language), body: page.body.map((text) => local(text, language)) };
+      return { kind: 'content', heading: localText(page.title, language), pageTitle: localText(page.title, language), body: page.body.map((text) => localText(text, language)) };
     case 'exit':
       return {
         kind: 'exit',
-        heading: local(page.title, language),
-        pageTitle: local(page.title, language),
-        body: page.body.map((text) => local(text, language)),
-        link: page.link ? { href: page.link.url, text: local(page.link.text, language) } : undefined,
+        heading: localText(page.title, language),
+        pageTitle: localText(page.title, language),
+        body: page.body.map((text) => localText(text, language)),
+        link: page.link ? { href: page.link.url, text: localText(page.link.text, language) } : undefined,
         emergency: page.exit === 'emergency',
       };
     case 'declaration':
       return {
         kind: 'declaration',
-        heading: local(page.title, language),
-        pageTitle: local(page.title, language),
-        body: page.body.map((text) => local(text, language)),
+        heading: localText(page.title, language),
+        pageTitle: localText(page.title, language),
+        body: page.body.map((text) => localText(text, language)),
         confirm: renderQuestionLike(engine, {
           idPrefix: 'confirm',
           name: 'confirm',
-          items: [{ value: 'yes', text: local(page.confirm, language), checked: state.values?.confirm === 'yes' }],
-          errorMessage: errors.find((error) => error.field === 'confirm') ? { text: local(errors[0].message, language), visuallyHiddenText: word('errorPrefix', language).replace(': ', '') } : undefined,
+          items: [{ value: 'yes', text: localText(page.confirm, language), checked: state.values?.confirm === 'yes' }],
+          errorMessage: errors.find((error) => error.field === 'confirm') ? { text: localText(errors[0].message, language), visuallyHiddenText: word('errorPrefix', language).replace(': ', '') } : undefined,
         }),
         sendLabel: word('send', language),
       };
     case 'check-answers': {
-      const title = page.title ? local(page.title, language) : word('checkTitle', language);
+      const title = page.title ? localText(page.title, language) : word('checkTitle', language);
       return { kind: 'check-answers', heading: title, pageTitle: title, rows: summaryRows(form, state.answers, state.path, language, state.serviceUrl) };
     }
     case 'repeat':
@@ -121,13 +121,13 @@ export function repeatView(page: Extract<PageDefinition, { type: 'repeat' }>, an
   const keep = change ? '?change=1' : '';
   const current = answers[page.id];
   const items = isRepeatAnswers(current) ? current.items : [];
-  const itemName = local(page.itemName, language);
+  const itemName = localText(page.itemName, language);
   const first = page.questions[0];
   return {
     kind: 'repeat',
-    heading: local(page.title, language),
-    pageTitle: local(page.title, language),
-    intro: (page.intro ?? []).map((text) => local(text, language)),
+    heading: localText(page.title, language),
+    pageTitle: localText(page.title, language),
+    intro: (page.intro ?? []).map((text) => localText(text, language)),
     rows: items.map((item, index) => ({
       key: { text: capitalise(word('item', language, { item: itemName, number: index + 1 })) },
       value: { text: answerSummary(first, item[first.id], language) },
@@ -160,16 +160,16 @@ export function summaryRows(form: CompiledForm, answers: FormAnswers, path: stri
       const items = isRepeatAnswers(pageAnswers) ? pageAnswers.items : [];
       const text = items.map((item) => page.questions.map((question) => answerSummary(question, item[question.id], language)).filter(Boolean).join(', ')).join('\n');
       rows.push({
-        key: { text: local(page.title, language) },
+        key: { text: localText(page.title, language) },
         value: { html: lines(text || word('noneAdded', language)) },
-        actions: { items: [{ href: `${serviceUrl}/${page.id}?change=1`, text: word('change', language), visuallyHiddenText: local(page.title, language).toLowerCase() }] },
+        actions: { items: [{ href: `${serviceUrl}/${page.id}?change=1`, text: word('change', language), visuallyHiddenText: localText(page.title, language).toLowerCase() }] },
       });
       continue;
     }
     const record = pageAnswers as Record<string, unknown>;
     for (const question of questionsOf(page)) {
       if (question.type === 'file') continue;
-      const label = local(question.shortLabel ?? question.label, language);
+      const label = localText(question.shortLabel ?? question.label, language);
       rows.push({
         key: { text: label },
         value: { html: lines(answerSummary(question, record[question.id], language)) },

@@ -141,6 +141,12 @@ export function questionView(question: QuestionDefinition, options: QuestionView
     return options.render;
   };
 
+  /** The "which kind of answer" radios (approximate date-time, location), each revealing its own inputs. */
+  const kindRadios = (items: Params[], radiosError: FieldError | undefined): QuestionView => ({
+    partial: 'govuk/radios',
+    params: { name: `${id}-kind`, idPrefix: `${id}-kind`, fieldset: { legend }, hint, errorMessage: errorMessage(radiosError), value: value(`${id}-kind`), items },
+  });
+
   const input = (params: Params): QuestionView => ({
     partial: 'govuk/input',
     params: { id, name: id, label, hint, value: value(id), errorMessage: errorMessage(error), ...params },
@@ -309,21 +315,10 @@ export function questionView(question: QuestionDefinition, options: QuestionView
           errorMessage: errorMessage(descriptionError),
         }),
       ].join('\n');
-      return {
-        partial: 'govuk/radios',
-        params: {
-          name: `${id}-kind`,
-          idPrefix: `${id}-kind`,
-          fieldset: { legend },
-          hint,
-          errorMessage: errorMessage(radiosError),
-          value: value(`${id}-kind`),
-          items: [
-            { value: 'exact', text: t(TEXT.exact), conditional: { html: exactHtml } },
-            { value: 'approximate', text: t(TEXT.approximate), conditional: { html: approximateHtml } },
-          ],
-        },
-      };
+      return kindRadios([
+        { value: 'exact', text: t(TEXT.exact), conditional: { html: exactHtml } },
+        { value: 'approximate', text: t(TEXT.approximate), conditional: { html: approximateHtml } },
+      ], radiosError);
     }
     case 'location': {
       const addressError = error && ADDRESS_PARTS.some((part) => error.field === `${id}-${part}`) ? error : undefined;
@@ -337,22 +332,11 @@ export function questionView(question: QuestionDefinition, options: QuestionView
         value: value(`${id}-description`),
         errorMessage: errorMessage(descriptionError),
       });
-      return {
-        partial: 'govuk/radios',
-        params: {
-          name: `${id}-kind`,
-          idPrefix: `${id}-kind`,
-          fieldset: { legend },
-          hint,
-          errorMessage: errorMessage(radiosError),
-          value: value(`${id}-kind`),
-          items: [
-            // Where something happened is seldom the reporter's own address: no autocomplete.
-            { value: 'address', text: t(TEXT.knowAddress), conditional: { html: addressHtml(addressError, false) } },
-            { value: 'description', text: t(TEXT.describePlace), conditional: { html: descriptionHtml } },
-          ],
-        },
-      };
+      return kindRadios([
+        // Where something happened is seldom the reporter's own address: no autocomplete.
+        { value: 'address', text: t(TEXT.knowAddress), conditional: { html: addressHtml(addressError, false) } },
+        { value: 'description', text: t(TEXT.describePlace), conditional: { html: descriptionHtml } },
+      ], radiosError);
     }
   }
 }

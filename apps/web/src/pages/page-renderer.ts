@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { localText } from '@front-counter/forms';
 import type { Language } from '@front-counter/tenancy';
 import { translate, type MessageParams } from '../i18n/messages.js';
 import { createViewEngine } from '../rendering/handlebars.js';
@@ -49,7 +50,7 @@ export class PageRenderer {
   /** A page for a known force. */
   render(site: RequestSite, request: FastifyRequest, page: string, context: { pageTitle?: string } & Record<string, unknown> = {}): string {
     const { tenant, language } = site;
-    const local = (text: { en: string; cy: string | null } | null | undefined) => (text ? (language === 'cy' && text.cy) || text.en : undefined);
+    const local = (text: { en: string; cy?: string | null } | null | undefined) => localText(text, language);
     const force = {
       name: local(tenant.name),
       logoText: local(tenant.branding.logoText),

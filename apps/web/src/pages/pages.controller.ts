@@ -36,7 +36,7 @@ export class PagesController {
   }
 
   private contentPage(site: RequestSite, request: FastifyRequest, key: 'accessibility' | 'privacy', extra: Record<string, string> = {}): string {
-    const force = (site.language === 'cy' && site.tenant.name.cy) || site.tenant.name.en;
+    const force = local(site.tenant.name, site.language);
     const content = translate(site.language, key, { force, nonEmergency: site.tenant.contact.nonEmergency, ...extra }) as { title: string };
     return this.pages.render(site, request, 'content', { pageTitle: content.title, content });
   }

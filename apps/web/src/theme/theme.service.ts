@@ -39,6 +39,7 @@ const THEME_TEMPLATE = `
 @Injectable()
 export class ThemeService {
   private base?: CompiledCss;
+  /** By colour pair: a page view only looks its theme up, it never re-hashes the template. */
   private readonly themes = new Map<string, CompiledCss>();
 
   baseCss(): CompiledCss {
@@ -61,13 +62,13 @@ export class ThemeService {
     const { brandColour, secondaryColour } = tenant.branding;
     // Checked here too, not only when the tenant file was loaded: nothing unchecked reaches Sass.
     if (![brandColour, secondaryColour].every((colour) => /^#[0-9a-f]{6}$/i.test(colour))) throw new Error(`Invalid theme colours for ${tenant.slug}`);
-    const source = THEME_TEMPLATE.replace('BRAND', brandColour).replace('SECONDARY', secondaryColour);
-    const version = hash(source);
-    const cached = this.themes.get(version);
+    const key = `${brandColour}|${secondaryColour}`.toLowerCase();
+    const cached = this.themes.get(key);
     if (cached) return cached;
-    const compiled = { css: sass.compileString(source, { style: 'compressed' }).css, version };
+    const source = THEME_TEMPLATE.replace('BRAND', brandColour).replace('SECONDARY', secondaryColour);
+    const compiled = { css: sass.compileString(source, { style: 'compressed' }).css, version: hash(source) };
     if (this.themes.size > 1000) this.themes.clear();
-    this.themes.set(version, compiled);
+    this.themes.set(key, compiled);
     return compiled;
   }
 }
