@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 // everything. These tests hold it to that, each able to fail if the protection were removed.
 
 /** Tables whose rows are public reference data (the tenant registry), readable before a tenant is known. */
-const REGISTRY_TABLES = ['national_services', 'tenant_domains', 'tenants'];
+const REGISTRY_TABLES = ['national_services', 'tenant_areas', 'tenant_domains', 'tenants'];
 
 let database: TestDatabase;
 let owner: pg.Client;
@@ -46,19 +46,47 @@ describe('the database catalogue', () => {
 
   it('confines every tenant-owned table (one with tenant_id) by a policy on the current tenant', async () => {
     // Every policy's USING and WITH CHECK (a permissive policy with either missing or open would leak).
+    // Policies for the owner role alone serve transfer_report() (checked below); the app role is no member of it.
     const { rows } = await owner.query<{ table: string; policies: { using: string | null; check: string | null; command: string }[] }>(`
       SELECT c.table_name AS table,
-        coalesce(json_agg(json_build_object('using', p.qual, 'check', p.with_check, 'command', p.cmd)) FILTER (WHERE p.policyname IS NOT NULL), '[]') AS policies
+        coalesce(json_agg(json_build_object('using', p.qual, 'check', p.with_check, 'command', p.cmd))
+          FILTER (WHERE p.policyname IS NOT NULL AND p.roles <> ARRAY['${OWNER_ROLE}']::name[]), '[]') AS policies
       FROM information_schema.columns c LEFT JOIN pg_policies p ON p.tablename = c.table_name AND p.schemaname = 'public'
       WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id'
       GROUP BY c.table_name ORDER BY 1`);
-    const tenantOwned = rows.filter((row) => !REGISTRY_TABLES.includes(row.table));
-    expect(tenantOwned.map((row) => row.table)).toEqual(expect.arrayContaining(['audit_events', 'drafts', 'form_versions', 'outbox_events', 'reports']));
+    const tenantOwned = rows.filter((row) => !REGISTRY_TABLES.includes(row.table) && row.table !== 'form_versions');
+    expect(tenantOwned.map((row) => row.table)).toEqual(
+      expect.arrayContaining(['audit_events', 'drafts', 'outbox_events', 'report_duplicates', 'report_events', 'reports', 'routing_rule_sets', 'tracking_codes', 'tracking_sessions']),
+    );
     for (const row of tenantOwned) {
       const confined =
         row.policies.length > 0 &&
         row.policies.every((policy) => policy.command === 'ALL' && policy.using?.includes('current_tenant_id()') && (policy.check ?? policy.using)?.includes('current_tenant_id()'));
       expect({ table: row.table, confined }).toEqual({ table: row.table, confined: true });
+    }
+  });
+
+  it('lets every force read published form versions (public forms) but publish only its own', async () => {
+    const { rows } = await owner.query(`SELECT cmd, qual, with_check FROM pg_policies WHERE tablename = 'form_versions' ORDER BY cmd`);
+    expect(rows).toEqual([
+      { cmd: 'INSERT', qual: null, with_check: '(tenant_id = current_tenant_id())' },
+      { cmd: 'SELECT', qual: 'true', with_check: null },
+    ]);
+  });
+
+  it('has one function that crosses forces, transfer_report(), and it moves only a report of the current force', async () => {
+    const { rows } = await owner.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef ORDER BY 1`);
+    expect(rows.map((row) => row.proname)).toEqual(['transfer_report']);
+    const ownerOnly = await owner.query(`SELECT DISTINCT tablename FROM pg_policies WHERE roles = ARRAY['${OWNER_ROLE}']::name[] AND policyname = 'transfer_between_forces' ORDER BY 1`);
+    expect(ownerOnly.rows.map((row) => row.tablename)).toEqual(['drafts', 'outbox_events', 'report_duplicates', 'report_events', 'reports', 'tracking_codes', 'tracking_sessions']);
+    // Without a current force, or for a report the current force does not have, it refuses.
+    await expect(app.query(`SELECT transfer_report(gen_random_uuid(), $1)`, [tenantIds.eastmarch])).rejects.toThrow(/needs a current force/);
+    await app.query('BEGIN');
+    try {
+      await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantIds.northshire]);
+      await expect(app.query(`SELECT transfer_report(gen_random_uuid(), $1)`, [tenantIds.eastmarch])).rejects.toThrow(/no report .* in the current force/);
+    } finally {
+      await app.query('ROLLBACK');
     }
   });
 
@@ -84,9 +112,9 @@ describe('with no tenant set', () => {
 
     expect((await app.query('SELECT * FROM audit_events')).rowCount).toBe(0);
     expect((await owner.query('SELECT * FROM audit_events')).rowCount).toBe(0); // FORCE: the owner too
-    // Tenant sync published form versions for every force: none are visible without a tenant either.
-    expect((await owner.query(`SELECT count(*)::int AS count FROM form_versions`)).rows[0].count).toBe(0);
-    expect((await app.query(`SELECT count(*)::int AS count FROM form_versions`)).rows[0].count).toBe(0);
+    // Tenant sync published routing rules for every force: none are visible without a tenant either.
+    expect((await owner.query(`SELECT count(*)::int AS count FROM routing_rule_sets`)).rows[0].count).toBe(0);
+    expect((await app.query(`SELECT count(*)::int AS count FROM routing_rule_sets`)).rows[0].count).toBe(0);
     // A transaction-local setting does not outlive its transaction.
     await app.query('BEGIN');
     await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantIds.northshire]);

@@ -9,12 +9,13 @@ import { FORMS_ENTITIES } from '@front-counter/forms';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
 import { REPORTS_ENTITIES, ReportsModule } from '@front-counter/reports';
 import { TENANCY_ENTITIES, TenancyModule } from '@front-counter/tenancy';
+import { TRIAGE_ENTITIES } from '@front-counter/triage';
 import { DomainExceptionFilter } from './graphql/domain-exception.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health.controller.js';
 
 /** Every entity the api maps; each context exports its own list. */
-export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES];
+export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES];
 
 @Module({})
 export class ApiModule {

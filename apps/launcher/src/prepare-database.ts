@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AUDIT_ENTITIES } from '@front-counter/audit';
 import { createOwnerDataSource, runMigrations } from '@front-counter/database';
 import { checkForceForms, FORMS_ENTITIES, FormDefinitionError, loadNationalServices, loadOverlays, syncForms } from '@front-counter/forms';
+import { loadForceTriageFiles, syncTriage, TRIAGE_ENTITIES } from '@front-counter/triage';
 import { formatSyncReport, loadTenantDefinitions, syncTenants, Tenant, TENANCY_ENTITIES, type TenantDefinition, type TenantSyncReport } from '@front-counter/tenancy';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -16,22 +17,26 @@ export interface PreparedDatabase {
 /**
  * What `npm start` and `npm run tenants:sync` both do first: every file under tenants/ (forces,
  * national services, overlays) is loaded and checked before anything changes; then migrations; then
- * one owner-role transaction applies forces, national service versions and new form versions.
+ * one owner-role transaction applies forces, national service versions, new form versions, routing
+ * rules and force areas.
  */
 export async function migrateAndSync(adminUrl: string, tenantsDirectory: string, options: { dryRun: boolean }): Promise<PreparedDatabase> {
   const definitions = loadTenantDefinitions(tenantsDirectory);
   const national = loadNationalServices(path.join(tenantsDirectory, '_national', 'services'));
   const overlayProblems: string[] = [];
+  const nationalIds = national.map((service) => service.id);
   const forces = definitions.map((definition) => {
-    const { overlays, problems } = loadOverlays(path.join(tenantsDirectory, definition.slug));
-    overlayProblems.push(...problems);
-    return { slug: definition.slug, services: definition.services, overlays, sourceFile: definition.sourceFile };
+    const folder = path.join(tenantsDirectory, definition.slug);
+    const { overlays, problems } = loadOverlays(folder);
+    const triage = loadForceTriageFiles(folder, nationalIds);
+    overlayProblems.push(...problems, ...triage.problems);
+    return { slug: definition.slug, services: definition.services, overlays, sourceFile: definition.sourceFile, rules: triage.rules, area: triage.area };
   });
   if (overlayProblems.length > 0) throw new FormDefinitionError(overlayProblems);
   checkForceForms(national, forces);
 
   const migrations = options.dryRun ? [] : await runMigrations(adminUrl, MIGRATIONS);
-  const owner = await createOwnerDataSource(adminUrl, [], [...TENANCY_ENTITIES, ...FORMS_ENTITIES, ...AUDIT_ENTITIES]).initialize();
+  const owner = await createOwnerDataSource(adminUrl, [], [...TENANCY_ENTITIES, ...FORMS_ENTITIES, ...AUDIT_ENTITIES, ...TRIAGE_ENTITIES]).initialize();
   try {
     return await owner.transaction(async (manager) => {
       // Several instances starting at once must not race each other.
@@ -39,7 +44,8 @@ export async function migrateAndSync(adminUrl: string, tenantsDirectory: string,
       const report = await syncTenants(manager, definitions, options);
       const [{ migrated }] = await manager.query(`SELECT to_regclass('tenants') IS NOT NULL AS migrated`);
       const ids = new Map(migrated ? (await manager.find(Tenant)).map((tenant) => [tenant.slug, tenant.id]) : []);
-      const formChanges = await syncForms(manager, national, forces.map((force) => ({ ...force, tenantId: ids.get(force.slug) ?? '' })), options);
+      const withIds = forces.map((force) => ({ ...force, tenantId: ids.get(force.slug) ?? '' }));
+      const formChanges = [...(await syncForms(manager, national, withIds, options)), ...(await syncTriage(manager, withIds, options))];
       return { definitions, migrations, report, formChanges, summary: formatSyncReport(report, formChanges) };
     });
   } finally {

@@ -36,3 +36,32 @@ if (quickExit) {
     if (event.key === 'Escape' || event.key === 'Esc') leave(event);
   });
 }
+
+// "Use my current location" on a where-did-it-happen question: the device's position goes in the
+// hidden latitude and longitude fields. Offered only where the browser can give a position.
+for (const point of document.querySelectorAll('[data-module="app-location-point"]')) {
+  const offer = point.querySelector('[data-location-offer]');
+  const status = point.querySelector('[data-location-status]');
+  const button = point.querySelector('[data-use-location]');
+  if (!('geolocation' in navigator) || !offer || !button) continue;
+  offer.hidden = false;
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    status.textContent = document.documentElement.lang === 'cy' ? 'Yn chwilio am eich lleoliad…' : 'Finding your location…';
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        const latitude = position.coords.latitude.toFixed(5);
+        const longitude = position.coords.longitude.toFixed(5);
+        point.querySelector('[data-latitude]').value = latitude;
+        point.querySelector('[data-longitude]').value = longitude;
+        status.textContent = (document.documentElement.lang === 'cy' ? 'Safle ar y map wedi’i roi: ' : 'Map position given: ') + `${latitude}, ${longitude}`;
+        button.disabled = false;
+      },
+      () => {
+        status.textContent = document.documentElement.lang === 'cy' ? 'Ni allem gael eich lleoliad. Rhowch y cyfeiriad neu disgrifiwch y lle.' : 'We could not get your location. Give the address or describe the place instead.';
+        button.disabled = false;
+      },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 },
+    );
+  });
+}

@@ -7,6 +7,7 @@ import type { Logger } from '@front-counter/logging';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
 import { REPORTS_ENTITIES, ReportsModule } from '@front-counter/reports';
 import { TENANCY_ENTITIES } from '@front-counter/tenancy';
+import { TRIAGE_ENTITIES } from '@front-counter/triage';
 import { WORKER_LOGGER, WorkerLoop } from './worker-loop.js';
 
 @Module({})
@@ -16,7 +17,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({ urls, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES], poolSize: 4, applicationName: 'front-counter-worker' }),
+        DatabaseModule.forRoot({ urls, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES], poolSize: 4, applicationName: 'front-counter-worker' }),
         ReportsModule,
       ],
       providers: [WorkerLoop, { provide: WORKER_LOGGER, useValue: logger }],

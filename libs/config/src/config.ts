@@ -43,6 +43,13 @@ const environmentSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Front Counter <no-reply@front-counter.example>'),
+  DEV_IDP: booleanString.optional(),
+  IDP_PORT: port.optional(),
+  IDP_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  NATIONAL_ISSUER: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  NATIONAL_AUDIENCE: z.string().trim().min(1).default('front-counter'),
+  STAFF_IDLE_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number').min(1).max(24 * 60).default(30),
+  STAFF_SESSION_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int('must be a whole number').min(1).max(24).default(10),
   OUTBOX_POLL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(50, 'must be at least 50').max(60_000, 'must be at most 60000').default(1000),
 });
 
@@ -71,6 +78,16 @@ export interface AppConfig {
   /** SMTP when configured; otherwise (development) messages are written to `directory`. */
   mail: { smtpUrl?: string; from: string; directory: string };
   worker: { pollMs: number };
+  identity: {
+    /** The embedded development OIDC provider (Keycloak URL layout); never in production. */
+    devProvider: { enabled: boolean; host: string; port: number; url: string };
+    /** Issuer of a force whose tenant file names none: its realm on the development provider. */
+    defaultIssuerBase: string;
+    /** The national programme team's realm. */
+    national: { issuer: string; audience: string };
+    /** Staff sessions on the force sites end after this much inactivity, and in any case after `absoluteHours`. */
+    staffSession: { idleMinutes: number; absoluteHours: number };
+  };
   logLevel: string;
 }
 
@@ -112,8 +129,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
   if (production && needsDatabase && env.DATABASE_URL && !env.APP_DATABASE_URL && !env.DATABASE_APP_PASSWORD) {
     problems.push('DATABASE_APP_PASSWORD must be set in production unless APP_DATABASE_URL is given');
   }
+  if (production && env.DEV_IDP) problems.push('DEV_IDP must not be true in production (the development sign-in provider lets anyone sign in as anyone)');
   if (problems.length > 0) throw new ConfigError(problems);
 
+  const idpPort = env.IDP_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 2);
+  const idpUrl = (env.IDP_URL ?? `http://localhost:${idpPort}`).replace(/\/+$/, '');
   const apiPort = env.API_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);
   return {
     environment: env.NODE_ENV,
@@ -142,6 +162,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
     session: { secret: env.SESSION_SECRET ?? 'front-counter-development-session-secret-not-for-production' },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, directory: path.resolve(env.DATA_DIR, 'mail') },
     worker: { pollMs: env.OUTBOX_POLL_MS },
+    identity: {
+      devProvider: { enabled: env.DEV_IDP ?? !production, host: env.API_HOST, port: idpPort, url: idpUrl },
+      defaultIssuerBase: `${idpUrl}/realms`,
+      national: { issuer: env.NATIONAL_ISSUER ?? `${idpUrl}/realms/national`, audience: env.NATIONAL_AUDIENCE },
+      staffSession: { idleMinutes: env.STAFF_IDLE_MINUTES, absoluteHours: env.STAFF_SESSION_HOURS },
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

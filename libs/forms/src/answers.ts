@@ -6,7 +6,7 @@ export type AnswerValue =
   | string
   | number
   | string[]
-  | { [part: string]: string | undefined | { [part: string]: string | undefined } };
+  | { [part: string]: string | number | undefined | { [part: string]: string | undefined } };
 
 /** Answers to one question page, or a repeating group's items. A page is complete once it has an entry. */
 export type PageAnswers = Record<string, AnswerValue> | { items: Record<string, AnswerValue>[]; done: boolean };

@@ -25,6 +25,7 @@ export const DEFAULT_MESSAGES = {
   addressTown: { en: 'Enter the town or city', cy: "Rhowch y dref neu'r ddinas" },
   locationKind: { en: 'Select whether you know the address', cy: "Dewiswch a ydych chi'n gwybod y cyfeiriad" },
   locationDescription: { en: 'Describe where it happened', cy: 'Disgrifiwch ble digwyddodd' },
+  locationPoint: { en: 'The map position for {name} was not recognised; try "Use my current location" again or leave it out', cy: "Ni chafodd safle'r map ar gyfer {name} ei adnabod; rhowch gynnig ar \"Defnyddio fy lleoliad presennol\" eto neu ei adael allan" },
   vehicleRegistration: { en: 'Enter a vehicle registration in the correct format, like AB12 CDE', cy: 'Rhowch rif cofrestru cerbyd yn y fformat cywir, fel AB12 CDE' },
   file: { en: 'Select a file to upload', cy: "Dewiswch ffeil i'w llwytho" },
   unknownField: { en: 'This form does not have a field called "{field}"', cy: 'Nid oes gan y ffurflen hon faes o\'r enw "{field}"' },

@@ -20,8 +20,8 @@ export class FormCatalogue {
     if (serviceIds.length === 0) return [];
     const rows: { id: string; service_id: string }[] = await this.transactions.run(tenantId, (manager) =>
       manager.query(
-        `SELECT DISTINCT ON (service_id) id, service_id FROM form_versions WHERE service_id = ANY ($1) ORDER BY service_id, version DESC`,
-        [serviceIds],
+        `SELECT DISTINCT ON (service_id) id, service_id FROM form_versions WHERE tenant_id = $1 AND service_id = ANY ($2) ORDER BY service_id, version DESC`,
+        [tenantId, serviceIds],
       ),
     );
     const byService = new Map(rows.map((row) => [row.service_id, row.id]));
@@ -33,10 +33,20 @@ export class FormCatalogue {
     return (await this.currentVersions(tenantId, [serviceId]))[0] ?? null;
   }
 
-  /** One version by id, within the tenant (row-level security: another force's id finds nothing). */
+  /** One version by id, of this force only (published forms are readable by every force, so the filter is here). */
   async byId(tenantId: string, id: string): Promise<FormVersion | null> {
+    const version = await this.published(tenantId, id);
+    return version?.tenantId === tenantId ? version : null;
+  }
+
+  /**
+   * Any force's published version by id: a report transferred from another force keeps the questions
+   * it was made with. Published forms are public, so this reveals nothing private.
+   */
+  async published(tenantId: string, id: string): Promise<FormVersion | null> {
     const cached = this.versions.get(id);
-    if (cached) return cached.tenantId === tenantId ? cached : null;
+    if (cached) return cached;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
     const version = await this.transactions.run(tenantId, (manager) => manager.findOne(FormVersion, { where: { id } }));
     if (version) {
       if (this.versions.size >= CACHE_LIMIT) this.versions.delete(this.versions.keys().next().value!);

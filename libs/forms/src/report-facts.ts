@@ -1,25 +1,17 @@
 import { isRepeatAnswers, type AnswerValue, type FormAnswers } from './answers.js';
 import type { CompiledForm } from './compile.js';
 import { questionsOf } from './definition-check.js';
+import type { QuestionDefinition } from './definition.schema.js';
 
 /** Flags the answers raise (options chosen, yes answers, answered questions), for routing and triage. */
 export function raisedFlags(form: CompiledForm, answers: FormAnswers): string[] {
   const flags = new Set<string>();
-  for (const page of form.pages) {
-    const pageAnswers = answers[page.id];
-    if (!pageAnswers) continue;
-    const records: Record<string, AnswerValue>[] = isRepeatAnswers(pageAnswers) ? pageAnswers.items : [pageAnswers];
-    for (const question of questionsOf(page)) {
-      for (const record of records) {
-        const value = record[question.id];
-        if (value === undefined) continue;
-        question.flags?.forEach((flag) => flags.add(flag));
-        if (question.type === 'yes-no' && value === 'yes') question.yesFlags?.forEach((flag) => flags.add(flag));
-        if (question.type === 'radios' || question.type === 'select' || question.type === 'checkboxes') {
-          const chosen = new Set([value].flat().map(String));
-          for (const option of question.options) if (chosen.has(option.value)) option.flags?.forEach((flag) => flags.add(flag));
-        }
-      }
+  for (const { question, value } of answeredQuestions(form, answers)) {
+    question.flags?.forEach((flag) => flags.add(flag));
+    if (question.type === 'yes-no' && value === 'yes') question.yesFlags?.forEach((flag) => flags.add(flag));
+    if (question.type === 'radios' || question.type === 'select' || question.type === 'checkboxes') {
+      const chosen = new Set([value].flat().map(String));
+      for (const option of question.options) if (chosen.has(option.value)) option.flags?.forEach((flag) => flags.add(flag));
     }
   }
   return [...flags].sort();
@@ -38,4 +30,33 @@ export function reporterDetails(form: CompiledForm, answers: FormAnswers): { nam
     }
   }
   return details;
+}
+
+/** Each answered question with its answer (a repeating group's questions once per item). */
+function* answeredQuestions(form: CompiledForm, answers: FormAnswers): Generator<{ question: QuestionDefinition; value: AnswerValue }> {
+  for (const page of form.pages) {
+    const pageAnswers = answers[page.id];
+    if (!pageAnswers) continue;
+    const records: Record<string, AnswerValue>[] = isRepeatAnswers(pageAnswers) ? pageAnswers.items : [pageAnswers];
+    for (const question of questionsOf(page)) {
+      for (const record of records) if (record[question.id] !== undefined) yield { question, value: record[question.id] };
+    }
+  }
+}
+
+/** The first point (latitude, longitude) a location answer gives, for routing by force area and for duplicates. */
+export function reportLocation(form: CompiledForm, answers: FormAnswers): { latitude: number; longitude: number } | null {
+  for (const { question, value } of answeredQuestions(form, answers)) {
+    if (question.type !== 'location' || typeof value !== 'object' || Array.isArray(value)) continue;
+    const { latitude, longitude } = value as Record<string, unknown>;
+    if (typeof latitude === 'number' && typeof longitude === 'number') return { latitude, longitude };
+  }
+  return null;
+}
+
+/** Every vehicle registration in the answers (normalised: capitals, no spaces), for possible duplicates. */
+export function vehicleRegistrations(form: CompiledForm, answers: FormAnswers): string[] {
+  const found = new Set<string>();
+  for (const { question, value } of answeredQuestions(form, answers)) if (question.type === 'vehicle-registration' && typeof value === 'string') found.add(value);
+  return [...found].sort();
 }

@@ -38,7 +38,8 @@ export function fieldNames(question: QuestionDefinition): string[] {
     case 'address':
       return address(question.id);
     case 'location':
-      return [`${question.id}-kind`, ...address(question.id), `${question.id}-description`];
+      // The point comes from the device ("Use my location", with JavaScript) and goes with either kind of answer.
+      return [`${question.id}-kind`, ...address(question.id), `${question.id}-description`, `${question.id}-latitude`, `${question.id}-longitude`];
     default:
       return [question.id];
   }
@@ -195,16 +196,17 @@ function parseQuestion(question: QuestionDefinition, raw: RawValues): AnswerValu
     case 'location': {
       const kind = single(raw[`${id}-kind`]);
       if (!kind) return undefined;
+      const point = parsePoint(question, raw, id);
       if (kind === 'address') {
         const address = parseAddress(question, raw, id);
         if (!address) throw new Invalid(message(question, 'addressLine1'), `${id}-line1`);
-        return { kind, ...address };
+        return { kind, ...address, ...point };
       }
       if (kind === 'description') {
         const description = single(raw[`${id}-description`]);
         if (!description) throw new Invalid(message(question, 'locationDescription'), `${id}-description`);
         if (description.length > 1000) throw new Invalid(message(question, 'tooLong', undefined, { max: 1000 }), `${id}-description`);
-        return { kind, description };
+        return { kind, description, ...point };
       }
       throw new Invalid(message(question, 'locationKind'), `${id}-kind`);
     }
@@ -218,6 +220,18 @@ function parseQuestion(question: QuestionDefinition, raw: RawValues): AnswerValu
       // Evidence uploads arrive with the evidence service; until a file is stored there is no answer.
       return undefined;
   }
+}
+
+/** A point given with a location: both coordinates or neither, in degrees (WGS84), kept to about a metre. */
+function parsePoint(question: QuestionDefinition, raw: RawValues, id: string): { latitude: number; longitude: number } | Record<string, never> {
+  const latitude = single(raw[`${id}-latitude`]);
+  const longitude = single(raw[`${id}-longitude`]);
+  if (!latitude && !longitude) return {};
+  const [lat, lng] = [Number(latitude), Number(longitude)];
+  if (!latitude || !longitude || !Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
+    throw new Invalid(message(question, 'locationPoint'), `${id}-kind`);
+  }
+  return { latitude: Math.round(lat * 1e5) / 1e5, longitude: Math.round(lng * 1e5) / 1e5 };
 }
 
 const choiceTypes = new Set(['radios', 'select', 'yes-no', 'checkboxes']);

@@ -33,6 +33,14 @@ export class Draft {
   @Column({ name: 'report_id', type: 'uuid', nullable: true })
   reportId: string | null;
 
+  /** Kept for the confirmation page once submitted, wherever the report went. */
+  @Column({ name: 'report_reference', type: 'text', nullable: true })
+  reportReference: string | null;
+
+  /** The force a report made from this draft was transferred to (the confirmation page names it). */
+  @Column({ name: 'transferred_to', type: 'uuid', nullable: true })
+  transferredTo: string | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false })
   createdAt: Date;
 

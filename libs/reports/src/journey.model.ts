@@ -49,6 +49,9 @@ export class JourneyModel {
   @Field(() => String, { nullable: true, description: 'Once sent: the address the confirmation goes to, if the report has one.' })
   confirmationEmail: string | null;
 
+  @Field(() => LocalizedTextModel, { nullable: true, description: 'Once sent, if the report went at once to the force whose area holds its location: that force.' })
+  transferredTo: LocalizedTextModel | null;
+
   @Field()
   expiresAt: Date;
 }

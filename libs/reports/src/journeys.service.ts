@@ -14,6 +14,8 @@ import {
   nextPageId,
   raisedFlags,
   reporterDetails,
+  reportLocation,
+  vehicleRegistrations,
   validatePage,
   validateQuestions,
   fillText,
@@ -27,9 +29,17 @@ import {
 } from '@front-counter/forms';
 import { enqueue } from '@front-counter/outbox';
 import { Draft } from './draft.entity.js';
+import { recordReportEvent } from './report-event.entity.js';
+import { ReportIntake } from './report-intake.js';
 import { newReference } from './reference.js';
 import { Report } from './report.entity.js';
 import { ReportsException } from './reports.exception.js';
+
+interface SentReport {
+  reference: string;
+  email: string | null;
+  transferredTo: { en: string; cy?: string } | null;
+}
 
 export interface PublicTenantRef {
   id: string;
@@ -49,6 +59,8 @@ export interface Journey {
   reference: string | null;
   /** Set once sent, when the report has an address: where the confirmation goes. */
   confirmationEmail: string | null;
+  /** Set when the report was passed at once to the force whose area holds its location: that force's name. */
+  transferredTo: { en: string; cy?: string } | null;
   expiresAt: Date;
 }
 
@@ -73,6 +85,7 @@ export class JourneysService {
     private readonly transactions: TenantTransactions,
     private readonly catalogue: FormCatalogue,
     private readonly audit: AuditService,
+    private readonly intake: ReportIntake,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -91,7 +104,7 @@ export class JourneysService {
     return version;
   }
 
-  private toJourney(draft: Draft, version: FormVersion, sent: { reference: string; email: string | null } | null): Journey {
+  private toJourney(draft: Draft, version: FormVersion, sent: SentReport | null): Journey {
     const position = journeyPosition(version.form, draft.answers);
     return {
       serviceId: draft.serviceId,
@@ -103,6 +116,7 @@ export class JourneysService {
       answers: draft.answers,
       reference: sent?.reference ?? null,
       confirmationEmail: sent?.email ?? null,
+      transferredTo: sent?.transferredTo ?? null,
       expiresAt: draft.expiresAt,
     };
   }
@@ -117,10 +131,15 @@ export class JourneysService {
     return query.getOne();
   }
 
-  private async sentReport(manager: EntityManager, draft: Draft): Promise<{ reference: string; email: string | null } | null> {
+  private async sentReport(manager: EntityManager, draft: Draft): Promise<SentReport | null> {
     if (!draft.reportId) return null;
+    if (draft.transferredTo) {
+      // Passed to another force at submission: this force can no longer read it; the draft kept its reference.
+      const [force] = await manager.query(`SELECT name FROM tenants WHERE id = $1`, [draft.transferredTo]);
+      return { reference: draft.reportReference ?? '', email: null, transferredTo: force?.name ?? null };
+    }
     const report = await manager.findOne(Report, { where: { id: draft.reportId }, select: { reference: true, reporterEmail: true } });
-    return report ? { reference: report.reference, email: report.reporterEmail } : null;
+    return report ? { reference: report.reference, email: report.reporterEmail, transferredTo: null } : null;
   }
 
   /** The reporter's journey in a service, or null when there is none for this session. */
@@ -312,6 +331,13 @@ export class JourneysService {
             reporterEmail: contact.email ?? null,
             reporterPhone: contact.phone ?? null,
             language: draft.language,
+            location: reportLocation(form, answers),
+            vehicleRegistrations: vehicleRegistrations(form, answers),
+            // Placeholders until the routing below decides (in this same transaction).
+            queue: 'general',
+            priority: 3,
+            triageBy: new Date(),
+            replyBy: new Date(),
           });
           await manager.insert(Report, report);
         } catch (error) {
@@ -322,7 +348,7 @@ export class JourneysService {
       }
       // The draft keeps only the link to its report (for the confirmation page) for a day: no copy of the answers,
       // and none of a branch the reporter left, outlives the submission.
-      await manager.update(Draft, { id: draft.id }, { reportId: report.id, answers: {}, resumeHash: null, updatedAt: new Date(), expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });
+      await manager.update(Draft, { id: draft.id }, { reportId: report.id, reportReference: reference, answers: {}, resumeHash: null, updatedAt: new Date(), expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });
       await this.audit.record(manager, {
         tenantId: tenant.id,
         actorType: 'public',
@@ -334,6 +360,10 @@ export class JourneysService {
       });
       await enqueue(manager, tenant.id, 'report.submitted', { reportId: report.id, reference, serviceId });
       if (contact.email) await enqueue(manager, tenant.id, 'email.report-confirmation', { reportId: report.id });
+      [{ submitted_at: report.submittedAt }] = await manager.query(`SELECT submitted_at FROM reports WHERE id = $1`, [report.id]);
+      await recordReportEvent(manager, { tenantId: tenant.id, reportId: report.id, kind: 'submitted', actorType: 'public', details: { formVersion: version.version } });
+      // Routing last: a transfer moves the report, its timeline and its unsent e-mails to the receiving force.
+      await this.intake.place(manager, tenant.id, report, requestId);
       return { reference, errors: [] };
     });
   }

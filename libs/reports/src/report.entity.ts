@@ -42,4 +42,104 @@ export class Report {
 
   @Column({ name: 'submitted_at', type: 'timestamptz', insert: false, update: false })
   submittedAt: Date;
+
+  @Column({ type: 'text', default: 'awaiting-triage' })
+  status: ReportStatus;
+
+  @Column({ type: 'text' })
+  queue: string;
+
+  /** 1 is the most urgent. */
+  @Column({ type: 'smallint' })
+  priority: number;
+
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  tags: string[];
+
+  /** The routing rule that matched at submission (null: the national default). */
+  @Column({ name: 'routing_rule', type: 'text', nullable: true })
+  routingRule: string | null;
+
+  @Column({ name: 'routing_rule_set_id', type: 'uuid', nullable: true })
+  routingRuleSetId: string | null;
+
+  @Column({ name: 'triage_by', type: 'timestamptz' })
+  triageBy: Date;
+
+  @Column({ name: 'reply_by', type: 'timestamptz' })
+  replyBy: Date;
+
+  @Column({ name: 'triaged_at', type: 'timestamptz', nullable: true })
+  triagedAt: Date | null;
+
+  @Column({ name: 'first_reply_at', type: 'timestamptz', nullable: true })
+  firstReplyAt: Date | null;
+
+  @Column({ name: 'triage_breached_at', type: 'timestamptz', nullable: true })
+  triageBreachedAt: Date | null;
+
+  @Column({ name: 'reply_breached_at', type: 'timestamptz', nullable: true })
+  replyBreachedAt: Date | null;
+
+  @Column({ name: 'claimed_by', type: 'text', nullable: true })
+  claimedBy: string | null;
+
+  @Column({ name: 'claimed_by_name', type: 'text', nullable: true })
+  claimedByName: string | null;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt: Date | null;
+
+  /** Where it happened, when the reporter gave a point (WGS84). */
+  @Column({ type: 'jsonb', nullable: true })
+  location: GeoPoint | null;
+
+  @Column({ name: 'vehicle_registrations', type: 'text', array: true, default: () => "'{}'" })
+  vehicleRegistrations: string[];
+
+  @Column({ type: 'jsonb', nullable: true })
+  thrive: ThriveAssessment | null;
+
+  /** The last decision: what was decided, by whom, when. */
+  @Column({ type: 'jsonb', nullable: true })
+  outcome: ReportOutcome | null;
+
+  @Column({ name: 'transferred_from', type: 'uuid', nullable: true })
+  transferredFrom: string | null;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+}
+
+export type ReportStatus = 'awaiting-triage' | 'awaiting-reporter' | 'allocated' | 'dispatched' | 'referred' | 'closed';
+
+export interface GeoPoint {
+  latitude: number;
+  longitude: number;
+}
+
+/** THRIVE: threat, harm, risk, investigation, vulnerability, engagement; each a level and the handler's note. */
+export interface ThriveAssessment {
+  threat: ThriveEntry;
+  harm: ThriveEntry;
+  risk: ThriveEntry;
+  investigation: ThriveEntry;
+  vulnerability: ThriveEntry;
+  engagement: ThriveEntry;
+  recordedBy: string;
+  recordedByName: string | null;
+  recordedAt: string;
+}
+
+export interface ThriveEntry {
+  level: 'high' | 'medium' | 'low';
+  note: string;
+}
+
+export interface ReportOutcome {
+  decision: string;
+  detail: Record<string, string>;
+  decidedBy: string;
+  decidedByName: string | null;
+  decidedAt: string;
 }

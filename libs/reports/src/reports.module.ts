@@ -4,6 +4,7 @@ import { FormCatalogue } from '@front-counter/forms';
 import { TenancyModule } from '@front-counter/tenancy';
 import { JourneysResolver } from './journeys.resolver.js';
 import { JourneysService } from './journeys.service.js';
+import { ReportIntake } from './report-intake.js';
 
-@Module({ imports: [AuditModule, TenancyModule], providers: [FormCatalogue, JourneysService, JourneysResolver], exports: [JourneysService, FormCatalogue] })
+@Module({ imports: [AuditModule, TenancyModule], providers: [FormCatalogue, JourneysService, JourneysResolver, ReportIntake], exports: [JourneysService, FormCatalogue, ReportIntake] })
 export class ReportsModule {}

@@ -73,6 +73,12 @@ export const tenantFileSchema = z
         realm: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be lower-case letters, digits and hyphens'),
         issuer: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
         audience: z.string().min(1).default('front-counter'),
+        /** The OIDC client the force site signs staff in as (public client with PKCE unless a secret is named). */
+        clientId: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a client id like front-counter-staff').default('front-counter-staff'),
+        /** The name of the environment variable holding the client secret, for a confidential client; never the secret itself. */
+        clientSecretEnv: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'must name an environment variable, like NORTHSHIRE_OIDC_SECRET').optional(),
+        /** Dotted path of the roles claim in access tokens; Keycloak's is realm_access.roles. */
+        rolesClaim: z.string().regex(/^[\w-]+(\.[\w-]+)*$/, 'must be a dotted claim path like realm_access.roles').default('realm_access.roles'),
       })
       .strict(),
   })

@@ -142,7 +142,7 @@ export function formatSyncReport(report: TenantSyncReport, formChanges: string[]
   for (const { slug, changes } of report.updated) for (const change of changes) lines.push(`~ ${slug}: ${change}`);
   for (const change of formChanges) lines.push(`~ ${change}`);
   const total = report.created.length + report.updated.length;
-  if (formChanges.length > 0) lines.push(`${formChanges.length} form change(s) ${verb} published.`);
+  if (formChanges.length > 0) lines.push(`${formChanges.length} change(s) to forms, routing rules or force areas ${verb} published.`);
   lines.push(
     total === 0
       ? `${formChanges.length === 0 ? 'No changes: ' : ''}${report.unchanged.length} force(s) already match tenants/.`

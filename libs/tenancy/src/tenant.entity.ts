@@ -27,6 +27,9 @@ export interface TenantIdentity {
   realm: string;
   issuer?: string;
   audience: string;
+  clientId: string;
+  clientSecretEnv?: string;
+  rolesClaim: string;
 }
 
 export type TenantStatus = 'active' | 'suspended';

@@ -14,6 +14,8 @@ export const ruleConditionSchema = z
     allFlags: z.array(z.enum(FLAGS)).min(1).optional(),
     /** Local time (Europe/London) at submission; a range may run past midnight (22:00 to 06:00). */
     between: z.object({ from: time, to: time }).strict().optional(),
+    /** Whether the report's location lies inside the force's own area; a report without a location matches neither. */
+    insideArea: z.boolean().optional(),
   })
   .strict();
 
@@ -28,11 +30,23 @@ export const ruleActionSchema = z
   })
   .strict();
 
+/** Sends the report to the force whose area contains its location (the rule does not match when none does). */
+export const transferActionSchema = z.object({ transferTo: z.literal('force-containing-location') }).strict();
+
+export const routingRuleSchema = z
+  .object({
+    name: z.string().trim().min(3, 'must be at least 3 characters').max(100, 'must be at most 100 characters'),
+    when: ruleConditionSchema,
+    then: z.union([transferActionSchema, ruleActionSchema], { message: 'must set queue and priority (and optionally deadlines and tags), or transferTo: force-containing-location' }),
+  })
+  .strict();
+
+/** A force's ordered rules (tenants/<force>/routing.yaml); the first that matches decides. */
 export const routingRulesSchema = z
   .object({
-    version: z.number().int().min(1),
     rules: z
-      .array(z.object({ name: z.string().trim().min(3), when: ruleConditionSchema, then: ruleActionSchema }).strict())
+      .array(routingRuleSchema)
+      .max(500, 'must be at most 500 rules')
       .refine((rules) => new Set(rules.map((rule) => rule.name)).size === rules.length, 'rule names must be unique'),
   })
   .strict();
@@ -40,3 +54,6 @@ export const routingRulesSchema = z
 export type RoutingRules = z.infer<typeof routingRulesSchema>;
 export type RoutingRule = RoutingRules['rules'][number];
 export type RuleAction = z.infer<typeof ruleActionSchema>;
+export type TransferAction = z.infer<typeof transferActionSchema>;
+
+export const isTransfer = (action: RuleAction | TransferAction): action is TransferAction => 'transferTo' in action;

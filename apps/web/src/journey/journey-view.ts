@@ -1,6 +1,7 @@
 import { isRepeatAnswers, localText, questionsOf, type CompiledForm, type FieldError, type FormAnswers, type PageDefinition, type QuestionDefinition } from '@front-counter/forms';
 import type { ViewEngine } from '../rendering/handlebars.js';
 import { answerSummary, partialRenderer, questionView, renderQuestion, valuesFromAnswer } from './question-view.js';
+import { escapeHtml } from '../rendering/escape-html.js';
 
 type Language = 'en' | 'cy';
 type Text = { en: string; cy: string };
@@ -30,7 +31,6 @@ export const word = (key: keyof typeof WORDS, language: Language, params: Record
   localText(WORDS[key], language).replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
 
 export interface JourneyPageView {
   kind: 'question' | 'content' | 'exit' | 'repeat' | 'repeat-item' | 'check-answers' | 'declaration';

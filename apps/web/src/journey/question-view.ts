@@ -1,5 +1,6 @@
 import type { TemplateDelegate } from 'handlebars';
 import { fieldNames, type FieldError, type QuestionDefinition, type Text } from '@front-counter/forms';
+import { escapeHtml } from '../rendering/escape-html.js';
 import type { ViewEngine } from '../rendering/handlebars.js';
 
 /**
@@ -58,6 +59,9 @@ const TEXT = {
   whenDescriptionHint: { en: 'For example, "after I left work on Friday"', cy: 'Er enghraifft, "ar ôl i mi adael y gwaith ddydd Gwener"' },
   knowAddress: { en: 'I know the address', cy: "Rwy'n gwybod y cyfeiriad" },
   describePlace: { en: 'Describe the place, for example a park or a stretch of road', cy: 'Disgrifiwch y lle, er enghraifft parc neu ddarn o ffordd' },
+  useMyLocation: { en: 'Use my current location', cy: 'Defnyddio fy lleoliad presennol' },
+  locationHelp: { en: 'If you are there now, your device can tell us exactly where. We only use it for this report.', cy: "Os ydych chi yno nawr, gall eich dyfais ddweud wrthym yn union ble. Dim ond ar gyfer yr adroddiad hwn y byddwn ni'n ei ddefnyddio." },
+  locationGiven: { en: 'Map position given: {latitude}, {longitude}', cy: 'Safle ar y map wedi’i roi: {latitude}, {longitude}' },
   placeDescription: { en: 'Description of the place', cy: "Disgrifiad o'r lle" },
   line1: { en: 'Address line 1', cy: 'Llinell 1 y cyfeiriad' },
   line2: { en: 'Address line 2 (optional)', cy: 'Llinell 2 y cyfeiriad (dewisol)' },
@@ -332,11 +336,25 @@ export function questionView(question: QuestionDefinition, options: QuestionView
         value: value(`${id}-description`),
         errorMessage: errorMessage(descriptionError),
       });
-      return kindRadios([
+      const radios = kindRadios([
         // Where something happened is seldom the reporter's own address: no autocomplete.
         { value: 'address', text: t(TEXT.knowAddress), conditional: { html: addressHtml(addressError, false) } },
         { value: 'description', text: t(TEXT.describePlace), conditional: { html: descriptionHtml } },
       ], radiosError);
+      // The device's position, offered only with JavaScript (app.js shows the button); kept as typed-in
+      // values are, so a page shown again with an error does not lose it.
+      const [latitude, longitude] = [value(`${id}-latitude`) ?? '', value(`${id}-longitude`) ?? ''];
+      const given = latitude && longitude ? fill(t(TEXT.locationGiven), { latitude, longitude }) : '';
+      const pointHtml = [
+        `<div class="app-location-point" data-module="app-location-point" data-error-text="${escapeHtml(t(TEXT.locationHelp))}">`,
+        `<input type="hidden" name="${id}-latitude" value="${escapeHtml(latitude)}" data-latitude>`,
+        `<input type="hidden" name="${id}-longitude" value="${escapeHtml(longitude)}" data-longitude>`,
+        `<p class="govuk-body" data-location-status aria-live="polite">${escapeHtml(given)}</p>`,
+        `<div hidden data-location-offer><p class="govuk-hint">${escapeHtml(t(TEXT.locationHelp))}</p>`,
+        `<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-use-location>${escapeHtml(t(TEXT.useMyLocation))}</button></div>`,
+        `</div>`,
+      ].join('');
+      return { ...radios, params: { ...radios.params, formGroup: { afterInputs: { html: pointHtml } } } };
     }
   }
 }
@@ -386,8 +404,9 @@ export function valuesFromAnswer(question: QuestionDefinition, answer: unknown):
       return isRecord(answer) ? addressValues(id, answer) : {};
     case 'location': {
       if (!isRecord(answer)) return {};
-      if (answer.kind === 'address') return { [`${id}-kind`]: 'address', ...addressValues(id, answer) };
-      if (answer.kind === 'description') return { [`${id}-kind`]: 'description', ...(str(answer.description) ? { [`${id}-description`]: str(answer.description)! } : {}) };
+      const point = str(answer.latitude) && str(answer.longitude) ? { [`${id}-latitude`]: str(answer.latitude)!, [`${id}-longitude`]: str(answer.longitude)! } : {};
+      if (answer.kind === 'address') return { [`${id}-kind`]: 'address', ...addressValues(id, answer), ...point };
+      if (answer.kind === 'description') return { [`${id}-kind`]: 'description', ...(str(answer.description) ? { [`${id}-description`]: str(answer.description)! } : {}), ...point };
       return {};
     }
     case 'file':
@@ -445,7 +464,8 @@ export function answerSummary(question: QuestionDefinition, answer: unknown, lan
       return isRecord(answer) ? lines(...ADDRESS_PARTS.map((part) => answer[part])) : String(answer);
     case 'location': {
       if (!isRecord(answer)) return String(answer);
-      return answer.kind === 'description' ? lines(answer.description) : lines(...ADDRESS_PARTS.map((part) => answer[part]));
+      const point = typeof answer.latitude === 'number' ? fill(t(TEXT.locationGiven), { latitude: String(answer.latitude), longitude: String(answer.longitude) }) : undefined;
+      return answer.kind === 'description' ? lines(answer.description, point) : lines(...ADDRESS_PARTS.map((part) => answer[part]), point);
     }
     default:
       return String(answer);

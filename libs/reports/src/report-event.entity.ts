@@ -1,0 +1,78 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+
+export type ReportEventActor = 'public' | 'staff' | 'system';
+
+/** One step in a report's timeline. Those with a message are the ones the reporter sees. */
+@Entity({ name: 'report_events' })
+export class ReportEvent {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' })
+  id: string;
+
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId: string;
+
+  @Column({ name: 'report_id', type: 'uuid' })
+  reportId: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz', insert: false, update: false })
+  occurredAt: Date;
+
+  @Column({ type: 'text' })
+  kind: string;
+
+  @Column({ name: 'actor_type', type: 'text' })
+  actorType: ReportEventActor;
+
+  @Column({ name: 'actor_id', type: 'text', nullable: true })
+  actorId: string | null;
+
+  @Column({ name: 'actor_name', type: 'text', nullable: true })
+  actorName: string | null;
+
+  /** Written for the reporter: shown when they track the report, and e-mailed. */
+  @Column({ type: 'text', nullable: true })
+  message: string | null;
+
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  details: Record<string, unknown>;
+}
+
+export interface NewReportEvent {
+  tenantId: string;
+  reportId: string;
+  kind: string;
+  actorType: ReportEventActor;
+  actorId?: string | null;
+  actorName?: string | null;
+  message?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Appends a step to a report's timeline through the caller's transaction. */
+export async function recordReportEvent(manager: EntityManager, event: NewReportEvent): Promise<void> {
+  await manager.insert(ReportEvent, {
+    tenantId: event.tenantId,
+    reportId: event.reportId,
+    kind: event.kind,
+    actorType: event.actorType,
+    actorId: event.actorId ?? null,
+    actorName: event.actorName ?? null,
+    message: event.message ?? null,
+    details: (event.details ?? {}) as ReportEvent['details'] & object,
+  });
+}
+
+/** The channel open staff pages listen on: a report of a force changed (sent when the transaction commits). */
+export const REPORT_CHANGES_CHANNEL = 'report_changes';
+
+export interface ReportChange {
+  tenantId: string;
+  reportId: string;
+  kind: string;
+}
+
+/** Tells listeners, when and only when the caller's transaction commits, that a report changed. No personal data in the payload. */
+export async function notifyReportChange(manager: EntityManager, change: ReportChange): Promise<void> {
+  await manager.query(`SELECT pg_notify($1, $2)`, [REPORT_CHANGES_CHANNEL, JSON.stringify(change)]);
+}
