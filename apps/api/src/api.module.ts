@@ -1,10 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import type { ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
+import { CaseworkModule } from '@front-counter/casework';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
+import { IdentityModule, StaffAuthService } from '@front-counter/identity';
 import { FORMS_ENTITIES } from '@front-counter/forms';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
 import { REPORTS_ENTITIES, ReportsModule } from '@front-counter/reports';
@@ -25,10 +27,17 @@ export class ApiModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ urls, entities: API_ENTITIES, poolSize: config.database.poolSize, applicationName: 'front-counter-api' }),
-        GraphQLModule.forRoot<ApolloDriverConfig>(graphqlOptions(config)),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [IdentityModule],
+          inject: [StaffAuthService],
+          useFactory: (auth: StaffAuthService) => graphqlOptions(config, auth),
+        }),
         AuditModule,
         TenancyModule,
         ReportsModule,
+        IdentityModule,
+        CaseworkModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],

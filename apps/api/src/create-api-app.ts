@@ -4,7 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '@front-counter/config';
 import type { DatabaseUrls } from '@front-counter/database';
 import { NestPinoLogger, registerRequestLogging, requestIdFor, type Logger } from '@front-counter/logging';
+import { StaffAuthService } from '@front-counter/identity';
 import { ApiModule } from './api.module.js';
+import { registerStaffAuthentication } from './staff-authentication.js';
 
 /** The api, initialised but not listening: `main.ts`, the launcher and tests each decide where it listens. */
 export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<NestFastifyApplication> {
@@ -18,6 +20,7 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
   });
   registerRequestLogging(app.getHttpAdapter().getInstance(), logger);
+  registerStaffAuthentication(app.getHttpAdapter().getInstance(), app.get(StaffAuthService), logger.child({ component: 'staff-auth' }));
   await app.init();
   return app;
 }

@@ -5,14 +5,15 @@ import { TenantTransactions } from '@front-counter/database';
 import type { Logger } from '@front-counter/logging';
 import { EmailTemplates, Mailer, emailHandlers } from '@front-counter/notifications';
 import { OutboxDispatcher } from '@front-counter/outbox';
+import { SlaMonitor } from '@front-counter/casework';
 import { JourneysService } from '@front-counter/reports';
 
 export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
 const CLEAN_UP_EVERY_MS = 60 * 60 * 1000;
 
 /**
- * The worker's one job loop: deliver the outbox (e-mail now; back-office systems later) every
- * OUTBOX_POLL_MS, and delete expired drafts hourly. Several workers may run: the outbox locks rows.
+ * The worker's one job loop: deliver the outbox (e-mail now; back-office systems later) and mark
+ * SLA breaches as deadlines pass, every OUTBOX_POLL_MS; delete expired drafts hourly. Several workers may run: the outbox locks rows.
  */
 @Injectable()
 export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,12 +27,16 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly dataSource: DataSource,
     transactions: TenantTransactions,
     private readonly journeys: JourneysService,
+    private readonly sla: SlaMonitor,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
   ) {
     const mailer = new Mailer(config.mail);
     const templates = new EmailTemplates(config.tenants.directory);
-    this.dispatcher = new OutboxDispatcher(dataSource, transactions, emailHandlers({ mailer, templates }), (error, event) =>
+    // Links in e-mail: the force's primary domain; in development its <slug>.localhost site on this machine.
+    const siteUrl = ({ slug, primaryDomain }: { slug: string; primaryDomain: string | null }) =>
+      config.environment === 'production' || !config.tenants.allowLocalhostSlugs ? `https://${primaryDomain ?? `${slug}.localhost`}` : `http://${slug}.localhost:${config.web.port}`;
+    this.dispatcher = new OutboxDispatcher(dataSource, transactions, emailHandlers({ mailer, templates, siteUrl }), (error, event) =>
       this.logger.warn({ eventId: event.id, type: event.type, err: { message: (error as Error).message } }, 'outbox delivery failed; will retry'),
     );
   }
@@ -40,6 +45,9 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
   async tick(): Promise<void> {
     const delivered = await this.dispatcher.deliverPending();
     if (delivered > 0) this.logger.info({ delivered }, 'outbox delivered');
+    const active: { id: string }[] = await this.dataSource.query(`SELECT id FROM tenants WHERE status = 'active'`);
+    const breaches = await this.sla.markBreaches(active.map((tenant) => tenant.id));
+    if (breaches > 0) this.logger.info({ breaches }, 'SLA breaches marked');
     if (Date.now() - this.lastCleanUp >= CLEAN_UP_EVERY_MS) {
       this.lastCleanUp = Date.now();
       const tenants: { id: string }[] = await this.dataSource.query('SELECT id FROM tenants');

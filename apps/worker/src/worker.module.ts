@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AUDIT_ENTITIES } from '@front-counter/audit';
+import { SlaMonitor } from '@front-counter/casework';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
 import { FORMS_ENTITIES } from '@front-counter/forms';
@@ -20,7 +21,7 @@ export class WorkerModule {
         DatabaseModule.forRoot({ urls, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES], poolSize: 4, applicationName: 'front-counter-worker' }),
         ReportsModule,
       ],
-      providers: [WorkerLoop, { provide: WORKER_LOGGER, useValue: logger }],
+      providers: [WorkerLoop, SlaMonitor, { provide: WORKER_LOGGER, useValue: logger }],
     };
   }
 }

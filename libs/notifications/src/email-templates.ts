@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 
-export type EmailTemplateName = 'report-confirmation' | 'resume-link';
+export type EmailTemplateName = 'report-confirmation' | 'resume-link' | 'tracking-code' | 'report-message' | 'report-transferred';
 export interface RenderedEmail {
   subject: string;
   text: string;

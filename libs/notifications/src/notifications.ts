@@ -18,14 +18,41 @@ async function tenantOf(manager: EntityManager, tenantId: string): Promise<Tenan
   return tenant;
 }
 
-/** The outbox handlers that send e-mail: confirmation of a report, and the link to a saved draft. */
-export function emailHandlers(options: { mailer: Mailer; templates: EmailTemplates }): { 'email.report-confirmation': OutboxHandler<'email.report-confirmation'>; 'email.resume-link': OutboxHandler<'email.resume-link'> } {
+type EmailEvents = 'email.report-confirmation' | 'email.resume-link' | 'email.tracking-code' | 'email.report-message' | 'email.report-transferred';
+
+export interface EmailHandlerOptions {
+  mailer: Mailer;
+  templates: EmailTemplates;
+  /** Where a force's site is, for links in e-mail: its primary domain in production. */
+  siteUrl: (tenant: { slug: string; primaryDomain: string | null }) => string;
+}
+
+interface ReportRow {
+  reference: string;
+  reporter_name: string | null;
+  reporter_email: string | null;
+  language: 'en' | 'cy';
+  title: { en: string; cy?: string };
+}
+
+async function reportOf(manager: EntityManager, reportId: string): Promise<ReportRow | undefined> {
+  const [report] = await manager.query(
+    `SELECT r.reference, r.reporter_name, r.reporter_email, r.language, f.form->'title' AS title FROM reports r JOIN form_versions f ON f.id = r.form_version_id WHERE r.id = $1`,
+    [reportId],
+  );
+  return report;
+}
+
+async function trackUrlOf(manager: EntityManager, options: EmailHandlerOptions, tenantId: string, slug: string): Promise<string> {
+  const [domain] = await manager.query(`SELECT hostname FROM tenant_domains WHERE tenant_id = $1 AND is_primary`, [tenantId]);
+  return `${options.siteUrl({ slug, primaryDomain: domain?.hostname ?? null })}/track`;
+}
+
+/** The outbox handlers that send e-mail to reporters: confirmation, saved-draft links, tracking codes, the force's messages and transfers. */
+export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEvents]: OutboxHandler<Type> } {
   return {
     'email.report-confirmation': async ({ tenantId, payload, manager }) => {
-      const [report] = await manager.query(
-        `SELECT r.reference, r.reporter_name, r.reporter_email, r.language, f.form->'title' AS title FROM reports r JOIN form_versions f ON f.id = r.form_version_id WHERE r.id = $1`,
-        [payload.reportId],
-      );
+      const report = await reportOf(manager, payload.reportId);
       if (!report?.reporter_email) return; // nothing to send: the report has no address (or was removed)
       const tenant = await tenantOf(manager, tenantId);
       const language = report.language as 'en' | 'cy';
@@ -49,6 +76,54 @@ export function emailHandlers(options: { mailer: Mailer; templates: EmailTemplat
       const expires = new Date(draft.expires_at).toLocaleDateString(payload.language === 'cy' ? 'cy-GB' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
       const email = options.templates.render(tenant.slug, 'resume-link', payload.language, { force: localText(tenant.name, payload.language), resumeUrl: payload.resumeUrl, expires });
       await options.mailer.send({ to: payload.email, ...email, tenant: tenant.slug });
+    },
+    'email.tracking-code': async ({ tenantId, payload, manager }) => {
+      const report = await reportOf(manager, payload.reportId);
+      if (!report?.reporter_email || !payload.code) return;
+      const tenant = await tenantOf(manager, tenantId);
+      const email = options.templates.render(tenant.slug, 'tracking-code', report.language, {
+        force: localText(tenant.name, report.language),
+        reference: formatReference(report.reference),
+        code: payload.code,
+        minutes: 10,
+      });
+      await options.mailer.send({ to: report.reporter_email, ...email, tenant: tenant.slug });
+      // The code is needed only to send it: none outlives the e-mail (only its hash stays, in tracking_codes).
+      await manager.query(`UPDATE outbox_events SET payload = payload - 'code' WHERE type = 'email.tracking-code' AND payload->>'reportId' = $1 AND payload ? 'code'`, [payload.reportId]);
+    },
+    'email.report-message': async ({ tenantId, payload, manager }) => {
+      const report = await reportOf(manager, payload.reportId);
+      const [event] = await manager.query(`SELECT kind, message FROM report_events WHERE id = $1 AND report_id = $2`, [payload.eventId, payload.reportId]);
+      if (!report?.reporter_email || !event?.message) return;
+      const tenant = await tenantOf(manager, tenantId);
+      const email = options.templates.render(tenant.slug, 'report-message', report.language, {
+        force: localText(tenant.name, report.language),
+        name: report.reporter_name ?? '',
+        service: localText(report.title, report.language),
+        reference: formatReference(report.reference),
+        message: event.message,
+        askingForInformation: event.kind === 'decision:request-information',
+        trackUrl: await trackUrlOf(manager, options, tenantId, tenant.slug),
+        nonEmergency: tenant.contact.nonEmergency,
+      });
+      await options.mailer.send({ to: report.reporter_email, ...email, tenant: tenant.slug });
+    },
+    'email.report-transferred': async ({ tenantId, payload, manager }) => {
+      const report = await reportOf(manager, payload.reportId);
+      if (!report?.reporter_email) return; // moved on again, or removed: the receiving force's own message will say
+      const [transfer] = await manager.query(`SELECT message FROM report_events WHERE report_id = $1 AND kind = 'transferred' ORDER BY id DESC LIMIT 1`, [payload.reportId]);
+      const tenant = await tenantOf(manager, tenantId);
+      const email = options.templates.render(tenant.slug, 'report-transferred', report.language, {
+        force: localText(tenant.name, report.language),
+        fromForce: localText(payload.fromForce, report.language),
+        name: report.reporter_name ?? '',
+        service: localText(report.title, report.language),
+        reference: formatReference(report.reference),
+        message: transfer?.message ?? '',
+        trackUrl: await trackUrlOf(manager, options, tenantId, tenant.slug),
+        nonEmergency: tenant.contact.nonEmergency,
+      });
+      await options.mailer.send({ to: report.reporter_email, ...email, tenant: tenant.slug });
     },
   };
 }

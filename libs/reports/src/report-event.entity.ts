@@ -49,9 +49,9 @@ export interface NewReportEvent {
   details?: Record<string, unknown>;
 }
 
-/** Appends a step to a report's timeline through the caller's transaction. */
-export async function recordReportEvent(manager: EntityManager, event: NewReportEvent): Promise<void> {
-  await manager.insert(ReportEvent, {
+/** Appends a step to a report's timeline through the caller's transaction; returns its id. */
+export async function recordReportEvent(manager: EntityManager, event: NewReportEvent): Promise<string> {
+  const inserted = await manager.insert(ReportEvent, {
     tenantId: event.tenantId,
     reportId: event.reportId,
     kind: event.kind,
@@ -61,6 +61,7 @@ export async function recordReportEvent(manager: EntityManager, event: NewReport
     message: event.message ?? null,
     details: (event.details ?? {}) as ReportEvent['details'] & object,
   });
+  return String(inserted.identifiers[0].id);
 }
 
 /** The channel open staff pages listen on: a report of a force changed (sent when the transaction commits). */

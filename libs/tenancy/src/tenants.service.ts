@@ -50,6 +50,10 @@ export class TenantsService {
     return slug ? this.findBySlug(slug) : null;
   }
 
+  async findById(id: string): Promise<Tenant | null> {
+    return this.dataSource.getRepository(Tenant).findOne({ where: { id }, relations: { domains: true } });
+  }
+
   async findBySlug(slug: string): Promise<Tenant | null> {
     return this.dataSource.getRepository(Tenant).findOne({ where: { slug }, relations: { domains: true } });
   }

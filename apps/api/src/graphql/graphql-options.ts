@@ -4,6 +4,7 @@ import type { AppConfig } from '@front-counter/config';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainException } from '@front-counter/errors';
+import { IdentityException, setRequestStaff, type StaffAuthService } from '@front-counter/identity';
 import { clientErrorStatusPlugin, depthLimitRule, queryCostPlugin } from './query-limits.js';
 
 const KNOWN_CLIENT_ERRORS = new Set([
@@ -31,7 +32,7 @@ function isDomainError(error: unknown): boolean {
  * query depth and cost limits, CSRF prevention, and in production no introspection, no field
  * suggestions and never an internal error message.
  */
-export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, auth: StaffAuthService): ApolloDriverConfig {
   const production = config.environment === 'production';
   return {
     driver: ApolloDriver,
@@ -47,7 +48,26 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule(config.api.maxQueryDepth)],
     plugins: [queryCostPlugin(config.api.maxQueryCost), clientErrorStatusPlugin()],
-    context: ({ req }: { req: unknown }) => ({ req }),
+    context: ({ req, extra }: { req?: unknown; extra?: { staffRequest?: object } }) => ({ req: req ?? extra?.staffRequest }),
+    // Live updates for staff pages: graphql-ws on the same path. The token goes in connectionParams
+    // (browsers cannot set headers on a WebSocket) and is verified once, when the socket opens.
+    subscriptions: {
+      'graphql-ws': {
+        path: '/graphql',
+        onConnect: async (context: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+          try {
+            const identity = await auth.authenticate(String(context.connectionParams?.authorization ?? ''));
+            const staffRequest = {};
+            setRequestStaff(staffRequest, identity);
+            (context.extra as { staffRequest?: object }).staffRequest = staffRequest;
+            return true;
+          } catch (error) {
+            if (error instanceof IdentityException) return false;
+            throw error;
+          }
+        },
+      },
+    },
     formatError: (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
       const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
       if (isDomainError(error) || KNOWN_CLIENT_ERRORS.has(code)) return formatted;

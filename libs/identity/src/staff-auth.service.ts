@@ -1,0 +1,53 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { TokenVerifier, type StaffIdentity, type TrustedIssuer } from './token-verifier.js';
+
+interface TenantIdentityRow {
+  id: string;
+  identity: { realm: string; issuer?: string; audience: string; rolesClaim?: string };
+}
+
+/**
+ * Authenticates staff requests: the bearer token's issuer must be one a force (or the national team)
+ * trusts, and that decides the force. Forces' issuers are read from the public tenant registry and
+ * cached briefly, so a newly onboarded force can sign in without a restart.
+ */
+@Injectable()
+export class StaffAuthService {
+  private issuers: { loadedAt: number; byIssuer: Map<string, TrustedIssuer> } | null = null;
+  private readonly verifier = new TokenVerifier((issuer) => this.trustedIssuer(issuer));
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The issuer a force's staff tokens come from: its own, or its realm on the development provider. */
+  static issuerOf(identity: TenantIdentityRow['identity'], config: AppConfig): string {
+    return (identity.issuer ?? `${config.identity.defaultIssuerBase}/${identity.realm}`).replace(/\/+$/, '');
+  }
+
+  private async trustedIssuer(issuer: string): Promise<TrustedIssuer | null> {
+    const { national } = this.config.identity;
+    if (issuer === national.issuer) return { tenantId: null, issuer, audience: national.audience, rolesClaim: 'realm_access.roles' };
+    const maxAge = Math.max(this.config.web.tenantCacheSeconds, 1) * 1000;
+    if (!this.issuers || Date.now() - this.issuers.loadedAt > maxAge || !this.issuers.byIssuer.has(issuer)) {
+      // An unknown issuer re-reads the registry (at most once per request): a force onboarded a moment ago is found.
+      const rows: TenantIdentityRow[] = await this.dataSource.query(`SELECT id, identity FROM tenants WHERE status = 'active'`);
+      const byIssuer = new Map<string, TrustedIssuer>();
+      for (const row of rows) {
+        const trusted = StaffAuthService.issuerOf(row.identity, this.config);
+        byIssuer.set(trusted, { tenantId: row.id, issuer: trusted, audience: row.identity.audience, rolesClaim: row.identity.rolesClaim ?? 'realm_access.roles' });
+      }
+      this.issuers = { loadedAt: Date.now(), byIssuer };
+    }
+    return this.issuers.byIssuer.get(issuer) ?? null;
+  }
+
+  /** Verifies `Authorization: Bearer <token>`; throws IdentityException (401) for anything else. */
+  async authenticate(authorization: string | undefined): Promise<StaffIdentity> {
+    const match = /^Bearer ([^\s]+)$/i.exec(authorization?.trim() ?? '');
+    return this.verifier.verify(match?.[1]);
+  }
+}
