@@ -19,13 +19,13 @@ export interface TestStack extends RunningStack {
  */
 export async function startTestStack(environment: Record<string, string> = {}, logDestination?: NodeJS.WritableStream): Promise<TestStack> {
   const database = await createTestDatabase();
-  const config = loadConfig({ PORT: '0', API_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'test', TENANT_CACHE_SECONDS: '0', ...environment });
+  const config = loadConfig({ PORT: '0', API_PORT: '0', IDP_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', NODE_ENV: 'test', TENANT_CACHE_SECONDS: '0', ...environment });
   await migrateAndSync(database.urls.admin, config.tenants.directory, { dryRun: false });
   const stack = await startStack(config, database.urls, createLogger({ level: config.logLevel, name: 'test', destination: logDestination }));
   return {
     ...stack,
     database,
-    config,
+    config: stack.config,
     webUrl: `http://127.0.0.1:${stack.webPort}`,
     siteUrl: (slug) => `http://${slug}.localhost:${stack.webPort}/`,
     close: async () => {

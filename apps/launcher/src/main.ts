@@ -48,4 +48,8 @@ for (const site of prepared.definitions) {
   const url = `http://${site.slug}.localhost:${stack.webPort}/`;
   say(`  ${site.name.en.padEnd(26)} ${url}${site.languages.includes('cy') ? `  (Cymraeg: ${url}?lang=cy)` : ''}`);
 }
+if (stack.idp) {
+  say(`\nStaff pages: /staff on each force site (e.g. http://northshire.localhost:${stack.webPort}/staff).`);
+  say(`Development sign-in (not for real use): ${stack.idp.url}/realms/<force>; a token for scripts: npm run token -- --tenant northshire --role call-handler`);
+}
 say(`GraphQL api: ${stack.apiUrl}/graphql\nPress Ctrl-C to stop.`);

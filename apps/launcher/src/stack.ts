@@ -1,14 +1,21 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp } from '../../api/src/create-api-app.js';
 import { createWebApp } from '../../web/src/create-web-app.js';
 import { createWorker } from '../../worker/src/create-worker.js';
+import { registryRealms, startDevIdp, type RunningDevIdp } from '../../idp/src/dev-idp.js';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { AppConfig } from '@front-counter/config';
 import type { DatabaseUrls } from '@front-counter/database';
 import type { Logger } from '@front-counter/logging';
 
 export interface RunningStack {
+  /** The development sign-in provider (Keycloak's URL layout), when DEV_IDP is on. */
+  idp: RunningDevIdp | null;
+  /** The configuration as started: with port 0, the real ports and the addresses built from them. */
+  config: AppConfig;
   api: NestFastifyApplication;
   web: NestFastifyApplication;
   worker: INestApplicationContext;
@@ -17,9 +24,57 @@ export interface RunningStack {
   close(): Promise<void>;
 }
 
+/**
+ * The development sign-in provider, first: forces without an issuer of their own trust its realms,
+ * so its address must be known before the api starts. Realms come from the tenant registry as it
+ * is at each sign-in, so a force onboarded while it runs can sign in.
+ */
+async function startIdp(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<{ idp: RunningDevIdp; pool: pg.Pool; config: AppConfig }> {
+  const { devProvider } = config.identity;
+  const pool = new pg.Pool({ connectionString: urls.app, max: 2, application_name: 'front-counter-dev-idp' });
+  try {
+    const idp = await startDevIdp(
+      {
+        baseUrl: (port) => (devProvider.port === 0 ? `http://127.0.0.1:${port}` : devProvider.url),
+        realms: registryRealms((sql) => pool.query(sql), { audience: config.identity.national.audience }),
+        keysFile: path.join(path.dirname(config.mail.directory), 'dev-idp', 'signing-keys.json'),
+        cookieSecret: config.session.secret,
+        log: (line) => logger.info(line),
+      },
+      { host: devProvider.host, port: devProvider.port },
+    );
+    if (devProvider.port !== 0) return { idp, pool, config };
+    // With port 0 (tests) the addresses built from the configured port are rebuilt from the real one.
+    const identity = {
+      ...config.identity,
+      devProvider: { ...devProvider, port: idp.port, url: idp.url },
+      defaultIssuerBase: `${idp.url}/realms`,
+      national: { ...config.identity.national, issuer: config.identity.national.issuer.replace(devProvider.url, idp.url) },
+    };
+    return { idp, pool, config: { ...config, identity } };
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
+
 /** The api, the force sites and the worker in one process, the web talking to the api over HTTP as in production. */
-export async function startStack(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<RunningStack> {
-  const api = await createApiApp(config, urls, logger.child({ app: 'api' }));
+export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<RunningStack> {
+  let config = initialConfig;
+  let idp: RunningDevIdp | null = null;
+  let idpPool: pg.Pool | null = null;
+  if (config.identity.devProvider.enabled) ({ idp, pool: idpPool, config } = await startIdp(config, urls, logger.child({ app: 'dev-idp' })));
+  const stopIdp = async () => {
+    await idp?.close();
+    await idpPool?.end();
+  };
+  let api: NestFastifyApplication;
+  try {
+    api = await createApiApp(config, urls, logger.child({ app: 'api' }));
+  } catch (error) {
+    await stopIdp();
+    throw error;
+  }
   await api.listen({ port: config.api.port, host: config.api.host });
   const apiPort = (api.getHttpServer().address() as AddressInfo).port;
   // With API_PORT=0 (tests) the api's real port is known only now; API_URL, when set, still wins.
@@ -30,11 +85,14 @@ export async function startStack(config: AppConfig, urls: DatabaseUrls, logger: 
     await web.listen({ port: config.web.port, host: config.web.host });
   } catch (error) {
     await api.close();
+    await stopIdp();
     throw error;
   }
   const webPort = (web.getHttpServer().address() as AddressInfo).port;
-  const worker = await createWorker(config, urls, logger.child({ app: 'worker' }));
+  const worker = await createWorker({ ...config, web: { ...config.web, port: webPort } }, urls, logger.child({ app: 'worker' }));
   return {
+    idp,
+    config,
     api,
     web,
     worker,
@@ -44,6 +102,7 @@ export async function startStack(config: AppConfig, urls: DatabaseUrls, logger: 
       await web.close();
       await api.close();
       await worker.close();
+      await stopIdp();
     },
   };
 }

@@ -22,7 +22,8 @@ export class ApiError extends Error {
 export class ApiClient {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  async query<T>(query: string, variables: Record<string, unknown>, context: { host: string; requestId: string; protocol?: string }): Promise<T> {
+  /** `bearer`: a signed-in staff member's access token (staff pages); public pages send none. */
+  async query<T>(query: string, variables: Record<string, unknown>, context: { host: string; requestId: string; protocol?: string; bearer?: string }): Promise<T> {
     const response = await fetch(`${this.config.api.url}/graphql`, {
       method: 'POST',
       headers: {
@@ -30,6 +31,7 @@ export class ApiClient {
         'x-forwarded-host': context.host,
         'x-forwarded-proto': context.protocol ?? 'http',
         [REQUEST_ID_HEADER]: context.requestId,
+        ...(context.bearer ? { authorization: `Bearer ${context.bearer}` } : {}),
       },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(10_000),

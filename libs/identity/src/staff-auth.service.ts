@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { issuerOf } from '@front-counter/tenancy';
 import { TokenVerifier, type StaffIdentity, type TrustedIssuer } from './token-verifier.js';
 
 interface TenantIdentityRow {
@@ -23,11 +24,6 @@ export class StaffAuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** The issuer a force's staff tokens come from: its own, or its realm on the development provider. */
-  static issuerOf(identity: TenantIdentityRow['identity'], config: AppConfig): string {
-    return (identity.issuer ?? `${config.identity.defaultIssuerBase}/${identity.realm}`).replace(/\/+$/, '');
-  }
-
   private async trustedIssuer(issuer: string): Promise<TrustedIssuer | null> {
     const { national } = this.config.identity;
     if (issuer === national.issuer) return { tenantId: null, issuer, audience: national.audience, rolesClaim: 'realm_access.roles' };
@@ -37,7 +33,7 @@ export class StaffAuthService {
       const rows: TenantIdentityRow[] = await this.dataSource.query(`SELECT id, identity FROM tenants WHERE status = 'active'`);
       const byIssuer = new Map<string, TrustedIssuer>();
       for (const row of rows) {
-        const trusted = StaffAuthService.issuerOf(row.identity, this.config);
+        const trusted = issuerOf(row.identity, this.config.identity.defaultIssuerBase);
         byIssuer.set(trusted, { tenantId: row.id, issuer: trusted, audience: row.identity.audience, rolesClaim: row.identity.rolesClaim ?? 'realm_access.roles' });
       }
       this.issuers = { loadedAt: Date.now(), byIssuer };

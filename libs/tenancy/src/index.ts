@@ -17,3 +17,4 @@ export { PublicTenantGuard, CurrentTenant } from './current-tenant.js';
 import { TenantDomain } from './tenant-domain.entity.js';
 import { Tenant } from './tenant.entity.js';
 export const TENANCY_ENTITIES = [Tenant, TenantDomain];
+export { issuerOf } from './tenant-identity.js';

@@ -60,6 +60,18 @@ export class TenantPromisesModel {
   whatHappensNext?: LocalizedTextModel | null;
 }
 
+@ObjectType('StaffSignIn', { description: 'Where the force’s staff sign in (public: browsers are sent there).' })
+export class StaffSignInModel {
+  @Field({ description: 'The OpenID Connect issuer, e.g. https://idp.example/realms/northshire.' })
+  issuer: string;
+
+  @Field({ description: 'The client the force site signs staff in as.' })
+  clientId: string;
+
+  @Field(() => String, { nullable: true, description: 'For a confidential client: the name of the environment variable holding its secret.' })
+  clientSecretEnv: string | null;
+}
+
 @ObjectType('PublicTenant', { description: 'What the public may see of a police force: its site settings and branding.' })
 export class PublicTenantModel {
   @Field()
@@ -88,4 +100,7 @@ export class PublicTenantModel {
 
   @Field({ description: 'Changes whenever branding changes; the force site caches its theme under it.' })
   themeVersion: string;
+
+  @Field(() => StaffSignInModel)
+  staffSignIn: StaffSignInModel;
 }

@@ -5,6 +5,7 @@ import { brandingVersion } from './branding.js';
 import { localhostSlug, normaliseHost } from './hostnames.js';
 import type { LanguageCode, PublicTenantModel } from './public-tenant.model.js';
 import { TenantDomain } from './tenant-domain.entity.js';
+import { issuerOf } from './tenant-identity.js';
 import { Tenant } from './tenant.entity.js';
 import { TenancyException } from './tenancy.exception.js';
 
@@ -76,6 +77,7 @@ export class TenantsService {
       contact: tenant.contact,
       promises: tenant.promises,
       themeVersion: brandingVersion(tenant.branding),
+      staffSignIn: { issuer: issuerOf(tenant.identity, this.config.identity.defaultIssuerBase), clientId: tenant.identity.clientId ?? 'front-counter-staff', clientSecretEnv: tenant.identity.clientSecretEnv ?? null },
     };
   }
 }
