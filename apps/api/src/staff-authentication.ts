@@ -24,4 +24,13 @@ export function registerStaffAuthentication(fastify: FastifyInstance, auth: Staf
         .send({ errors: [{ message: error.publicMessage, extensions: { code: error.code } }] });
     }
   });
+  // A staff operation asked for without any token answers 401 too. (Apollo's status cannot be used:
+  // @nestjs/apollo resets it to 200 for every executed operation.) The marker cannot occur inside a
+  // JSON string value, where its quotes would be escaped.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode === 200 && typeof payload === 'string' && request.url.startsWith('/graphql') && payload.includes('"extensions":{"code":"UNAUTHENTICATED"')) {
+      reply.code(401).header('www-authenticate', 'Bearer');
+    }
+    return payload;
+  });
 }

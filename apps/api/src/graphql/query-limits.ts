@@ -45,8 +45,6 @@ export function clientErrorStatusPlugin(): ApolloServerPlugin {
           if (result && result.data === undefined && result.errors?.length && result.errors.every((error) => error.extensions?.code === 'BAD_USER_INPUT')) {
             response.http.status = 400;
           }
-          // A staff operation asked for without a token: 401, as for a bad token.
-          if (result?.errors?.some((error) => error.extensions?.code === 'UNAUTHENTICATED')) response.http.status = 401;
         },
       };
     },
