@@ -12,6 +12,7 @@ import { resolveDatabase } from '@front-counter/database';
 import { createLogger } from '@front-counter/logging';
 import { migrateAndSync } from '../apps/launcher/src/prepare-database.js';
 import { startStack } from '../apps/launcher/src/stack.js';
+import { CLI_CLIENT_ID, DEFAULT_DEV_PASSWORD, seededUsername } from '../apps/idp/src/dev-idp.js';
 
 // npm run bench: throughput and latency of the public journey on this machine, each figure a ratio
 // against a baseline measured in the same run (shared machines are noisy; absolute numbers are not).
@@ -58,6 +59,53 @@ function expectStatus(status: number, expected: number, what: string) {
   if (status !== expected) throw new Error(`${what} answered ${status}, expected ${expected}`);
 }
 
+/** A crime report answered up to its declaration, with a point: what a reporter has before pressing send. */
+async function draftCrimeReport(graphql: (query: string, variables: Record<string, unknown>) => Promise<any>, where: { latitude: number; longitude: number }): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await graphql(`mutation($t: String!) { startJourney(serviceId: "report-a-crime", session: $t, language: en) { current } }`, { t: token });
+  const yesterday = new Date(Date.now() - 24 * 3600_000);
+  const answer = (pageId: string, values: Record<string, unknown>, mutation = 'answerPage', extra = '') =>
+    graphql(`mutation($t: String!, $p: String!, $v: JSON!) { result: ${mutation}(serviceId: "report-a-crime", session: $t, pageId: $p, values: $v${extra}) { errors { field } } }`, { t: token, p: pageId, v: values });
+  const pages: [string, Record<string, unknown>][] = [
+    ['emergency', { emergency: 'no' }],
+    ['reporting-as', { reportingAs: 'victim' }],
+    ['crime-type', { crimeType: 'theft' }],
+    ['theft-force', { forceOrThreats: 'no' }],
+  ];
+  for (const [pageId, values] of pages) await answer(pageId, values);
+  await graphql(`mutation($t: String!) { answerRepeatItem(serviceId: "report-a-crime", session: $t, pageId: "stolen-items", index: 0, values: { itemDescription: "A bicycle", itemValue: "300" }) { errors { field } } }`, { t: token });
+  await graphql(`mutation($t: String!) { finishRepeat(serviceId: "report-a-crime", session: $t, pageId: "stolen-items") { errors { field } } }`, { t: token });
+  const rest: [string, Record<string, unknown>][] = [
+    ['incident-when', { 'incidentWhen-kind': 'exact', 'incidentWhen-day': String(yesterday.getDate()), 'incidentWhen-month': String(yesterday.getMonth() + 1), 'incidentWhen-year': String(yesterday.getFullYear()) }],
+    ['incident-where', { 'incidentLocation-kind': 'description', 'incidentLocation-description': 'The station car park', 'incidentLocation-latitude': String(where.latitude), 'incidentLocation-longitude': String(where.longitude) }],
+    ['what-happened', { incidentDescription: 'My bicycle was taken from the rack.' }],
+    ['suspects-known', { suspectKnown: 'no' }],
+    ['witnesses-known', { witnessesKnown: 'no' }],
+    ['evidence-known', { evidenceAvailable: 'no' }],
+    ['support-needs', { supportNeeds: 'none' }],
+    ['your-details', { fullName: 'Bench Reporter', 'dateOfBirth-day': '1', 'dateOfBirth-month': '2', 'dateOfBirth-year': '1980', 'address-line1': '1 High Street', 'address-town': 'Northby', email: 'bench@example.com' }],
+    ['contact-preference', { contactMethod: 'email' }],
+    ['check-answers', {}],
+  ];
+  for (const [pageId, values] of rest) {
+    const outcome = await answer(pageId, values);
+    if (outcome.result.errors.length) throw new Error(`bench crime report refused on ${pageId}: ${JSON.stringify(outcome.result.errors)}`);
+  }
+  return token;
+}
+
+/** An access token from the development provider, by the password grant `npm run token` uses. */
+async function developmentToken(idpUrl: string, realm: string, username: string): Promise<string> {
+  const response = await fetch(`${idpUrl}/realms/${realm}/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', client_id: CLI_CLIENT_ID, username, password: DEFAULT_DEV_PASSWORD }),
+  });
+  const body = (await response.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`no development token: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
 async function main() {
   const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'front-counter-bench-'));
   chmodSync(dataDirectory, 0o755);
@@ -66,6 +114,7 @@ async function main() {
     ...process.env,
     PORT: '0',
     API_PORT: '0',
+    IDP_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDirectory,
@@ -157,6 +206,74 @@ async function main() {
   latencies.sort((a, b) => a - b);
   const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
 
+  // Crime reports with a location: every submission evaluates northshire's rules, tests the place
+  // against every force's area and searches for possible duplicates. Same rounds as above.
+  const crimeLatencies: number[] = [];
+  let place = 0;
+  for (let round = 0; round < 4; round++) {
+    const sessions: string[] = [];
+    for (let index = 0; index < concurrency; index += 10) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(10, concurrency - index) }, () => draftCrimeReport(graphql, { latitude: 54.05 + 0.01 * (place % 50), longitude: -2.2 + 0.02 * Math.floor(place++ / 50) })),
+      );
+      sessions.push(...batch);
+    }
+    await Promise.all(
+      sessions.map(async (token) => {
+        const started = performance.now();
+        const { submitReport } = await graphql(`mutation($t: String!) { submitReport(serviceId: "report-a-crime", session: $t, values: { confirm: "yes" }) { reference } }`, { t: token });
+        if (!submitReport.reference) throw new Error('no reference');
+        crimeLatencies.push(performance.now() - started);
+      }),
+    );
+  }
+  crimeLatencies.sort((a, b) => a - b);
+  const crimePercentile = (p: number) => crimeLatencies[Math.min(crimeLatencies.length - 1, Math.floor((p / 100) * crimeLatencies.length))];
+
+  // The triage queue with 100,000 reports across three forces (a tenth awaiting triage), as a call handler sees it.
+  process.stdout.write('Loading 100,000 reports across 3 forces for the queue ...\n');
+  const owner = new pg.Client({ connectionString: resolved.urls.admin });
+  await owner.connect();
+  await owner.query(`
+    INSERT INTO reports (tenant_id, reference, service_id, form_version_id, draft_id, answers, flags, language, status, queue, priority, tags, submitted_at, triage_by, reply_by, triaged_at)
+    SELECT f.tenant_id, 'BENCH' || lpad(g::text, 7, '0'), 'report-a-crime', f.id, gen_random_uuid(), '{}'::jsonb, '{}', 'en',
+      CASE WHEN g % 10 = 0 THEN 'awaiting-triage' ELSE 'closed' END,
+      (ARRAY['tdiu', 'public-protection', 'roads-policing', 'control-room', 'front-counter'])[1 + g % 5], 1 + (g / 3) % 5,
+      CASE WHEN g % 7 = 0 THEN ARRAY['vulnerable'] ELSE '{}' END,
+      now() - (g % 43200) * interval '1 minute', now() - (g % 43200) * interval '1 minute' + interval '45 minutes',
+      now() - (g % 43200) * interval '1 minute' + interval '48 hours',
+      CASE WHEN g % 10 = 0 THEN NULL ELSE now() - (g % 43200) * interval '1 minute' + interval '20 minutes' END
+    FROM generate_series(1, 100000) g
+    JOIN LATERAL (
+      SELECT v.id, v.tenant_id FROM form_versions v JOIN tenants t ON t.id = v.tenant_id
+      WHERE v.service_id = 'report-a-crime' AND t.slug = (ARRAY['northshire', 'eastmarch', 'dyffryn'])[1 + g % 3]
+      ORDER BY v.version DESC LIMIT 1) f ON true`);
+  await owner.query('ANALYZE reports');
+  await owner.end();
+  const bearer = await developmentToken(stack.idp!.url, 'northshire', seededUsername('northshire', 'call-handler')!);
+  const staffQuery = async (query: string) => {
+    const response = await request({ port: apiPort, path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query }) });
+    const body = JSON.parse(response.body);
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  const timed = async (query: string, times: number) => {
+    const samples: number[] = [];
+    for (let index = 0; index < times; index++) {
+      const started = performance.now();
+      await staffQuery(query);
+      samples.push(performance.now() - started);
+    }
+    samples.sort((a, b) => a - b);
+    return { p50: samples[Math.floor(times / 2)], p99: samples[Math.min(times - 1, Math.floor(times * 0.99))] };
+  };
+  const queueQuery = `{ queue(first: 50) { total items { reference priority queue sla { triageMinutesLeft } claimedByName possibleDuplicates } } }`;
+  const counted = (await staffQuery(queueQuery)).queue.total;
+  await timed(queueQuery, 20); // warm
+  const meLatency = await timed(`{ me { force } }`, 300);
+  const queueLatency = await timed(queueQuery, 300);
+  const filteredLatency = await timed(`{ queue(first: 50, queue: "public-protection", tag: "vulnerable") { total items { reference } } }`, 300);
+
   const rows: [string, string][] = [
     ['node:http hello world (baseline)', `${helloRate.toFixed(0)} req/s`],
     ['force home page', `${homeRate.toFixed(0)} req/s  = ${(homeRate / helloRate).toFixed(3)} × baseline`],
@@ -164,6 +281,16 @@ async function main() {
     ['raw single-row INSERT loop (baseline)', `${insertRate.toFixed(0)} rows/s`],
     ['complete submissions, draft to reference', `${submissionRate.toFixed(1)} /s  = ${(submissionRate / insertRate).toFixed(4)} × INSERT loop`],
     [`submit latency, ${concurrency} concurrent users (${latencies.length} submits)`, `p50 ${percentile(50).toFixed(1)} ms, p99 ${percentile(99).toFixed(1)} ms`],
+    [
+      `crime report submit (rules, area, duplicates; ${crimeLatencies.length})`,
+      `p50 ${crimePercentile(50).toFixed(1)} ms, p99 ${crimePercentile(99).toFixed(1)} ms  = ${(crimePercentile(50) / percentile(50)).toFixed(2)} × contact-us p50`,
+    ],
+    ['staff `me` query (auth baseline, 300 sequential)', `p50 ${meLatency.p50.toFixed(2)} ms, p99 ${meLatency.p99.toFixed(2)} ms`],
+    [
+      `queue, 100k reports in 3 forces (${counted} awaiting here)`,
+      `p50 ${queueLatency.p50.toFixed(2)} ms, p99 ${queueLatency.p99.toFixed(2)} ms  = ${(queueLatency.p50 / meLatency.p50).toFixed(2)} × me p50`,
+    ],
+    ['queue filtered by queue and tag', `p50 ${filteredLatency.p50.toFixed(2)} ms, p99 ${filteredLatency.p99.toFixed(2)} ms  = ${(filteredLatency.p50 / meLatency.p50).toFixed(2)} × me p50`],
   ];
   process.stdout.write(`\nFront Counter benchmark (${os.cpus().length} cores, Node ${process.version})\n`);
   for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(58)} ${value}\n`);

@@ -23,7 +23,7 @@ export const ruleConditionSchema = z
 export const ruleActionSchema = z
   .object({
     queue: slug,
-    priority: z.number().int().min(1).max(5),
+    priority: z.number().int('must be a whole number').min(1, 'must be 1 (most urgent) to 5').max(5, 'must be 1 (most urgent) to 5'),
     triageWithinMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
     replyWithinHours: z.number().int().min(1).max(30 * 24).optional(),
     tags: z.array(slug).default([]),
