@@ -63,6 +63,18 @@ describe('answer validation', () => {
     expect(huge.ok || huge.errors[0].message.en).toMatch(/must be 100 characters or fewer/);
   });
 
+  it('keeps a location’s map point (both coordinates, rounded to about a metre) and refuses half of one', () => {
+    const where = [{ id: 'where', type: 'location', label: { en: 'Where did it happen?', cy: 'Ble?' }, required: true, mandatory: false, errors: {} }] as Parameters<typeof validateQuestions>[0];
+    const place = { 'where-kind': 'description', 'where-description': 'The park' };
+    expect(validateQuestions(where, { ...place, 'where-latitude': '54.3000049', 'where-longitude': '-1.6' })).toEqual({ ok: true, answers: { where: { kind: 'description', description: 'The park', latitude: 54.3, longitude: -1.6 } } });
+    expect(validateQuestions(where, place)).toEqual({ ok: true, answers: { where: { kind: 'description', description: 'The park' } } });
+    for (const point of [{ 'where-latitude': '54.3' }, { 'where-latitude': '91', 'where-longitude': '0' }, { 'where-latitude': 'north', 'where-longitude': '0' }]) {
+      const result = validateQuestions(where, { ...place, ...point });
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.errors[0]).toMatchObject({ field: 'where-kind', message: { en: expect.stringMatching(/^The map position for .* was not recognised/) } });
+    }
+  });
+
   it('normalises answers by type', () => {
     const questions = [
       { id: 'when', type: 'date', label: { en: 'Date', cy: 'Dyddiad' }, required: true, mandatory: false, notInFuture: true, notInPast: false, errors: {} },

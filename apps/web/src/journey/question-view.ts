@@ -347,8 +347,8 @@ export function questionView(question: QuestionDefinition, options: QuestionView
       const given = latitude && longitude ? fill(t(TEXT.locationGiven), { latitude, longitude }) : '';
       const pointHtml = [
         `<div class="app-location-point" data-module="app-location-point" data-error-text="${escapeHtml(t(TEXT.locationHelp))}">`,
-        `<input type="hidden" name="${id}-latitude" value="${escapeHtml(latitude)}" data-latitude>`,
-        `<input type="hidden" name="${id}-longitude" value="${escapeHtml(longitude)}" data-longitude>`,
+        `<input type="hidden" id="${id}-latitude" name="${id}-latitude" value="${escapeHtml(latitude)}" data-latitude>`,
+        `<input type="hidden" id="${id}-longitude" name="${id}-longitude" value="${escapeHtml(longitude)}" data-longitude>`,
         `<p class="govuk-body" data-location-status aria-live="polite">${escapeHtml(given)}</p>`,
         `<div hidden data-location-offer><p class="govuk-hint">${escapeHtml(t(TEXT.locationHelp))}</p>`,
         `<button type="button" class="govuk-button govuk-button--secondary" data-module="govuk-button" data-use-location>${escapeHtml(t(TEXT.useMyLocation))}</button></div>`,
