@@ -12,6 +12,8 @@ import { PageRenderer } from './pages/page-renderer.js';
 import { PagesController } from './pages/pages.controller.js';
 import { TenantLookup } from './tenant/tenant-lookup.js';
 import { ThemeService } from './theme/theme.service.js';
+import { TrackingApi } from './tracking/tracking-api.js';
+import { TrackingController } from './tracking/tracking.controller.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
 export const WEB_LOGGER = Symbol('WEB_LOGGER');
@@ -24,10 +26,11 @@ export class WebModule {
       module: WebModule,
       imports: [ConfigModule.forRoot(config)],
       // The development mailbox exists only outside production. Journey routes come last: they match any path.
-      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), JourneyController],
+      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, JourneyController],
       providers: [
         ApiClient,
         JourneyApi,
+        TrackingApi,
         TenantLookup,
         ThemeService,
         PageRenderer,

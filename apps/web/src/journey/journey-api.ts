@@ -16,7 +16,7 @@ export interface PublicService {
   formVersionId: string;
 }
 
-const JOURNEY = 'serviceId formVersionId formVersion language current path answers reference confirmationEmail expiresAt';
+const JOURNEY = 'serviceId formVersionId formVersion language current path answers reference confirmationEmail transferredTo { en cy } expiresAt';
 const OUTCOME = `journey { ${JOURNEY} } errors { field questionId message { en cy } } nextPageId`;
 
 type Values = Record<string, string | string[]>;

@@ -114,7 +114,10 @@ export class JourneyController {
         panel: { titleText: this.text(site, 'sent'), html: `${this.text(site, 'referenceIntro')}<br><strong class="fc-reference">${formatReference(journey.reference)}</strong>` },
         emailed: email ? this.text(site, 'emailed', { email }) : undefined,
         nextHeading: this.text(site, 'nextHeading'),
-        next: [this.text(site, 'promise', { minutes: promises.triageWithinMinutes, hours: promises.replyWithinHours }), local(promises.whatHappensNext ?? undefined, site.language)].filter(Boolean),
+        // Sent on at once to the force whose area holds the place: that force's promises apply, not this one's.
+        next: journey.transferredTo
+          ? [this.text(site, 'transferred', { force: local(journey.transferredTo, site.language) ?? journey.transferredTo.en })]
+          : [this.text(site, 'promise', { minutes: promises.triageWithinMinutes, hours: promises.replyWithinHours }), local(promises.whatHappensNext ?? undefined, site.language)].filter(Boolean),
         keepReference: this.text(site, 'keepReference'),
         homeLabel: word('home', site.language),
       }),
