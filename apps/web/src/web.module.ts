@@ -10,6 +10,8 @@ import { AssetsController } from './pages/assets.controller.js';
 import { DevMailController } from './pages/dev-mail.controller.js';
 import { PageRenderer } from './pages/page-renderer.js';
 import { PagesController } from './pages/pages.controller.js';
+import { StaffController } from './staff/staff.controller.js';
+import { staffProviders } from './staff/staff-providers.js';
 import { TenantLookup } from './tenant/tenant-lookup.js';
 import { ThemeService } from './theme/theme.service.js';
 import { TrackingApi } from './tracking/tracking-api.js';
@@ -26,7 +28,7 @@ export class WebModule {
       module: WebModule,
       imports: [ConfigModule.forRoot(config)],
       // The development mailbox exists only outside production. Journey routes come last: they match any path.
-      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, JourneyController],
+      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, StaffController, JourneyController],
       providers: [
         ApiClient,
         JourneyApi,
@@ -34,6 +36,7 @@ export class WebModule {
         TenantLookup,
         ThemeService,
         PageRenderer,
+        ...staffProviders(logger),
         { provide: WEB_LOGGER, useValue: logger },
         { provide: APP_FILTER, useFactory: (pages: PageRenderer) => new WebExceptionFilter(pages, logger), inject: [PageRenderer] },
       ],

@@ -1,0 +1,171 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import * as oidc from 'openid-client';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { ApiClient } from '../api-client.js';
+import type { SignInTransaction } from './staff-session.js';
+
+/** Where the force's staff sign in, from the api's public `tenant` query. */
+export interface StaffSignInSettings {
+  issuer: string;
+  clientId: string;
+  clientSecretEnv: string | null;
+}
+
+export interface StaffTokens {
+  accessToken: string;
+  accessExpiresAt: number;
+  refreshToken?: string;
+  idToken?: string;
+  /** From the ID token, when there is one. */
+  subject?: string;
+  name?: string;
+}
+
+/** The sign-in did not complete: the person cancelled, it expired (or another tab started one), or the provider refused it. */
+export class SignInFailed extends Error {
+  constructor(
+    readonly reason: 'cancelled' | 'expired' | 'failed',
+    options?: { cause?: unknown },
+  ) {
+    super(`staff sign-in ${reason}`, options);
+  }
+}
+
+/** The provider refused the refresh token (signed out there, or expired): the session is over. */
+export class RefreshRefused extends Error {}
+
+const DISCOVERY_CACHE_MS = 60 * 60_000;
+/** A refresh made for one request is shared with requests that arrive with the same (now spent) refresh token. */
+const REFRESH_SHARE_MS = 60_000;
+export const CALLBACK_PATH = '/staff/callback';
+export const SIGNED_OUT_PATH = '/staff/signed-out';
+
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url');
+
+/**
+ * The force sites as an OpenID Connect client (openid-client): authorization code with PKCE (S256),
+ * state and nonce; refresh; end session. Each force names its own issuer and client, so
+ * configurations are discovered per issuer and kept for an hour.
+ */
+@Injectable()
+export class StaffSignIn {
+  private readonly configurations = new Map<string, { configuration: Promise<oidc.Configuration>; expires: number }>();
+  private readonly refreshes = new Map<string, { result: Promise<StaffTokens>; expires: number }>();
+
+  constructor(
+    private readonly api: ApiClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The request's force's sign-in settings (the public tenant, found by Host as every public page is). */
+  async settings(request: FastifyRequest): Promise<StaffSignInSettings> {
+    const data = await this.api.query<{ tenant: { staffSignIn: StaffSignInSettings } }>(
+      'query StaffSignIn { tenant { staffSignIn { issuer clientId clientSecretEnv } } }',
+      {},
+      { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol },
+    );
+    return data.tenant.staffSignIn;
+  }
+
+  private configuration(settings: StaffSignInSettings): Promise<oidc.Configuration> {
+    const key = `${settings.issuer} ${settings.clientId} ${settings.clientSecretEnv ?? ''}`;
+    const cached = this.configurations.get(key);
+    if (cached && cached.expires > Date.now()) return cached.configuration;
+    const issuer = new URL(settings.issuer);
+    const insecure = issuer.protocol === 'http:';
+    // Plain http only for a development provider: production refuses an http issuer outright.
+    if (insecure && this.config.environment === 'production') return Promise.reject(new Error(`The staff sign-in issuer ${settings.issuer} is not https`));
+    const secret = settings.clientSecretEnv ? process.env[settings.clientSecretEnv] : undefined;
+    const configuration = oidc.discovery(issuer, settings.clientId, secret || undefined, undefined, { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: 10 });
+    // A failed discovery is not remembered: the next sign-in tries again.
+    configuration.catch(() => this.configurations.delete(key));
+    this.configurations.set(key, { configuration, expires: Date.now() + DISCOVERY_CACHE_MS });
+    return configuration;
+  }
+
+  /** The provider's sign-in address, and what the callback must find again (kept in an encrypted cookie). */
+  async begin(settings: StaffSignInSettings, origin: string, returnTo: string, options: { chooseAccount?: boolean } = {}): Promise<{ url: string; transaction: SignInTransaction }> {
+    const configuration = await this.configuration(settings);
+    const transaction: SignInTransaction = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier(), returnTo, createdAt: Date.now() };
+    const url = oidc.buildAuthorizationUrl(configuration, {
+      redirect_uri: `${origin}${CALLBACK_PATH}`,
+      scope: 'openid profile email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(transaction.codeVerifier),
+      code_challenge_method: 'S256',
+      state: transaction.state,
+      nonce: transaction.nonce,
+      ...(options.chooseAccount ? { prompt: 'login' } : {}),
+    });
+    return { url: url.href, transaction };
+  }
+
+  /** Exchanges the callback's code for tokens, checking state, PKCE and nonce. */
+  async finish(settings: StaffSignInSettings, origin: string, callbackPathAndQuery: string, transaction: SignInTransaction | null): Promise<StaffTokens> {
+    const currentUrl = new URL(callbackPathAndQuery, origin);
+    const error = currentUrl.searchParams.get('error');
+    if (error === 'access_denied') throw new SignInFailed('cancelled');
+    if (!transaction || currentUrl.searchParams.get('state') !== transaction.state) throw new SignInFailed('expired');
+    if (error) throw new SignInFailed('failed');
+    const configuration = await this.configuration(settings);
+    try {
+      const tokens = await oidc.authorizationCodeGrant(
+        configuration,
+        new URL(`${CALLBACK_PATH}${currentUrl.search}`, origin),
+        { pkceCodeVerifier: transaction.codeVerifier, expectedState: transaction.state, expectedNonce: transaction.nonce, idTokenExpected: true },
+      );
+      return tokensOf(tokens);
+    } catch (cause) {
+      throw new SignInFailed('failed', { cause });
+    }
+  }
+
+  /**
+   * New tokens for a refresh token. Providers rotate refresh tokens and treat a second use of one as
+   * theft, so concurrent requests of one browser (a page and its live-update stream) share one refresh.
+   */
+  refresh(settings: StaffSignInSettings, refreshToken: string): Promise<StaffTokens> {
+    const key = digest(refreshToken);
+    const now = Date.now();
+    const shared = this.refreshes.get(key);
+    if (shared && shared.expires > now) return shared.result;
+    if (this.refreshes.size > 1000) for (const [old, entry] of this.refreshes) if (entry.expires <= now) this.refreshes.delete(old);
+    const result = (async () => {
+      const configuration = await this.configuration(settings);
+      try {
+        const tokens = tokensOf(await oidc.refreshTokenGrant(configuration, refreshToken));
+        return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
+      } catch (error) {
+        if (error instanceof oidc.ResponseBodyError) throw new RefreshRefused(error.error);
+        throw error;
+      }
+    })();
+    // A failure is not shared for long: a later request may try again (unless the provider refused).
+    result.catch((error) => {
+      if (!(error instanceof RefreshRefused)) this.refreshes.delete(key);
+    });
+    this.refreshes.set(key, { result, expires: now + REFRESH_SHARE_MS });
+    return result;
+  }
+
+  /** The provider's end-session address returning to /staff/signed-out, or null when it has none. */
+  async endSessionUrl(settings: StaffSignInSettings, origin: string, idToken: string | undefined): Promise<string | null> {
+    const configuration = await this.configuration(settings);
+    if (!configuration.serverMetadata().end_session_endpoint) return null;
+    return oidc.buildEndSessionUrl(configuration, { post_logout_redirect_uri: `${origin}${SIGNED_OUT_PATH}`, ...(idToken ? { id_token_hint: idToken } : {}) }).href;
+  }
+}
+
+function tokensOf(response: oidc.TokenEndpointResponse & oidc.TokenEndpointResponseHelpers): StaffTokens {
+  const claims = response.claims();
+  const expiresIn = response.expiresIn() ?? 300;
+  return {
+    accessToken: response.access_token,
+    accessExpiresAt: Date.now() + expiresIn * 1000,
+    refreshToken: response.refresh_token,
+    idToken: response.id_token,
+    subject: claims?.sub,
+    name: typeof claims?.name === 'string' ? claims.name : typeof claims?.preferred_username === 'string' ? claims.preferred_username : undefined,
+  };
+}

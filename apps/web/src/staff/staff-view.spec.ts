@@ -1,0 +1,73 @@
+import { parseDecision, parseThrive, THRIVE_FIELDS } from './staff-forms.js';
+import { deadlineCell, duration, openingReason, pagination, queueHref, queueQuery, triageCell } from './staff-view.js';
+
+const sla = (triageMinutesLeft: number, overrides: Record<string, unknown> = {}) => ({
+  sla: { triageBy: '', replyBy: '', triagedAt: null, firstReplyAt: null, triageMinutesLeft, replyMinutesLeft: 600, triageBreached: triageMinutesLeft < 0, replyBreached: false, ...overrides },
+});
+
+describe('time to triage', () => {
+  it('reads at a glance', () => {
+    expect(duration(12)).toBe('12 min');
+    expect(duration(-5)).toBe('5 min');
+    expect(duration(60)).toBe('1 h');
+    expect(duration(125)).toBe('2 h 5 min');
+    expect(duration(3 * 24 * 60 + 7)).toBe('3 days');
+  });
+
+  it('is time left, or late marked in red, or done', () => {
+    expect(triageCell(sla(12))).toEqual({ text: '12 min left' });
+    expect(triageCell(sla(-5))).toEqual({ html: '<strong class="govuk-tag govuk-tag--red">Late by 5 min</strong>' });
+    expect(triageCell(sla(0, { triagedAt: '2026-11-23T09:00:00Z' }))).toEqual({ text: 'Triaged' });
+    expect(deadlineCell(10, null, false)).toEqual({ html: '<strong class="govuk-tag govuk-tag--yellow">Due in 10 min</strong>' });
+  });
+});
+
+describe('the queue’s filters', () => {
+  it('keeps only well-formed values, and builds links that keep them', () => {
+    const filters = queueQuery({ queue: 'TDIU', service: 'report-a-crime', status: ['AWAITING_TRIAGE', 'NONSENSE'], tag: '<script>', page: '3' });
+    expect(filters).toEqual({ queue: 'tdiu', serviceId: 'report-a-crime', statuses: ['AWAITING_TRIAGE'], tag: undefined, page: 3 });
+    expect(queueHref(filters, { page: 4 })).toBe('/staff/queue?queue=tdiu&service=report-a-crime&status=AWAITING_TRIAGE&page=4');
+    expect(queueQuery({ page: '-1' }).page).toBe(1);
+  });
+
+  it('pages 50 at a time, with an ellipsis between far-apart pages', () => {
+    expect(pagination(queueQuery({}), 50)).toBeNull();
+    const pages = pagination(queueQuery({ page: '5' }), 501)!;
+    expect(pages.previous?.href).toBe('/staff/queue?page=4');
+    expect(pages.next?.href).toBe('/staff/queue?page=6');
+    expect(pages.items.map((item) => ('ellipsis' in item ? '…' : item.number))).toEqual([1, '…', 3, 4, 5, 6, 7, '…', 11]);
+  });
+});
+
+describe('why a report is opened', () => {
+  it('is asked for until given, with "Other" needing words', () => {
+    expect(openingReason({})).toBeNull();
+    expect(openingReason({ reason: 'curious' })).toMatchObject({ errors: [{ field: 'reason' }] });
+    expect(openingReason({ reason: 'other', details: ' ' })).toMatchObject({ errors: [{ field: 'details', text: 'Enter the reason you are opening this report' }] });
+    expect(openingReason({ reason: 'triage' })).toEqual({ reason: { code: 'triage', details: '', audit: 'Triage', query: 'reason=triage' } });
+    expect(openingReason({ reason: 'other', details: 'Linked call' })).toEqual({ reason: { code: 'other', details: 'Linked call', audit: 'Other: Linked call', query: 'reason=other&details=Linked+call' } });
+  });
+});
+
+describe('the report’s forms', () => {
+  it('need a level and a note for every part of THRIVE', () => {
+    const values = Object.fromEntries(THRIVE_FIELDS.map((field) => [field, field.endsWith('level') ? 'LOW' : 'Nothing of concern.']));
+    expect(parseThrive(values)).toMatchObject({ thrive: { threat: { level: 'LOW', note: 'Nothing of concern.' } } });
+    expect(parseThrive({ ...values, 'thrive-risk-level': 'SEVERE', 'thrive-harm-note': ' ' })).toEqual({
+      errors: [
+        { field: 'thrive-harm-note', text: 'Enter a note on harm' },
+        { field: 'thrive-risk-level', text: 'Select a level for risk' },
+      ],
+    });
+  });
+
+  it('need each decision’s own field and a message for the reporter', () => {
+    const empty = { decision: '', unit: '', toForce: '', agency: '', closeReason: '', messageToReporter: '', note: '' };
+    const anyForce = () => true;
+    expect(parseDecision(empty, anyForce)).toEqual({ errors: [{ field: 'decision', text: 'Select a decision' }, { field: 'messageToReporter', text: 'Enter a message for the reporter' }] });
+    expect(parseDecision({ ...empty, decision: 'CLOSE', closeReason: 'bored', messageToReporter: 'Hi' }, anyForce)).toMatchObject({ errors: [{ field: 'closeReason' }] });
+    expect(parseDecision({ ...empty, decision: 'TRANSFER', toForce: 'eastmarch', messageToReporter: ' Over to Eastmarch. ', unit: 'ignored' }, anyForce)).toEqual({
+      decision: { decision: 'TRANSFER', toForce: 'eastmarch', messageToReporter: 'Over to Eastmarch.' },
+    });
+  });
+});
