@@ -303,9 +303,9 @@ export class CaseworkService {
       const clock = { triagedAt: report.triagedAt ?? now, firstReplyAt: report.firstReplyAt ?? now };
       await this.auditStaff(manager, staff, 'report.decided', report.id, { decision: input.decision, ...detail, ...(note ? { note } : {}) }, undefined, requestId);
       if (input.decision === Decision.TRANSFER) {
-        const [from] = await manager.query(`SELECT id, slug, name, promises FROM tenants WHERE id = $1`, [report.tenantId]);
-        const [to] = await manager.query(`SELECT id, slug, name, promises FROM tenants WHERE slug = $1 AND status = 'active' AND id <> $2`, [detail.toForce, report.tenantId]);
-        if (!to) throw CaseworkException.invalidDecision(`toForce ${detail.toForce} is not another active force`);
+        const from = (await this.intake.findForce(manager, { id: report.tenantId }))!;
+        const to = await this.intake.findForce(manager, { slug: detail.toForce }, { activeOnly: true });
+        if (!to || to.id === from.id) throw CaseworkException.invalidDecision(`toForce ${detail.toForce} is not another active force`);
         await manager.update(Report, { id: report.id }, { outcome, ...clock, updatedAt: now });
         await this.intake.transfer(manager, from, to, report, { actorType: 'staff', actorId: staff.subject, actorName: staff.name, reason: note ?? `transferred by ${staff.name ?? 'a call handler'}`, requestId, clockFrom: now, message });
         return;

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@front-counter/audit';
 import { TenantTransactions } from '@front-counter/database';
+import { fillText } from '@front-counter/forms';
 import { enqueue } from '@front-counter/outbox';
 import { notifyReportChange, parseReference, recordReportEvent, REFERENCE_MESSAGES, Report } from '@front-counter/reports';
 
@@ -34,11 +35,6 @@ const MESSAGES = {
   messageTooLong: { en: 'Your message must be 5,000 characters or fewer', cy: "Rhaid i'ch neges fod yn 5,000 o nodau neu lai" },
   session: { en: 'Your time to view this report has ended. Enter your reference and email again', cy: "Mae eich amser i weld yr adroddiad hwn wedi dod i ben. Rhowch eich cyfeirnod a'ch e-bost eto" },
 };
-
-const fill = (text: Text, values: Record<string, string | number>): Text => ({
-  en: text.en.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key])),
-  cy: text.cy.replace(/\{(\w+)\}/g, (_, key: string) => String(values[key])),
-});
 
 /**
  * The reporter's side: a report is found by its reference and the e-mail address it was made with;
@@ -97,7 +93,7 @@ export class TrackingService {
       const right = timingSafeEqual(Buffer.from(latest.code_hash, 'hex'), Buffer.from(sha256(`${report.id}:${code}`), 'hex'));
       if (!right) {
         const left = CODE_ATTEMPTS - latest.attempts - 1;
-        return left > 0 ? { errors: [{ field: 'code', message: fill(MESSAGES.codeWrong, { left }) }], token: null, expiresAt: null } : spent;
+        return left > 0 ? { errors: [{ field: 'code', message: fillText(MESSAGES.codeWrong, { left }) }], token: null, expiresAt: null } : spent;
       }
       await manager.query(`UPDATE tracking_codes SET used_at = now() WHERE id = $1`, [latest.id]);
       const token = randomBytes(32).toString('base64url');

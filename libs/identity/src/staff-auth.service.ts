@@ -28,8 +28,10 @@ export class StaffAuthService {
     const { national } = this.config.identity;
     if (issuer === national.issuer) return { tenantId: null, issuer, audience: national.audience, rolesClaim: 'realm_access.roles' };
     const maxAge = Math.max(this.config.web.tenantCacheSeconds, 1) * 1000;
-    if (!this.issuers || Date.now() - this.issuers.loadedAt > maxAge || !this.issuers.byIssuer.has(issuer)) {
-      // An unknown issuer re-reads the registry (at most once per request): a force onboarded a moment ago is found.
+    const age = this.issuers ? Date.now() - this.issuers.loadedAt : Infinity;
+    // An unknown issuer re-reads the registry, so a force onboarded a moment ago is found; at most once
+    // a second, so tokens naming made-up issuers cannot cost a registry query each.
+    if (age > maxAge || (!this.issuers!.byIssuer.has(issuer) && age > 1000)) {
       const rows: TenantIdentityRow[] = await this.dataSource.query(`SELECT id, identity FROM tenants WHERE status = 'active'`);
       const byIssuer = new Map<string, TrustedIssuer>();
       for (const row of rows) {
@@ -38,7 +40,7 @@ export class StaffAuthService {
       }
       this.issuers = { loadedAt: Date.now(), byIssuer };
     }
-    return this.issuers.byIssuer.get(issuer) ?? null;
+    return this.issuers!.byIssuer.get(issuer) ?? null;
   }
 
   /** Verifies `Authorization: Bearer <token>`; throws IdentityException (401) for anything else. */

@@ -50,8 +50,15 @@ export class ReportIntake {
     return this.areas.list;
   }
 
+  /** A force from the public registry, by id or by slug; `activeOnly` for a force that may receive reports. */
+  async findForce(manager: EntityManager, by: { id: string } | { slug: string }, options: { activeOnly?: boolean } = {}): Promise<ForceRef | null> {
+    const [column, value] = 'id' in by ? ['id', by.id] : ['slug', by.slug];
+    const [row] = await manager.query(`SELECT id, slug, name, promises FROM tenants WHERE ${column} = $1${options.activeOnly ? ` AND status = 'active'` : ''}`, [value]);
+    return row ?? null;
+  }
+
   private async force(manager: EntityManager, tenantId: string): Promise<ForceRef> {
-    const [row] = await manager.query(`SELECT id, slug, name, promises FROM tenants WHERE id = $1`, [tenantId]);
+    const row = await this.findForce(manager, { id: tenantId });
     if (!row) throw new Error(`No force ${tenantId}`);
     return row;
   }
@@ -112,7 +119,7 @@ export class ReportIntake {
       await this.applyRoute(manager, force, report, routed);
       return { transferredTo: null };
     }
-    const destination = (await manager.query(`SELECT id, slug, name, promises FROM tenants WHERE slug = $1 AND status = 'active'`, [routed.outcome.to]))[0] as ForceRef | undefined;
+    const destination = await this.findForce(manager, { slug: routed.outcome.to }, { activeOnly: true });
     if (!destination) throw new Error(`Routing chose ${routed.outcome.to}, which is not an active force`);
     await this.transfer(manager, force, destination, report, { actorType: 'system', actorId: null, actorName: null, rule: routed.outcome.rule, reason: `routing rule "${routed.outcome.rule}": the location is in ${destination.slug}'s area`, requestId, clockFrom: report.submittedAt });
     return { transferredTo: destination };
