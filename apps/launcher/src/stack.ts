@@ -32,6 +32,8 @@ export interface RunningStack {
 async function startIdp(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<{ idp: RunningDevIdp; pool: pg.Pool; config: AppConfig }> {
   const { devProvider } = config.identity;
   const pool = new pg.Pool({ connectionString: urls.app, max: 2, application_name: 'front-counter-dev-idp' });
+  // An idle connection dropped by the server (as when Ctrl-C stops the embedded PostgreSQL first) is not a crash.
+  pool.on('error', (error) => logger.warn({ err: { message: error.message } }, 'development sign-in provider: database connection lost'));
   try {
     const idp = await startDevIdp(
       {
