@@ -77,8 +77,11 @@ export class StaffCookieSealer {
   /** The payload, or null for anything not sealed by this key for this purpose and force. */
   open<T>(purpose: Purpose, force: string, value: string | undefined): T | null {
     if (!value || !value.startsWith(`${VERSION}.`)) return null;
-    const raw = Buffer.from(value.slice(VERSION.length + 1), 'base64url');
-    if (raw.length <= IV_BYTES + TAG_BYTES) return null;
+    const encoded = value.slice(VERSION.length + 1);
+    const raw = Buffer.from(encoded, 'base64url');
+    // Only the one encoding seal() writes: Node's decoder skips stray characters and ignores the
+    // spare bits of the last one, so a changed cookie could otherwise open as the same session.
+    if (raw.length <= IV_BYTES + TAG_BYTES || raw.toString('base64url') !== encoded) return null;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
       decipher.setAAD(Buffer.from(`${purpose}|${force}`));
