@@ -206,11 +206,15 @@ export class Triage1764100000000 implements MigrationInterface {
         END $$;
       REVOKE ALL ON FUNCTION transfer_report(uuid, uuid) FROM PUBLIC;
       GRANT EXECUTE ON FUNCTION transfer_report(uuid, uuid) TO front_counter_app;
+
+      -- A report's audit trail, for its supervisors.
+      CREATE INDEX audit_events_subject ON audit_events (tenant_id, subject_type, subject_id, id);
     `);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
+      DROP INDEX audit_events_subject;
       DROP FUNCTION transfer_report(uuid, uuid);
       DROP POLICY transfer_between_forces ON drafts;
       DROP POLICY transfer_between_forces ON outbox_events;

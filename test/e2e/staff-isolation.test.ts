@@ -55,6 +55,7 @@ const THRIVE = Object.fromEntries(['threat', 'harm', 'risk', 'investigation', 'v
 /** Every staff operation that names a report (or a duplicate link), with how to name it. */
 const OPERATIONS: { name: string; query: string; variables: (target: string) => Record<string, unknown>; target: 'report' | 'link' }[] = [
   { name: 'report', query: `query($r: String!) { report(report: $r, reason: "triage") { id } }`, variables: (r) => ({ r }), target: 'report' },
+  { name: 'reportAuditTrail', query: `query($r: String!) { reportAuditTrail(report: $r) { id } }`, variables: (r) => ({ r }), target: 'report' },
   { name: 'claimReport', query: `mutation($r: String!) { claimReport(report: $r, takeOver: true) { id } }`, variables: (r) => ({ r }), target: 'report' },
   { name: 'releaseReport', query: `mutation($r: String!) { releaseReport(report: $r) { id } }`, variables: (r) => ({ r }), target: 'report' },
   { name: 'recordThrive', query: `mutation($r: String!, $t: ThriveInput!) { recordThrive(report: $r, thrive: $t) { id } }`, variables: (r) => ({ r, t: THRIVE }), target: 'report' },

@@ -283,6 +283,17 @@ describe('the SLA clock', () => {
     expect(seen.data.breaches).toContainEqual({ reference, sla: { triageBreached: true, triageMinutesLeft: expect.any(Number) } });
     expect(seen.data.breaches.find((item: { reference: string }) => item.reference === reference).sla.triageMinutesLeft).toBeLessThan(0);
     expect(codeOf(await staff(await handler(), `{ breaches { reference } }`))).toBe('NOT_FOUND');
+
+    // The breach is in the report's audit trail, which supervisors may read (and their reading is recorded too).
+    const trail = `query($r: String!) { reportAuditTrail(report: $r) { actorType actorName action reason details } }`;
+    const first = await staff(await supervisor(), trail, { r: reference });
+    expect(first.data.reportAuditTrail).toEqual([
+      { actorType: 'public', actorName: null, action: 'report.submitted', reason: null, details: expect.any(Object) },
+      { actorType: 'system', actorName: null, action: 'report.sla-breached', reason: null, details: { deadline: 'triage' } },
+    ]);
+    const second = await staff(await supervisor(), trail, { r: reference });
+    expect(second.data.reportAuditTrail.at(-1)).toEqual({ actorType: 'staff', actorName: 'northshire supervisor', action: 'report.audit-trail-read', reason: null, details: {} });
+    expect(codeOf(await staff(await handler(), trail, { r: reference }))).toBe('NOT_FOUND');
   });
 });
 

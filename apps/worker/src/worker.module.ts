@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { AUDIT_ENTITIES } from '@front-counter/audit';
+import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
 import { SlaMonitor } from '@front-counter/casework';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
@@ -19,6 +19,7 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ urls, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES], poolSize: 4, applicationName: 'front-counter-worker' }),
+        AuditModule,
         ReportsModule,
       ],
       providers: [WorkerLoop, SlaMonitor, { provide: WORKER_LOGGER, useValue: logger }],

@@ -295,6 +295,33 @@ export class TimelineEventModel {
   details: Record<string, unknown>;
 }
 
+@ObjectType('AuditEntry', { description: 'One audit event about a report: a read with its reason, or a change.' })
+export class AuditEntryModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  occurredAt: Date;
+
+  @Field({ description: 'staff, public (the reporter) or system.' })
+  actorType: string;
+
+  @Field(() => String, { nullable: true, description: 'The staff member’s subject in their identity provider.' })
+  actorId: string | null;
+
+  @Field(() => String, { nullable: true })
+  actorName: string | null;
+
+  @Field({ description: 'What was done, e.g. report.read, report.claimed, report.decided.' })
+  action: string;
+
+  @Field(() => String, { nullable: true, description: 'Why a report was opened, as the handler gave it.' })
+  reason: string | null;
+
+  @Field(() => JSONScalar)
+  details: Record<string, unknown>;
+}
+
 @ObjectType('PossibleDuplicate')
 export class PossibleDuplicateModel {
   @Field(() => ID)

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentStaff, Permission, permissionsOf, StaffOnly, type StaffIdentity } from '@front-counter/identity';
 import { TenantsService } from '@front-counter/tenancy';
 import {
+  AuditEntryModel,
   DecisionInput,
   ForceOptionModel,
   QueueArgs,
@@ -66,6 +67,12 @@ export class CaseworkResolver {
     @Context('req') request?: FastifyRequest,
   ): Promise<ReportDetailModel> {
     return this.casework.report(staff, reference, reason, requestIdOf(request)) as Promise<ReportDetailModel>;
+  }
+
+  @Query(() => [AuditEntryModel], { description: 'Supervisors: every read and change of a report in the force, oldest first. Reading it is audited too.' })
+  @StaffOnly(Permission.Supervise)
+  async reportAuditTrail(@CurrentStaff() staff: StaffIdentity, @report() reference: string, @Context('req') request?: FastifyRequest): Promise<AuditEntryModel[]> {
+    return this.casework.auditTrail(staff, reference, requestIdOf(request));
   }
 
   @Query(() => [ForceOptionModel], { description: 'Forces a report can be transferred to.' })

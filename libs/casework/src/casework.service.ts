@@ -22,6 +22,18 @@ export interface SlaClock {
   replyBreached: boolean;
 }
 
+/** One audit event about a report, as its supervisors see it. */
+export interface AuditEntry {
+  id: string;
+  occurredAt: Date;
+  actorType: 'public' | 'staff' | 'system';
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  reason: string | null;
+  details: Record<string, unknown>;
+}
+
 interface QueueRow {
   id: string;
   reference: string;
@@ -209,7 +221,7 @@ export class CaseworkService {
     const [row]: QueueRow[] = await manager.query(`SELECT ${QUEUE_COLUMNS} FROM ${QUEUE_FROM} WHERE r.id = $1`, [report.id]);
     const version = await this.catalogue.published(staff.tenantId!, report.formVersionId);
     const timeline = await manager.query(
-      `SELECT id::text, occurred_at AS "occurredAt", kind, actor_type AS "actorType", actor_name AS "actorName", message, details FROM report_events WHERE report_id = $1 ORDER BY id`,
+      `SELECT id::text, occurred_at AS "occurredAt", kind, actor_type AS "actorType", actor_name AS "actorName", message, details FROM report_events e WHERE report_id = $1 ORDER BY e.id`,
       [report.id],
     );
     const duplicates = await manager.query(
@@ -236,6 +248,25 @@ export class CaseworkService {
       timeline,
       duplicates,
     };
+  }
+
+  /**
+   * Supervisors: the force's audit trail of one report, oldest first: every read with its reason and
+   * every change, by staff, the reporter or the system. Reading it is itself audited.
+   */
+  async auditTrail(staff: StaffIdentity, idOrReference: string, requestId?: string): Promise<AuditEntry[]> {
+    if (!isAllowed(staff, Permission.Supervise)) throw AccessException.notFoundOrNoAccess();
+    return this.transactions.run(this.forceOf(staff), async (manager) => {
+      const report = await this.findReport(manager, idOrReference);
+      const entries: AuditEntry[] = await manager.query(
+        `SELECT id::text, occurred_at AS "occurredAt", actor_type AS "actorType", actor_id AS "actorId", details->>'actorName' AS "actorName",
+                action, reason, details - 'actorName' AS details
+           FROM audit_events a WHERE tenant_id = $1 AND subject_type = 'report' AND subject_id = $2 ORDER BY a.id`,
+        [report.tenantId, report.id],
+      );
+      await this.auditStaff(manager, staff, 'report.audit-trail-read', report.id, {}, undefined, requestId);
+      return entries;
+    });
   }
 
   /** Takes a report to work on; a supervisor may take over another handler's claim. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '@front-counter/audit';
 import { TenantTransactions } from '@front-counter/database';
 import { notifyReportChange, recordReportEvent } from '@front-counter/reports';
 
@@ -8,7 +9,10 @@ import { notifyReportChange, recordReportEvent } from '@front-counter/reports';
  */
 @Injectable()
 export class SlaMonitor {
-  constructor(private readonly transactions: TenantTransactions) {}
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly audit: AuditService,
+  ) {}
 
   /** Returns how many breaches were newly marked, force by force. */
   async markBreaches(tenantIds: string[]): Promise<number> {
@@ -25,6 +29,7 @@ export class SlaMonitor {
         for (const [rows, kind] of [[triage, 'triage'], [reply, 'reply']] as const) {
           for (const { id } of rows) {
             await recordReportEvent(manager, { tenantId, reportId: id, kind: `sla-breached:${kind}`, actorType: 'system' });
+            await this.audit.record(manager, { tenantId, actorType: 'system', action: `report.sla-breached`, subjectType: 'report', subjectId: id, details: { deadline: kind } });
             await notifyReportChange(manager, { tenantId, reportId: id, kind: `sla-breached:${kind}` });
           }
         }

@@ -71,6 +71,17 @@ export interface ReportDetail extends QueueItem {
   duplicates: { id: string; otherReportId: string; otherReference: string; reason: string; status: string }[];
 }
 
+/** One audit event about a report (supervisors only). */
+export interface AuditEntry {
+  id: string;
+  occurredAt: string;
+  actorType: string;
+  actorName: string | null;
+  action: string;
+  reason: string | null;
+  details: Record<string, unknown>;
+}
+
 export interface DecisionInput {
   decision: string;
   messageToReporter: string;
@@ -161,6 +172,12 @@ export class StaffApi {
       { report: reference, reason },
     );
     return { report: data.report, forces: data.transferDestinations };
+  }
+
+  /** Supervisors: every read and change of the report in the force (reading it is audited too). */
+  async auditTrail(context: StaffContext, reference: string): Promise<AuditEntry[]> {
+    const query = 'query StaffAuditTrail($report: String!) { reportAuditTrail(report: $report) { id occurredAt actorType actorName action reason details } }';
+    return (await this.call<{ reportAuditTrail: AuditEntry[] }>(context, query, { report: reference })).reportAuditTrail;
   }
 
   async transferDestinations(context: StaffContext): Promise<{ slug: string; name: Text }[]> {

@@ -206,6 +206,31 @@ export const STAFF_TEXT = {
     release: 'Release it',
     takeOver: 'Take over',
     claimFirst: 'Claim this report to record a THRIVE assessment or a decision.',
+    auditLink: 'Audit trail: who has opened or changed this report',
+  },
+
+  audit: {
+    title: 'Audit trail of report {reference}',
+    lead: 'Every time someone in the force opened this report, and every change to it, oldest first. Your viewing of this page is recorded too.',
+    back: 'Back to the report',
+    caption: 'Audit events',
+    headings: { when: 'When', who: 'Who', what: 'What', why: 'Reason given', details: 'Details' },
+    actions: {
+      'report.submitted': 'Submitted',
+      'report.read': 'Opened',
+      'report.claimed': 'Claimed',
+      'report.released': 'Released',
+      'report.thrive-recorded': 'THRIVE assessment recorded',
+      'report.decided': 'Decision recorded',
+      'report.duplicate-confirmed': 'Duplicate confirmed',
+      'report.duplicate-dismissed': 'Possible duplicate dismissed',
+      'report.transferred-out': 'Transferred to another force',
+      'report.transferred-in': 'Received from another force',
+      'report.tracking-opened': 'Reporter signed in to track it',
+      'report.reporter-replied': 'Reporter replied',
+      'report.sla-breached': 'Deadline missed',
+      'report.audit-trail-read': 'Audit trail viewed',
+    } as Record<string, string>,
   },
 
   thrive: {

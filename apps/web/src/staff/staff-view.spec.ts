@@ -1,5 +1,5 @@
 import { parseDecision, parseThrive, THRIVE_FIELDS } from './staff-forms.js';
-import { deadlineCell, duration, openingReason, pagination, queueHref, queueQuery, triageCell } from './staff-view.js';
+import { auditDetails, auditTable, deadlineCell, duration, openingReason, pagination, queueHref, queueQuery, triageCell } from './staff-view.js';
 
 const sla = (triageMinutesLeft: number, overrides: Record<string, unknown> = {}) => ({
   sla: { triageBy: '', replyBy: '', triagedAt: null, firstReplyAt: null, triageMinutesLeft, replyMinutesLeft: 600, triageBreached: triageMinutesLeft < 0, replyBreached: false, ...overrides },
@@ -69,5 +69,30 @@ describe('the report’s forms', () => {
     expect(parseDecision({ ...empty, decision: 'TRANSFER', toForce: 'eastmarch', messageToReporter: ' Over to Eastmarch. ', unit: 'ignored' }, anyForce)).toEqual({
       decision: { decision: 'TRANSFER', toForce: 'eastmarch', messageToReporter: 'Over to Eastmarch.' },
     });
+  });
+});
+
+describe('the audit trail page', () => {
+  it('says what each event’s details mean in words', () => {
+    expect(auditDetails({ details: { decision: 'CLOSE', closeReason: 'advice-given', note: 'Spoke to them' } })).toBe('Close the report; Reason for closing: Advice given; Internal note: Spoke to them');
+    expect(auditDetails({ details: { decision: 'allocate', unit: 'CID' } })).toBe('Allocate to an investigation unit; Investigation unit: CID');
+    expect(auditDetails({ details: { previous: 'none', levels: { threat: 'low', harm: 'high', risk: 'low', investigation: 'medium', vulnerability: 'low', engagement: 'low' } } })).toBe(
+      'Threat Low, Harm High, Risk Low, Investigation Medium, Vulnerability Low, Engagement Low',
+    );
+    expect(auditDetails({ details: { tookOverFrom: 'Harriet Fenwick' } })).toBe('Taken over from Harriet Fenwick');
+    expect(auditDetails({ details: { reference: 'ABC123DEF' } })).toBe('');
+  });
+
+  it('names the actor, or what kind of actor when there is no name, and the action in words', () => {
+    const table = auditTable([
+      { id: '1', occurredAt: '2026-11-23T09:00:00Z', actorType: 'public', actorName: null, action: 'report.submitted', reason: null, details: {} },
+      { id: '2', occurredAt: '2026-11-23T09:05:00Z', actorType: 'staff', actorName: 'Harriet Fenwick', action: 'report.read', reason: 'Triage', details: {} },
+      { id: '3', occurredAt: '2026-11-23T09:06:00Z', actorType: 'system', actorName: null, action: 'report.something-new', reason: null, details: {} },
+    ]);
+    expect(table.rows.map((row) => row.slice(1, 4).map((cell) => cell.text))).toEqual([
+      ['Reporter', 'Submitted', ''],
+      ['Harriet Fenwick', 'Opened', 'Triage'],
+      ['System', 'Something new', ''],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import type { CompiledForm, FormAnswers } from '@front-counter/forms';
 import { formatReference, parseReference } from '@front-counter/reports';
 import { summaryRows } from '../journey/journey-view.js';
 import { escapeHtml } from '../rendering/escape-html.js';
-import { THRIVE_PARTS, type QueueItem, type ReportDetail } from './staff-api.js';
+import { THRIVE_PARTS, type AuditEntry, type QueueItem, type ReportDetail } from './staff-api.js';
 import { fill, STAFF_TEXT } from './staff-texts.js';
 
 /**
@@ -316,6 +316,46 @@ export function timelineTable(report: ReportDetail) {
       { text: T.report.events[event.kind] ?? humanise(event.kind) },
       { text: event.actorName ?? T.report.actors[event.actorType] ?? event.actorType },
       event.message ? { html: event.message.split('\n').map(escapeHtml).join('<br>') } : { text: '' },
+    ]),
+  };
+}
+
+/** What an audit event's details say, in words: the decision and its particulars, THRIVE levels, who was taken over from. */
+export function auditDetails(entry: Pick<AuditEntry, 'details'>): string {
+  const details = entry.details ?? {};
+  const parts: string[] = [];
+  const value = (key: string) => (typeof details[key] === 'string' || typeof details[key] === 'number' ? String(details[key]) : undefined);
+  const decision = value('decision');
+  // Stored as the api's internal value (request-information); the texts are keyed by the GraphQL name (REQUEST_INFORMATION).
+  if (decision) parts.push(T.decision.options[decision.toUpperCase().replace(/-/g, '_')] ?? humanise(decision));
+  if (value('unit')) parts.push(`${T.decision.unitLabel}: ${value('unit')}`);
+  if (value('agency')) parts.push(`${T.decision.agencyLabel}: ${value('agency')}`);
+  if (value('toForce')) parts.push(`${T.decision.forceLabel}: ${value('toForce')}`);
+  if (value('closeReason')) parts.push(`${T.decision.closeReasonLabel}: ${T.decision.closeReasons[value('closeReason')!] ?? value('closeReason')}`);
+  if (value('note')) parts.push(`${T.decision.noteLabel.replace(' (optional)', '')}: ${value('note')}`);
+  if (value('tookOverFrom')) parts.push(`Taken over from ${value('tookOverFrom')}`);
+  if (value('claimant')) parts.push(`Claimed by ${value('claimant')}`);
+  if (value('deadline')) parts.push(value('deadline') === 'triage' ? T.report.rows.triageBy : T.report.rows.replyBy);
+  if (value('previousStatus')) parts.push(`Was ${value('previousStatus')!.replace(/-/g, ' ')}`);
+  const levels = details.levels as Record<string, string> | undefined;
+  if (levels && typeof levels === 'object') parts.push(THRIVE_PARTS.map((part) => `${T.thrive.parts[part]} ${T.thrive.levels[String(levels[part]).toUpperCase()] ?? levels[part]}`).join(', '));
+  return parts.join('; ');
+}
+
+/** A report's audit trail as a table, oldest first. */
+export function auditTable(entries: AuditEntry[]) {
+  const headings = T.audit.headings;
+  return {
+    caption: T.audit.caption,
+    captionClasses: 'govuk-visually-hidden',
+    classes: 'govuk-table--small-text-until-tablet',
+    head: [{ text: headings.when }, { text: headings.who }, { text: headings.what }, { text: headings.why }, { text: headings.details }],
+    rows: entries.map((entry) => [
+      { text: formatDateTime(entry.occurredAt) },
+      { text: entry.actorName ?? T.report.actors[entry.actorType] ?? entry.actorType },
+      { text: T.audit.actions[entry.action] ?? humanise(entry.action.replace(/^report\./, '')) },
+      { text: entry.reason ?? '' },
+      { text: auditDetails(entry) },
     ]),
   };
 }

@@ -17,6 +17,7 @@ import { SignInFailed, StaffSignIn } from './staff-sign-in.js';
 import { fill, STAFF_TEXT as T } from './staff-texts.js';
 import {
   answerRows,
+  auditTable,
   breachesTable,
   isSupervisor,
   openingReason,
@@ -306,6 +307,32 @@ export class StaffController {
     });
   }
 
+  /** Supervisors: who has opened or changed the report. Anyone else gets the missing page (the api's answer). */
+  @Get('reports/:reference/audit')
+  async auditTrail(@Param('reference') raw: string, @Query() query: Query, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const context = this.open(site, request, reply);
+    if (!context) return;
+    await this.run(context, async () => {
+      const reference = referenceFromPath(raw);
+      if (!reference) return this.notFound(context);
+      const entries = await this.api.auditTrail(context, reference);
+      const reason = openingReason(query);
+      const heading = fill(T.audit.title, { reference: formatReference(reference) });
+      this.html(
+        reply,
+        this.pages.render(site, 'audit', {
+          pageTitle: heading,
+          staff: this.header(context),
+          heading,
+          backHref: reportHref(reference, reason && !('errors' in reason) ? reason.reason.query : undefined),
+          table: auditTable(entries),
+        }),
+        200,
+        context,
+      );
+    });
+  }
+
   @Post('reports/:reference/claim')
   async claim(@Param('reference') raw: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.act(site, request, reply, raw, async (context, reference, reason) => {
@@ -470,6 +497,7 @@ export class StaffController {
           dismissHidden: fill(T.report.duplicates.dismissHidden, { reference: formatReference(duplicate.otherReference) }),
         })),
         timeline: timelineTable(report),
+        auditHref: supervisor ? `${base}/audit?${reason.query}` : null,
         claim: { ...claim, action: `${base}/claim`, releaseAction: `${base}/release` },
         thriveRecorded: thrive ? thriveSummary(thrive) : null,
         canWork: report.claimedByMe,
