@@ -3,5 +3,6 @@ import { Foundation1763800000000 } from './1763800000000-foundation.js';
 import { ReportingJourneys1763900000000 } from './1763900000000-reporting-journeys.js';
 import { OneLiveDraft1764000000000 } from './1764000000000-one-live-draft.js';
 import { Triage1764100000000 } from './1764100000000-triage.js';
+import { Evidence1764200000000 } from './1764200000000-evidence.js';
 
-export const MIGRATIONS = [Foundation1763800000000, ReportingJourneys1763900000000, OneLiveDraft1764000000000, Triage1764100000000];
+export const MIGRATIONS = [Foundation1763800000000, ReportingJourneys1763900000000, OneLiveDraft1764000000000, Triage1764100000000, Evidence1764200000000];

@@ -56,7 +56,7 @@ describe('the database catalogue', () => {
       GROUP BY c.table_name ORDER BY 1`);
     const tenantOwned = rows.filter((row) => !REGISTRY_TABLES.includes(row.table) && row.table !== 'form_versions');
     expect(tenantOwned.map((row) => row.table)).toEqual(
-      expect.arrayContaining(['audit_events', 'drafts', 'outbox_events', 'report_duplicates', 'report_events', 'reports', 'routing_rule_sets', 'tracking_codes', 'tracking_sessions']),
+      expect.arrayContaining(['audit_events', 'drafts', 'evidence_files', 'outbox_events', 'report_duplicates', 'report_events', 'reports', 'routing_rule_sets', 'tracking_codes', 'tracking_sessions']),
     );
     for (const row of tenantOwned) {
       const confined =
@@ -78,7 +78,7 @@ describe('the database catalogue', () => {
     const { rows } = await owner.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef ORDER BY 1`);
     expect(rows.map((row) => row.proname)).toEqual(['transfer_report']);
     const ownerOnly = await owner.query(`SELECT DISTINCT tablename FROM pg_policies WHERE roles = ARRAY['${OWNER_ROLE}']::name[] AND policyname = 'transfer_between_forces' ORDER BY 1`);
-    expect(ownerOnly.rows.map((row) => row.tablename)).toEqual(['drafts', 'outbox_events', 'report_duplicates', 'report_events', 'reports', 'tracking_codes', 'tracking_sessions']);
+    expect(ownerOnly.rows.map((row) => row.tablename)).toEqual(['drafts', 'evidence_files', 'outbox_events', 'report_duplicates', 'report_events', 'reports', 'tracking_codes', 'tracking_sessions']);
     // Without a current force, or for a report the current force does not have, it refuses.
     await expect(app.query(`SELECT transfer_report(gen_random_uuid(), $1)`, [tenantIds.eastmarch])).rejects.toThrow(/needs a current force/);
     await app.query('BEGIN');

@@ -11,12 +11,27 @@ export type PageAnswers = Record<string, Values | Values[]>;
  * the page when `answers` has nothing for it, so a test states exactly the path it takes.
  */
 export async function submitThroughApi(apiUrl: string, host: string, serviceId: string, answers: PageAnswers): Promise<{ reference: string; session: string }> {
-  const session = randomBytes(32).toString('base64url');
+  const { session } = await answerThroughApi(apiUrl, host, serviceId, answers, 'declaration');
+  return { reference: await sendThroughApi(apiUrl, host, serviceId, session), session };
+}
+
+/**
+ * Starts a journey (or, given `session`, carries on with it) and answers each page it asks for from
+ * `answers` until it reaches `stopAt`. Fails naming the page when `answers` has nothing for it.
+ */
+export async function answerThroughApi(apiUrl: string, host: string, serviceId: string, answers: PageAnswers, stopAt: string, existing?: string): Promise<{ session: string }> {
+  const session = existing ?? randomBytes(32).toString('base64url');
   const api = (query: string, variables: Record<string, unknown>) => graphqlAs(apiUrl, host, query, variables);
-  const started = await api(`mutation($s: String!, $t: String!) { startJourney(serviceId: $s, session: $t, language: en) { current } }`, { s: serviceId, t: session });
-  if (!started.data) throw new Error(`startJourney failed: ${JSON.stringify(started.errors)}`);
-  let current: string = started.data.startJourney.current;
-  for (let step = 0; step < 100 && current !== 'declaration'; step++) {
+  let current: string;
+  if (existing) {
+    const found = await api(`query($s: String!, $t: String!) { journey(serviceId: $s, session: $t) { current } }`, { s: serviceId, t: session });
+    current = found.data.journey.current;
+  } else {
+    const started = await api(`mutation($s: String!, $t: String!) { startJourney(serviceId: $s, session: $t, language: en) { current } }`, { s: serviceId, t: session });
+    if (!started.data) throw new Error(`startJourney failed: ${JSON.stringify(started.errors)}`);
+    current = started.data.startJourney.current;
+  }
+  for (let step = 0; step < 100 && current !== stopAt; step++) {
     const values = answers[current] ?? (current === 'check-answers' ? {} : undefined);
     if (!values) throw new Error(`No answers given for page "${current}" of ${serviceId}`);
     const OUTCOME = `journey { current } errors { field message { en } }`;
@@ -34,10 +49,15 @@ export async function submitThroughApi(apiUrl: string, host: string, serviceId: 
     if (!result || result.errors.length > 0) throw new Error(`Page "${current}" refused its answers: ${JSON.stringify(result?.errors ?? outcome?.errors)}`);
     current = result.journey.current;
   }
-  const sent = await api(`mutation($s: String!, $t: String!) { submitReport(serviceId: $s, session: $t, values: { confirm: "yes" }) { reference errors { field } } }`, { s: serviceId, t: session });
+  return { session };
+}
+
+/** Accepts the declaration; returns the reference. */
+export async function sendThroughApi(apiUrl: string, host: string, serviceId: string, session: string): Promise<string> {
+  const sent = await graphqlAs(apiUrl, host, `mutation($s: String!, $t: String!) { submitReport(serviceId: $s, session: $t, values: { confirm: "yes" }) { reference errors { field } } }`, { s: serviceId, t: session });
   const reference = sent.data?.submitReport.reference;
   if (!reference) throw new Error(`submitReport failed: ${JSON.stringify(sent.data?.submitReport.errors ?? sent.errors)}`);
-  return { reference, session };
+  return reference;
 }
 
 /** A theft reported to report-a-crime; `where` may carry a point (latitude, longitude). */
@@ -70,5 +90,24 @@ export function theftAnswers(options: { where?: { latitude: number; longitude: n
       email: options.email ?? 'sam@example.com',
     },
     'contact-preference': { contactMethod: 'email' },
+  };
+}
+
+/** submit-dashcam-footage up to its upload page (and after it): a driver on a phone, seen three days ago. */
+export function dashcamAnswers(): PageAnswers {
+  const threeDaysAgo = new Date(Date.now() - 3 * 24 * 3600_000);
+  return {
+    emergency: { emergency: 'no' },
+    'offence-type': { offenceType: 'mobile-phone' },
+    'witness-statement': { willingToGiveStatement: 'yes' },
+    involvement: { involvement: 'driver' },
+    when: { 'offenceWhen-kind': 'exact', 'offenceWhen-day': String(threeDaysAgo.getDate()), 'offenceWhen-month': String(threeDaysAgo.getMonth() + 1), 'offenceWhen-year': String(threeDaysAgo.getFullYear()) },
+    where: { 'offenceLocation-kind': 'description', 'offenceLocation-description': 'A470 northbound, just after the Llanaber roundabout' },
+    vehicle: { vehicleRegistration: 'AB12 CDE', vehicleMake: 'Ford', vehicleColour: 'Silver' },
+    'what-happened': { whatHappened: 'The driver of the silver Ford was holding a phone to their ear at the lights, at 0 minutes 40 seconds.' },
+    upload: {},
+    unedited: { footageUnedited: 'yes' },
+    'your-details': { fullName: 'Rhian Evans', 'dateOfBirth-day': '12', 'dateOfBirth-month': '5', 'dateOfBirth-year': '1979', 'address-line1': '4 Heol y Bont', 'address-town': 'Aberdyffryn' },
+    'contact-details': { email: 'rhian@example.com', phone: '07700 900982' },
   };
 }

@@ -6,6 +6,7 @@ import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
 import { CaseworkModule } from '@front-counter/casework';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
+import { EvidenceController, EvidenceModule } from '@front-counter/evidence';
 import { IdentityModule, StaffAuthService } from '@front-counter/identity';
 import { FORMS_ENTITIES } from '@front-counter/forms';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
@@ -38,8 +39,9 @@ export class ApiModule {
         ReportsModule,
         IdentityModule,
         CaseworkModule,
+        EvidenceModule,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, EvidenceController],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
     };
   }

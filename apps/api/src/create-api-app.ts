@@ -15,10 +15,15 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers),
     // Above the largest legitimate page (a few 10,000-character answers) so oversize answers get a field-level message.
     bodyLimit: 2 * 1024 * 1024,
+    // Signed evidence links travel in the path.
+    maxParamLength: 1000,
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, urls), adapter, {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
   });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Evidence uploads: the body stays a stream for the evidence controller (never buffered, so no bodyLimit).
+  fastify.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
   registerRequestLogging(app.getHttpAdapter().getInstance(), logger);
   registerStaffAuthentication(app.getHttpAdapter().getInstance(), app.get(StaffAuthService), logger.child({ component: 'staff-auth' }));
   await app.init();

@@ -6,14 +6,17 @@ import type { Logger } from '@front-counter/logging';
 import { EmailTemplates, Mailer, emailHandlers } from '@front-counter/notifications';
 import { OutboxDispatcher } from '@front-counter/outbox';
 import { SlaMonitor } from '@front-counter/casework';
+import { EvidenceService } from '@front-counter/evidence';
 import { JourneysService } from '@front-counter/reports';
 
 export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
 const CLEAN_UP_EVERY_MS = 60 * 60 * 1000;
 
 /**
- * The worker's one job loop: deliver the outbox (e-mail now; back-office systems later) and mark
- * SLA breaches as deadlines pass, every OUTBOX_POLL_MS; delete expired drafts hourly. Several workers may run: the outbox locks rows.
+ * The worker's one job loop: deliver the outbox (e-mail now; back-office systems later), mark SLA
+ * breaches as deadlines pass, and scan new evidence files and make their copies, every
+ * OUTBOX_POLL_MS; delete expired drafts and abandoned evidence hourly. Several workers may run: the
+ * outbox and the evidence files are taken with row locks.
  */
 @Injectable()
 export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,6 +31,7 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
     transactions: TenantTransactions,
     private readonly journeys: JourneysService,
     private readonly sla: SlaMonitor,
+    private readonly evidence: EvidenceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
   ) {
@@ -48,11 +52,15 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
     const active: { id: string }[] = await this.dataSource.query(`SELECT id FROM tenants WHERE status = 'active'`);
     const breaches = await this.sla.markBreaches(active.map((tenant) => tenant.id));
     if (breaches > 0) this.logger.info({ breaches }, 'SLA breaches marked');
+    const processed = await this.evidence.processPending(active.map((tenant) => tenant.id));
+    if (processed > 0) this.logger.info({ processed }, 'evidence files scanned');
     if (Date.now() - this.lastCleanUp >= CLEAN_UP_EVERY_MS) {
       this.lastCleanUp = Date.now();
       const tenants: { id: string }[] = await this.dataSource.query('SELECT id FROM tenants');
       const deleted = await this.journeys.deleteExpired(tenants.map((tenant) => tenant.id));
       if (deleted > 0) this.logger.info({ deleted }, 'expired drafts deleted');
+      const abandoned = await this.evidence.deleteAbandoned(tenants.map((tenant) => tenant.id));
+      if (abandoned > 0) this.logger.info({ abandoned }, 'abandoned evidence files deleted');
     }
   }
 

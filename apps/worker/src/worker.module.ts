@@ -3,6 +3,7 @@ import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
 import { SlaMonitor } from '@front-counter/casework';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
+import { EvidenceModule } from '@front-counter/evidence';
 import { FORMS_ENTITIES } from '@front-counter/forms';
 import type { Logger } from '@front-counter/logging';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
@@ -21,6 +22,7 @@ export class WorkerModule {
         DatabaseModule.forRoot({ urls, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES], poolSize: 4, applicationName: 'front-counter-worker' }),
         AuditModule,
         ReportsModule,
+        EvidenceModule,
       ],
       providers: [WorkerLoop, SlaMonitor, { provide: WORKER_LOGGER, useValue: logger }],
     };

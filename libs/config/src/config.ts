@@ -11,6 +11,8 @@ const port = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
+const MB = 1024 * 1024;
+
 const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// connection URL');
@@ -50,6 +52,20 @@ const environmentSchema = z.object({
   NATIONAL_AUDIENCE: z.string().trim().min(1).default('front-counter'),
   STAFF_IDLE_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number').min(1).max(24 * 60).default(30),
   STAFF_SESSION_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int('must be a whole number').min(1).max(24).default(10),
+  EVIDENCE_STORE: z.enum(['local', 's3'], { message: 'must be local or s3' }).default('local'),
+  EVIDENCE_DIR: z.string().min(1).optional(),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').optional(),
+  S3_REGION: z.string().trim().min(1).default('eu-west-2'),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+  S3_FORCE_PATH_STYLE: booleanString.optional(),
+  S3_SERVER_SIDE_ENCRYPTION: booleanString.optional(),
+  CLAMD_HOST: z.string().trim().min(1).optional(),
+  CLAMD_PORT: port.default(3310),
+  CLAMD_SOCKET: z.string().trim().min(1).optional(),
+  CLAMD_MAX_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int('must be a whole number').min(1).max(4096).default(25),
+  EVIDENCE_MAX_IMAGE_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int('must be a whole number').min(1).max(500).default(20),
+  EVIDENCE_MAX_VIDEO_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int('must be a whole number').min(1).max(10_240).default(2048),
+  EVIDENCE_MAX_DOCUMENT_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int('must be a whole number').min(1).max(500).default(20),
   OUTBOX_POLL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(50, 'must be at least 50').max(60_000, 'must be at most 60000').default(1000),
 });
 
@@ -78,6 +94,14 @@ export interface AppConfig {
   /** SMTP when configured; otherwise (development) messages are written to `directory`. */
   mail: { smtpUrl?: string; from: string; directory: string };
   worker: { pollMs: number };
+  evidence: {
+    /** Local disk (development default, under DATA_DIR/evidence) or S3 and S3-compatible stores. */
+    store: { kind: 'local'; directory: string } | { kind: 's3'; bucket: string; region: string; endpoint?: string; forcePathStyle: boolean; serverSideEncryption: boolean };
+    /** ClamAV's clamd, when configured; otherwise files are marked "not scanned". `maxBytes`: its StreamMaxLength. */
+    scanner: { host?: string; port: number; socket?: string; maxBytes: number } | null;
+    /** The platform's ceilings per kind of file; a question or force may set lower ones. */
+    maxBytes: { image: number; video: number; document: number };
+  };
   identity: {
     /** The embedded development OIDC provider (Keycloak URL layout); never in production. */
     devProvider: { enabled: boolean; host: string; port: number; url: string };
@@ -130,6 +154,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
     problems.push('DATABASE_APP_PASSWORD must be set in production unless APP_DATABASE_URL is given');
   }
   if (production && env.DEV_IDP) problems.push('DEV_IDP must not be true in production (the development sign-in provider lets anyone sign in as anyone)');
+  if (env.EVIDENCE_STORE === 's3' && !env.S3_BUCKET) problems.push('S3_BUCKET must be set when EVIDENCE_STORE is s3');
   if (problems.length > 0) throw new ConfigError(problems);
 
   const idpPort = env.IDP_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 2);
@@ -162,6 +187,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
     session: { secret: env.SESSION_SECRET ?? 'front-counter-development-session-secret-not-for-production' },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, directory: path.resolve(env.DATA_DIR, 'mail') },
     worker: { pollMs: env.OUTBOX_POLL_MS },
+    evidence: {
+      store:
+        env.EVIDENCE_STORE === 's3'
+          ? { kind: 's3', bucket: env.S3_BUCKET!, region: env.S3_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_ENDPOINT), serverSideEncryption: env.S3_SERVER_SIDE_ENCRYPTION ?? !env.S3_ENDPOINT }
+          : { kind: 'local', directory: path.resolve(env.EVIDENCE_DIR ?? path.join(env.DATA_DIR, 'evidence')) },
+      scanner: env.CLAMD_HOST || env.CLAMD_SOCKET ? { host: env.CLAMD_HOST, port: env.CLAMD_PORT, socket: env.CLAMD_SOCKET, maxBytes: env.CLAMD_MAX_MB * MB } : null,
+      maxBytes: { image: env.EVIDENCE_MAX_IMAGE_MB * MB, video: env.EVIDENCE_MAX_VIDEO_MB * MB, document: env.EVIDENCE_MAX_DOCUMENT_MB * MB },
+    },
     identity: {
       devProvider: { enabled: env.DEV_IDP ?? !production, host: env.API_HOST, port: idpPort, url: idpUrl },
       defaultIssuerBase: `${idpUrl}/realms`,

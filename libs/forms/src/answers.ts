@@ -6,7 +6,16 @@ export type AnswerValue =
   | string
   | number
   | string[]
+  | EvidenceFileAnswer[]
   | { [part: string]: string | number | undefined | { [part: string]: string | undefined } };
+
+/** A file question's answer: the files stored for it (the evidence library keeps the files themselves). */
+export interface EvidenceFileAnswer {
+  id: string;
+  name: string;
+  sizeBytes: number;
+  kind: string;
+}
 
 /** Answers to one question page, or a repeating group's items. A page is complete once it has an entry. */
 export type PageAnswers = Record<string, AnswerValue> | { items: Record<string, AnswerValue>[]; done: boolean };
@@ -31,7 +40,7 @@ export function evaluate(condition: Condition, answers: Record<string, AnswerVal
   if ('not' in condition) return !evaluate(condition.not, answers);
   const value = answers[condition.question];
   if ('answered' in condition) return isAnswered(value) === condition.answered;
-  if ('includes' in condition) return Array.isArray(value) && value.includes(condition.includes);
+  if ('includes' in condition) return Array.isArray(value) && value.some((item) => item === condition.includes);
   if ('equals' in condition) return value !== undefined && String(value) === String(condition.equals);
   return value !== undefined && condition.oneOf.map(String).includes(String(value));
 }

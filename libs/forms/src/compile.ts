@@ -55,6 +55,11 @@ export function compileForm(service: ServiceDefinition, overlay?: ServiceOverlay
       if (!question) problems.push(`texts.questions.${questionId}: no such question in ${service.id}`);
       else Object.assign(question, texts);
     }
+    for (const [questionId, limits] of Object.entries(overlay.files)) {
+      const question = pages.flatMap(questionsOf).find((candidate) => candidate.id === questionId);
+      if (question?.type !== 'file') problems.push(`files.${questionId}: no file question "${questionId}" in ${service.id}`);
+      else Object.assign(question, { ...limits, maxSizeMb: limits.maxSizeMb ? { ...question.maxSizeMb, ...limits.maxSizeMb } : question.maxSizeMb });
+    }
     for (const [pageId, texts] of Object.entries(overlay.texts.pages)) {
       const page = byId.get(pageId);
       if (!page) problems.push(`texts.pages.${pageId}: no such page in ${service.id}`);

@@ -85,6 +85,16 @@ const questionBase = {
 
 const textLimits = { maxLength: z.number().int().min(1).max(10_000).optional() };
 
+/** The kinds of evidence file a question may take. */
+export const FILE_KINDS = ['image', 'video', 'document'] as const;
+export type FileKind = (typeof FILE_KINDS)[number];
+const fileKinds = z.array(z.enum(FILE_KINDS)).min(1);
+const fileSizes = z
+  .object({ image: z.number().int().min(1).max(10_240).optional(), video: z.number().int().min(1).max(10_240).optional(), document: z.number().int().min(1).max(10_240).optional() })
+  .strict();
+/** A force's own limits for one of a service's file questions (overlay `files`). */
+export const fileLimitsSchema = z.object({ accept: fileKinds.optional(), maxFiles: z.number().int().min(1).max(50).optional(), maxSizeMb: fileSizes.optional() }).strict();
+
 export const questionSchema = z.discriminatedUnion('type', [
   z.object({ ...questionBase, type: z.literal('text'), ...textLimits, width: z.enum(['2', '3', '4', '5', '10', '20', '30']).optional(), autocomplete: z.string().optional() }).strict(),
   z.object({ ...questionBase, type: z.literal('textarea'), ...textLimits, rows: z.number().int().min(2).max(20).optional() }).strict(),
@@ -105,13 +115,17 @@ export const questionSchema = z.discriminatedUnion('type', [
   /** Where something happened: an address, or a described place (a park, a stretch of road). */
   z.object({ ...questionBase, type: z.literal('location') }).strict(),
   z.object({ ...questionBase, type: z.literal('vehicle-registration') }).strict(),
-  /** Evidence files: the evidence issue builds storage; limits declared now. */
+  /**
+   * Evidence files (photos, video, documents), stored and scanned by the evidence library. `maxSizeMb`
+   * lowers (or, within the platform's ceilings, raises) the size limit per kind for this question.
+   */
   z
     .object({
       ...questionBase,
       type: z.literal('file'),
-      accept: z.array(z.enum(['image', 'video', 'document'])).min(1),
+      accept: fileKinds,
       maxFiles: z.number().int().min(1).max(50).default(10),
+      maxSizeMb: fileSizes.optional(),
     })
     .strict(),
 ]);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageSchema, textSchema } from './definition.schema.js';
+import { fileLimitsSchema, pageSchema, textSchema } from './definition.schema.js';
 
 const textOverrides = z
   .object({ label: textSchema.optional(), hint: textSchema.optional(), shortLabel: textSchema.optional(), title: textSchema.optional() })
@@ -8,7 +8,7 @@ const textOverrides = z
 /**
  * A force's overlay of a national service (tenants/<force>/services/<service>.yaml). It changes the
  * baseline only at declared extension points: texts and hints, its own pages at named slots,
- * optional pages switched off, exit links. It cannot remove a mandatory question.
+ * optional pages switched off, exit links, and the limits of its file questions. It cannot remove a mandatory question.
  */
 export const overlaySchema = z
   .object({
@@ -24,6 +24,8 @@ export const overlaySchema = z
       .strict()
       .default({ questions: {}, pages: {} }),
     disabledPages: z.array(z.string()).default([]),
+    /** The force's limits for file questions, by question id: kinds accepted, files per report, size per kind (MB). */
+    files: z.record(z.string(), fileLimitsSchema).default({}),
     /** The force's own pages, inserted after the page that declares `slotAfter: <name>`. */
     slots: z.record(z.string(), z.array(pageSchema).min(1)).default({}),
     /** Exit pages' links, by exit page id. */

@@ -216,9 +216,13 @@ function parseQuestion(question: QuestionDefinition, raw: RawValues): AnswerValu
       if (!/^(?=.*[A-Z])(?=.*\d)[A-Z0-9]{2,8}$/.test(registration)) throw new Invalid(message(question, 'vehicleRegistration', question.errors.invalid));
       return registration;
     }
-    case 'file':
-      // Evidence uploads arrive with the evidence service; until a file is stored there is no answer.
-      return undefined;
+    case 'file': {
+      // The api puts here the ids of the files stored for this question, never what a browser sent;
+      // the journey then records the files themselves as the answer.
+      const ids = [raw[id]].flat().filter((item): item is string => typeof item === 'string' && item !== '');
+      if (ids.length > question.maxFiles) throw new Invalid(message(question, 'tooManyFiles', undefined, { max: question.maxFiles }));
+      return ids.length > 0 ? ids : undefined;
+    }
   }
 }
 

@@ -20,20 +20,31 @@ import {
   validateQuestions,
   fillText,
   DEFAULT_MESSAGES,
+  type AnswerValue,
   type CompiledForm,
+  type EvidenceFileAnswer,
   type FieldError,
   type FormAnswers,
   type FormVersion,
   type PageDefinition,
+  type QuestionDefinition,
   type RawValues,
 } from '@front-counter/forms';
 import { enqueue } from '@front-counter/outbox';
 import { Draft } from './draft.entity.js';
+import { draftFiles, withStoredFiles } from './draft-files.js';
 import { recordReportEvent } from './report-event.entity.js';
 import { ReportIntake } from './report-intake.js';
 import { newReference } from './reference.js';
 import { Report } from './report.entity.js';
 import { ReportsException } from './reports.exception.js';
+
+/** What a change to a draft returns: the new answers, or errors; and where to go next. */
+interface ChangeResult {
+  answers?: FormAnswers;
+  errors: FieldError[];
+  next?: (form: CompiledForm, answers: FormAnswers) => string | null;
+}
 
 interface SentReport {
   reference: string;
@@ -142,6 +153,34 @@ export class JourneysService {
     return report ? { reference: report.reference, email: report.reporterEmail, transferredTo: null } : null;
   }
 
+  /**
+   * For an upload: the session's live, unsent draft and its file question `questionId` on a page the
+   * reporter has reached. Anything else is "journey not found" or "page not available".
+   */
+  async fileQuestion(tenant: PublicTenantRef, serviceId: string, sessionToken: string, questionId: string): Promise<{ draftId: string; question: Extract<QuestionDefinition, { type: 'file' }> }> {
+    const sessionHash = this.sessionHash(sessionToken);
+    return this.transactions.run(tenant.id, async (manager) => {
+      const draft = await this.liveDraft(manager, serviceId, sessionHash);
+      if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
+      const { form } = await this.formFor(tenant.id, draft);
+      const page = form.pages.find((candidate) => candidate.type === 'question' && candidate.questions.some((question) => question.id === questionId && question.type === 'file'));
+      if (!page) throw ReportsException.pageNotAvailable(questionId);
+      this.pageOnPath(form, draft.answers, page.id);
+      const question = (page as Extract<PageDefinition, { type: 'question' }>).questions.find((candidate) => candidate.id === questionId) as Extract<QuestionDefinition, { type: 'file' }>;
+      return { draftId: draft.id, question };
+    });
+  }
+
+  /** The session's live, unsent draft's id, or "journey not found". */
+  async liveDraftId(tenant: PublicTenantRef, serviceId: string, sessionToken: string): Promise<string> {
+    const sessionHash = this.sessionHash(sessionToken);
+    return this.transactions.run(tenant.id, async (manager) => {
+      const draft = await this.liveDraft(manager, serviceId, sessionHash);
+      if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
+      return draft.id;
+    });
+  }
+
   /** The reporter's journey in a service, or null when there is none for this session. */
   async find(tenant: PublicTenantRef, serviceId: string, sessionToken: string): Promise<Journey | null> {
     const sessionHash = this.sessionHash(sessionToken);
@@ -188,14 +227,18 @@ export class JourneysService {
     tenant: PublicTenantRef,
     serviceId: string,
     sessionToken: string,
-    change: (draft: Draft, form: CompiledForm) => { answers?: FormAnswers; errors: FieldError[]; next?: (form: CompiledForm, answers: FormAnswers) => string | null },
+    change: (
+      draft: Draft,
+      form: CompiledForm,
+      manager: EntityManager,
+    ) => ChangeResult | Promise<ChangeResult>,
   ): Promise<AnswerOutcome> {
     const sessionHash = this.sessionHash(sessionToken);
     return this.transactions.run(tenant.id, async (manager) => {
       const draft = await this.liveDraft(manager, serviceId, sessionHash, { lock: true });
       if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
       const version = await this.formFor(tenant.id, draft);
-      const result = change(draft, version.form);
+      const result = await change(draft, version.form, manager);
       if (result.errors.length > 0 || !result.answers) return { journey: this.toJourney(draft, version, null), errors: result.errors, nextPageId: null };
       draft.answers = result.answers;
       draft.updatedAt = new Date();
@@ -213,12 +256,22 @@ export class JourneysService {
 
   /** Answers one page. With `returnToCheck` (a change link), goes back to check your answers when nothing new is needed. */
   async answerPage(tenant: PublicTenantRef, serviceId: string, sessionToken: string, pageId: string, values: RawValues, returnToCheck: boolean): Promise<AnswerOutcome> {
-    return this.change(tenant, serviceId, sessionToken, (draft, form) => {
+    return this.change(tenant, serviceId, sessionToken, async (draft, form, manager) => {
       const page = this.pageOnPath(form, draft.answers, pageId);
       if (page.type === 'repeat' || page.type === 'declaration' || page.type === 'exit') throw ReportsException.pageNotAvailable(pageId);
-      const validation = validatePage(page, values);
+      // A file question is answered by the files stored for it, whatever the browser sent.
+      const stored = new Map<string, EvidenceFileAnswer[]>();
+      let posted = values;
+      for (const question of page.type === 'question' ? page.questions.filter((candidate) => candidate.type === 'file') : []) {
+        const files = await draftFiles(manager, draft.id, question.id);
+        stored.set(question.id, files);
+        posted = { ...posted, [question.id]: files.map((file) => file.id) };
+      }
+      const validation = validatePage(page, posted);
       if (!validation.ok) return { errors: validation.errors };
-      const answers = { ...draft.answers, [pageId]: validation.answers };
+      const pageAnswers = { ...validation.answers } as Record<string, AnswerValue>;
+      for (const [questionId, files] of stored) if (files.length > 0) pageAnswers[questionId] = files;
+      const answers = { ...draft.answers, [pageId]: pageAnswers };
       return {
         answers,
         errors: [],
@@ -310,7 +363,7 @@ export class JourneysService {
       const validation = validatePage(declaration, values);
       if (!validation.ok) return { reference: null, errors: validation.errors };
 
-      const answers = answersOnPath(form, draft.answers);
+      const { answers, fileIds } = await withStoredFiles(manager, form, draft.id, answersOnPath(form, draft.answers));
       const contact = reporterDetails(form, answers);
       let reference = '';
       let report: Report | undefined;
@@ -346,6 +399,8 @@ export class JourneysService {
           if ((error as { code?: string }).code !== '23505' || attempt >= 5) throw error;
         }
       }
+      // The files on the path go with the report; any left behind (a branch the reporter left) are deleted with the draft.
+      if (fileIds.length > 0) await manager.query(`UPDATE evidence_files SET report_id = $1 WHERE submission_id = $2 AND id = ANY ($3::uuid[])`, [report.id, draft.id, fileIds]);
       // The draft keeps only the link to its report (for the confirmation page) for a day: no copy of the answers,
       // and none of a branch the reporter left, outlives the submission.
       await manager.update(Draft, { id: draft.id }, { reportId: report.id, reportReference: reference, answers: {}, resumeHash: null, updatedAt: new Date(), expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });

@@ -1,0 +1,109 @@
+import type { Readable } from 'node:stream';
+import { Controller, Delete, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ReportsException } from '@front-counter/reports';
+import { CurrentTenant, PublicTenantGuard, type Tenant } from '@front-counter/tenancy';
+import { EvidenceService } from './evidence.service.js';
+import { EvidenceRefused } from './ingest.js';
+
+/** The headers an upload carries besides its bytes. */
+export const SESSION_HEADER = 'x-journey-session';
+export const FILE_NAME_HEADER = 'x-file-name';
+
+const SERVICE = /^[a-z][a-z0-9-]{1,60}$/;
+const QUESTION = /^[a-zA-Z][a-zA-Z0-9-]{0,80}$/;
+
+/**
+ * Files over plain HTTP, since a GraphQL request is no place for a 2 GB stream. Public uploads are for
+ * the force of the Host (as every public operation) and the journey of the session header; the body
+ * is the file's bytes, streamed to the store as they arrive. Downloads take a signed link only.
+ */
+@Controller('evidence')
+export class EvidenceController {
+  constructor(private readonly evidence: EvidenceService) {}
+
+  @Post('journeys/:serviceId/:questionId')
+  @UseGuards(PublicTenantGuard)
+  async upload(@Param('serviceId') serviceId: string, @Param('questionId') questionId: string, @CurrentTenant() tenant: Tenant, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const body = request.body as Readable | undefined;
+    const session = request.headers[SESSION_HEADER];
+    if (!body || typeof (body as Readable).pipe !== 'function') return problem(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', { en: 'Send the file as application/octet-stream', cy: 'Anfonwch y ffeil fel application/octet-stream' });
+    if (!SERVICE.test(serviceId) || !QUESTION.test(questionId) || typeof session !== 'string') {
+      body.destroy();
+      return problem(reply, 404, 'JOURNEY_NOT_FOUND', { en: 'There is no journey for this upload', cy: "Nid oes taith ar gyfer y llwythiad hwn" });
+    }
+    try {
+      const file = await this.evidence.addToJourney(tenant, { serviceId, session, questionId, fileName: headerValue(request.headers[FILE_NAME_HEADER]), body, requestId: String(request.id) });
+      return reply.code(201).send({ file });
+    } catch (error) {
+      if (error instanceof EvidenceRefused) {
+        drain(body);
+        return problem(reply, error.reason === 'size' ? 413 : error.reason === 'type' ? 415 : error.reason === 'count' ? 409 : 400, `FILE_${error.reason.toUpperCase()}`, error.text);
+      }
+      if (error instanceof ReportsException) {
+        drain(body);
+        return problem(reply, error.status, error.code, { en: error.publicMessage, cy: error.publicMessage });
+      }
+      throw error;
+    }
+  }
+
+  @Get('journeys/:serviceId')
+  @UseGuards(PublicTenantGuard)
+  async list(@Param('serviceId') serviceId: string, @CurrentTenant() tenant: Tenant, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const session = request.headers[SESSION_HEADER];
+    if (!SERVICE.test(serviceId) || typeof session !== 'string') return problem(reply, 404, 'JOURNEY_NOT_FOUND', { en: 'There is no journey', cy: 'Nid oes taith' });
+    try {
+      return reply.send({ files: await this.evidence.journeyFiles(tenant, serviceId, session) });
+    } catch (error) {
+      if (error instanceof ReportsException) return problem(reply, 404, 'JOURNEY_NOT_FOUND', { en: 'There is no journey', cy: 'Nid oes taith' });
+      throw error;
+    }
+  }
+
+  @Delete('journeys/:serviceId/files/:fileId')
+  @UseGuards(PublicTenantGuard)
+  async remove(@Param('serviceId') serviceId: string, @Param('fileId') fileId: string, @CurrentTenant() tenant: Tenant, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const session = request.headers[SESSION_HEADER];
+    if (!SERVICE.test(serviceId) || typeof session !== 'string') return problem(reply, 404, 'FILE_NOT_FOUND', { en: 'There is no such file', cy: "Nid oes ffeil o'r fath" });
+    try {
+      const removed = await this.evidence.removeFromJourney(tenant, serviceId, session, fileId);
+      return removed ? reply.code(204).send() : problem(reply, 404, 'FILE_NOT_FOUND', { en: 'There is no such file', cy: "Nid oes ffeil o'r fath" });
+    } catch (error) {
+      if (error instanceof ReportsException) return problem(reply, 404, 'FILE_NOT_FOUND', { en: 'There is no such file', cy: "Nid oes ffeil o'r fath" });
+      throw error;
+    }
+  }
+
+  /** A signed link's file: as an attachment (a thumbnail inline), never sniffed, never cached. */
+  @Get(':token')
+  async download(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const opened = token.length < 2000 ? await this.evidence.openLink(token, String(request.id)) : null;
+    if (!opened) return problem(reply, 404, 'NOT_FOUND', { en: 'This link has expired or does not exist', cy: "Mae'r ddolen hon wedi dod i ben neu nid yw'n bodoli" });
+    reply
+      .header('content-type', opened.mediaType)
+      .header('content-disposition', `${opened.inline ? 'inline' : 'attachment'}; filename="${asciiName(opened.fileName)}"; filename*=UTF-8''${encodeURIComponent(opened.fileName)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'private, no-store')
+      .header('content-security-policy', "default-src 'none'; sandbox");
+    if (opened.sizeBytes !== null) reply.header('content-length', String(opened.sizeBytes));
+    return reply.send(opened.body);
+  }
+}
+
+function problem(reply: FastifyReply, status: number, code: string, message: { en: string; cy: string }) {
+  return reply.code(status).type('application/json').send({ error: { code, message } });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The rest of a refused body is read and dropped, so the client sees the answer rather than a reset connection. */
+function drain(body: Readable) {
+  if (!body.destroyed) body.resume();
+}
+
+function asciiName(name: string): string {
+  return name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@front-counter/audit';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { IdentityModule } from '@front-counter/identity';
+import { ReportsModule } from '@front-counter/reports';
+import { EvidenceResolver } from './evidence.resolver.js';
+import { EVIDENCE_SCANNER, EVIDENCE_STORE, EvidenceService } from './evidence.service.js';
+import { ClamdScanner } from './scanning/clamd-scanner.js';
+import { NoScanner, type Scanner } from './scanning/scanner.js';
+import type { EvidenceStore } from './storage/evidence-store.js';
+import { LocalDiskStore } from './storage/local-disk-store.js';
+import { S3Store } from './storage/s3-store.js';
+
+/** The configured store: local disk under DATA_DIR/evidence, or S3 (credentials from the AWS SDK's usual chain). */
+export function createEvidenceStore(config: AppConfig): EvidenceStore {
+  const store = config.evidence.store;
+  return store.kind === 's3'
+    ? new S3Store({ bucket: store.bucket, region: store.region, endpoint: store.endpoint, forcePathStyle: store.forcePathStyle, serverSideEncryption: store.serverSideEncryption })
+    : new LocalDiskStore(store.directory);
+}
+
+/** clamd when configured; otherwise every file is "not scanned". */
+export function createScanner(config: AppConfig): Scanner {
+  const scanner = config.evidence.scanner;
+  return scanner ? new ClamdScanner({ host: scanner.host, port: scanner.port, socket: scanner.socket, maxBytes: scanner.maxBytes }) : new NoScanner();
+}
+
+@Module({
+  imports: [AuditModule, IdentityModule, ReportsModule],
+  providers: [
+    EvidenceService,
+    EvidenceResolver,
+    { provide: EVIDENCE_STORE, inject: [APP_CONFIG], useFactory: createEvidenceStore },
+    { provide: EVIDENCE_SCANNER, inject: [APP_CONFIG], useFactory: createScanner },
+  ],
+  exports: [EvidenceService],
+})
+export class EvidenceModule {}

@@ -1,0 +1,384 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '@front-counter/audit';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { TenantTransactions } from '@front-counter/database';
+import type { FileKind, QuestionDefinition } from '@front-counter/forms';
+import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
+import { JourneysService, parseReference, recordReportEvent, type PublicTenantRef } from '@front-counter/reports';
+import { deriveImageCopies } from './derive.js';
+import { EvidenceRefused, ingest } from './ingest.js';
+import type { Scanner } from './scanning/scanner.js';
+import type { EvidenceStore } from './storage/evidence-store.js';
+
+export const EVIDENCE_STORE = Symbol('EVIDENCE_STORE');
+export const EVIDENCE_SCANNER = Symbol('EVIDENCE_SCANNER');
+
+const MB = 1024 * 1024;
+/** How long a download link works. */
+const LINK_SECONDS = 300;
+/** A worker that took a file and has not finished after this long is presumed dead; another takes it. */
+const PROCESSING_TIMEOUT_MINUTES = 30;
+const MAX_PROCESSING_ATTEMPTS = 5;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type ScanStatus = 'pending' | 'clean' | 'infected' | 'not-scanned';
+/** What a link serves: the copy staff screens show (images), its thumbnail, or the file as received (video, documents). */
+export type EvidenceVariant = 'display' | 'thumbnail' | 'original';
+
+export interface EvidenceFileRow {
+  id: string;
+  tenantId: string;
+  submissionId: string;
+  reportId: string | null;
+  questionId: string;
+  source: 'journey' | 'tracking';
+  originalName: string;
+  kind: FileKind;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  storageKey: string;
+  displayKey: string | null;
+  thumbnailKey: string | null;
+  scanStatus: ScanStatus;
+  scanDetail: string | null;
+  scannedAt: Date | null;
+  createdAt: Date;
+}
+
+/** What the public see of a file they sent. */
+export interface JourneyFile {
+  id: string;
+  questionId: string;
+  name: string;
+  sizeBytes: number;
+  kind: FileKind;
+}
+
+const COLUMNS = `id, tenant_id AS "tenantId", submission_id AS "submissionId", report_id AS "reportId", question_id AS "questionId", source,
+  original_name AS "originalName", kind, media_type AS "mediaType", size_bytes::float8 AS "sizeBytes", sha256, storage_key AS "storageKey",
+  display_key AS "displayKey", thumbnail_key AS "thumbnailKey", scan_status AS "scanStatus", scan_detail AS "scanDetail", scanned_at AS "scannedAt", created_at AS "createdAt"`;
+
+/** A file name as the reporter's device gave it, made safe to keep and show: no path, no control characters, at most 255 characters. */
+export function cleanFileName(raw: string | undefined): string {
+  let decoded = raw ?? '';
+  try {
+    decoded = decodeURIComponent(decoded);
+  } catch {
+    // Not percent-encoded: keep as given.
+  }
+  const base = path.posix.basename(decoded.replace(/\\/g, '/'));
+  // eslint-disable-next-line no-control-regex
+  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>]/g, '').trim().slice(-255);
+  return cleaned && cleaned !== '.' && cleaned !== '..' ? cleaned : 'file';
+}
+
+/** The stored object keys of a file: tenant, submission (the report's draft id), file, variant. */
+export function evidenceKeys(tenantId: string, submissionId: string, fileId: string) {
+  const base = `${tenantId}/${submissionId}/${fileId}`;
+  return { original: `evidence/${base}.original`, display: `evidence/${base}.display`, thumbnail: `evidence/${base}.thumbnail`, quarantine: `quarantine/${base}.original` };
+}
+
+/**
+ * Evidence files from upload to deletion. The public add them to a journey (streamed into the store,
+ * recognised from their bytes, counted and hashed on the way); the worker scans them and makes the
+ * copies staff see; staff list and download them through short-lived signed links, each download an
+ * audit event; retention deletes them with their report.
+ */
+@Injectable()
+export class EvidenceService {
+  private readonly linkKey: Buffer;
+  private readonly logger = new Logger('Evidence');
+
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly journeys: JourneysService,
+    private readonly audit: AuditService,
+    @Inject(EVIDENCE_STORE) readonly store: EvidenceStore,
+    @Inject(EVIDENCE_SCANNER) private readonly scanner: Scanner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.linkKey = createHmac('sha256', config.session.secret).update('evidence-download-links').digest();
+  }
+
+  /** The size limit per kind for a question: its own (or its force's) where set, else the platform's default. */
+  limitsFor(question: Extract<QuestionDefinition, { type: 'file' }>): Record<FileKind, number> {
+    const own = question.maxSizeMb ?? {};
+    const defaults = this.config.evidence.maxBytes;
+    return { image: own.image ? own.image * MB : defaults.image, video: own.video ? own.video * MB : defaults.video, document: own.document ? own.document * MB : defaults.document };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The public journey
+
+  /**
+   * Adds a file to the session's draft for a file question. The body is streamed straight into the
+   * store; no transaction is held open meanwhile. Refusals (type, size, count, an empty file) throw
+   * EvidenceRefused and leave nothing stored; the caller drains or destroys what is left of the body.
+   */
+  async addToJourney(tenant: PublicTenantRef, input: { serviceId: string; session: string; questionId: string; fileName?: string; body: Readable; requestId?: string }): Promise<JourneyFile> {
+    const { draftId, question } = await this.journeys.fileQuestion(tenant, input.serviceId, input.session, input.questionId);
+    const count = async (manager: EntityManager) =>
+      Number((await manager.query(`SELECT count(*)::int AS n FROM evidence_files WHERE submission_id = $1 AND question_id = $2`, [draftId, question.id]))[0].n);
+    if ((await this.transactions.run(tenant.id, count)) >= question.maxFiles) throw EvidenceRefused.count(question.maxFiles);
+    const fileId = randomUUID();
+    const keys = evidenceKeys(tenant.id, draftId, fileId);
+    const stored = await ingest(input.body, { accept: question.accept, maxBytes: this.limitsFor(question) }, this.store, keys.original);
+    const name = cleanFileName(input.fileName);
+    try {
+      await this.transactions.run(tenant.id, async (manager) => {
+        // The draft is locked so that two uploads at once cannot pass the count together.
+        const [draft] = await manager.query(`SELECT id FROM drafts WHERE id = $1 AND report_id IS NULL AND expires_at > now() FOR UPDATE`, [draftId]);
+        if (!draft) throw new EvidenceRefused('count', { en: 'Your report has already been sent or has expired', cy: "Mae eich adroddiad eisoes wedi'i anfon neu wedi dod i ben" });
+        if ((await count(manager)) >= question.maxFiles) throw EvidenceRefused.count(question.maxFiles);
+        await manager.query(
+          `INSERT INTO evidence_files (id, tenant_id, submission_id, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key)
+           VALUES ($1, $2, $3, $4, 'journey', $5, $6, $7, $8, $9, $10)`,
+          [fileId, tenant.id, draftId, question.id, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original],
+        );
+        await this.audit.record(manager, {
+          tenantId: tenant.id,
+          actorType: 'public',
+          action: 'evidence.uploaded',
+          subjectType: 'evidence',
+          subjectId: fileId,
+          details: { questionId: question.id, kind: stored.kind, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 },
+          requestId: input.requestId,
+        });
+      });
+    } catch (error) {
+      await this.store.delete(keys.original).catch(() => undefined);
+      throw error;
+    }
+    return { id: fileId, questionId: question.id, name, sizeBytes: stored.sizeBytes, kind: stored.kind };
+  }
+
+  /** The files the session's draft holds, for every file question, oldest first. */
+  async journeyFiles(tenant: PublicTenantRef, serviceId: string, session: string): Promise<JourneyFile[]> {
+    const draftId = await this.journeys.liveDraftId(tenant, serviceId, session);
+    return this.transactions.run(tenant.id, (manager) =>
+      manager.query(
+        `SELECT id::text, question_id AS "questionId", original_name AS name, size_bytes::float8 AS "sizeBytes", kind
+           FROM evidence_files WHERE submission_id = $1 AND report_id IS NULL AND scan_status <> 'infected' ORDER BY created_at, id`,
+        [draftId],
+      ),
+    );
+  }
+
+  /** Removes a file from the session's draft (and from the store). Another draft's file is "not found". */
+  async removeFromJourney(tenant: PublicTenantRef, serviceId: string, session: string, fileId: string): Promise<boolean> {
+    if (!UUID.test(fileId)) return false;
+    const draftId = await this.journeys.liveDraftId(tenant, serviceId, session);
+    const removed = await this.transactions.run(tenant.id, async (manager) => {
+      const [rows]: [EvidenceFileRow[], number] = await manager.query(`DELETE FROM evidence_files WHERE id = $1 AND submission_id = $2 AND report_id IS NULL RETURNING ${COLUMNS}`, [fileId, draftId]);
+      if (rows.length > 0) await this.audit.record(manager, { tenantId: tenant.id, actorType: 'public', action: 'evidence.removed', subjectType: 'evidence', subjectId: fileId });
+      return rows;
+    });
+    await this.deleteObjects(removed);
+    return removed.length > 0;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The worker: scanning and the copies staff see
+
+  /** Scans and derives copies for files waiting, force by force; returns how many were processed. */
+  async processPending(tenantIds: string[], limit = 10): Promise<number> {
+    let processed = 0;
+    for (const tenantId of tenantIds) {
+      for (;;) {
+        const file = await this.transactions.run(tenantId, async (manager) => {
+          const [row]: EvidenceFileRow[] = await manager.query(
+            `UPDATE evidence_files SET processing_started_at = now(), processing_attempts = processing_attempts + 1
+              WHERE id = (SELECT id FROM evidence_files
+                           WHERE scan_status = 'pending' AND processing_attempts < $1
+                             AND (processing_started_at IS NULL OR processing_started_at < now() - make_interval(mins => $2))
+                           ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+              RETURNING ${COLUMNS}`,
+            [MAX_PROCESSING_ATTEMPTS, PROCESSING_TIMEOUT_MINUTES],
+          ).then((result: [EvidenceFileRow[], number]) => result[0]);
+          return row;
+        });
+        if (!file) break;
+        await this.process(file).catch((error: unknown) => {
+          this.logger.warn(`evidence file ${file.id} of ${tenantId} could not be processed (it will be retried): ${(error as Error).message}`);
+          return this.transactions.run(tenantId, (manager) => manager.query(`UPDATE evidence_files SET processing_started_at = NULL WHERE id = $1`, [file.id]));
+        });
+        processed++;
+        if (processed >= limit) return processed;
+      }
+    }
+    return processed;
+  }
+
+  /** Scans one file; an infected one is quarantined, a photo gets its metadata-free copies. */
+  private async process(file: EvidenceFileRow): Promise<void> {
+    const keys = evidenceKeys(file.tenantId, file.submissionId, file.id);
+    const result = await this.scanner.scan(await this.store.get(file.storageKey), file.sizeBytes);
+    if (result.status === 'infected') {
+      await this.store.move(file.storageKey, keys.quarantine);
+      await this.transactions.run(file.tenantId, async (manager) => {
+        await manager.query(
+          `UPDATE evidence_files SET scan_status = 'infected', scan_detail = $2, scanned_at = now(), storage_key = $3, display_key = NULL, thumbnail_key = NULL WHERE id = $1`,
+          [file.id, result.signature, keys.quarantine],
+        );
+        await this.audit.record(manager, { tenantId: file.tenantId, actorType: 'system', action: 'evidence.quarantined', subjectType: 'evidence', subjectId: file.id, details: { signature: result.signature, reportId: file.reportId } });
+        if (file.reportId) await recordReportEvent(manager, { tenantId: file.tenantId, reportId: file.reportId, kind: 'evidence-quarantined', actorType: 'system', details: { fileId: file.id, name: file.originalName } });
+      });
+      this.logger.warn(`evidence file ${file.id} of ${file.tenantId} is infected (${result.signature}): quarantined`);
+      return;
+    }
+    let derived: { display: string; thumbnail: string } | null = null;
+    if (file.kind === 'image') {
+      await deriveImageCopies(this.store, file.storageKey, { display: keys.display, thumbnail: keys.thumbnail });
+      derived = { display: keys.display, thumbnail: keys.thumbnail };
+    }
+    await this.transactions.run(file.tenantId, async (manager) => {
+      await manager.query(`UPDATE evidence_files SET scan_status = $2, scan_detail = $3, scanned_at = now(), display_key = $4, thumbnail_key = $5 WHERE id = $1`, [
+        file.id,
+        result.status,
+        result.status === 'not-scanned' ? result.reason : null,
+        derived?.display ?? null,
+        derived?.thumbnail ?? null,
+      ]);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Staff
+
+  /** A report's files for staff of its force; another force's report is "not found". */
+  async reportFiles(staff: StaffIdentity, idOrReference: string): Promise<EvidenceFileRow[]> {
+    if (!isAllowed(staff, Permission.ReadReport) || !staff.tenantId) throw AccessException.notFoundOrNoAccess();
+    const parsed = parseReference(idOrReference);
+    const where = UUID.test(idOrReference) ? { column: 'id', value: idOrReference } : 'reference' in parsed ? { column: 'reference', value: parsed.reference } : null;
+    if (!where) throw AccessException.notFoundOrNoAccess();
+    return this.transactions.run(staff.tenantId, async (manager) => {
+      const [report] = await manager.query(`SELECT id FROM reports WHERE ${where.column} = $1`, [where.value]);
+      if (!report) throw AccessException.notFoundOrNoAccess();
+      return manager.query(`SELECT ${COLUMNS} FROM evidence_files WHERE report_id = $1 ORDER BY created_at, id`, [report.id]);
+    });
+  }
+
+  /**
+   * A short-lived link to a file for a staff member of its force: never to an infected or unscanned
+   * (pending) file; for a photo, only its metadata-free copies (the original is sealed).
+   */
+  async downloadLink(staff: StaffIdentity, fileId: string, variant: EvidenceVariant): Promise<{ path: string; expiresAt: Date }> {
+    if (!isAllowed(staff, Permission.ReadReport) || !staff.tenantId || !UUID.test(fileId)) throw AccessException.notFoundOrNoAccess();
+    const file = await this.transactions.run(staff.tenantId, async (manager) => {
+      const [row]: EvidenceFileRow[] = await manager.query(`SELECT ${COLUMNS} FROM evidence_files WHERE id = $1 AND report_id IS NOT NULL`, [fileId]);
+      return row;
+    });
+    if (!file || !servable(file, variant)) throw AccessException.notFoundOrNoAccess();
+    const expiresAt = new Date(Date.now() + LINK_SECONDS * 1000);
+    const payload = Buffer.from(JSON.stringify({ t: file.tenantId, f: file.id, v: variant, s: staff.subject, n: staff.name ?? null, e: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
+    return { path: `/evidence/${payload}.${this.sign(payload)}`, expiresAt };
+  }
+
+  /**
+   * Opens what a signed link points at: the file is checked again (a file quarantined since the link
+   * was made is not served) and, for a download, the read is audited as the staff member who asked.
+   */
+  async openLink(token: string, requestId?: string): Promise<{ body: Readable; fileName: string; mediaType: string; sizeBytes: number | null; inline: boolean } | null> {
+    const [payload, signature] = token.split('.');
+    if (!payload || !signature || !/^[\w-]+$/.test(payload) || !safeEqual(signature, this.sign(payload))) return null;
+    let claims: { t: string; f: string; v: EvidenceVariant; s: string; n: string | null; e: number };
+    try {
+      claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      return null;
+    }
+    if (!UUID.test(claims.t) || !UUID.test(claims.f) || claims.e * 1000 < Date.now()) return null;
+    const file = await this.transactions.run(claims.t, async (manager) => {
+      const [row]: EvidenceFileRow[] = await manager.query(`SELECT ${COLUMNS} FROM evidence_files WHERE id = $1 AND report_id IS NOT NULL`, [claims.f]);
+      if (row && servable(row, claims.v) && claims.v !== 'thumbnail') {
+        await this.audit.record(manager, {
+          tenantId: claims.t,
+          actorType: 'staff',
+          actorId: claims.s,
+          action: 'evidence.downloaded',
+          subjectType: 'report',
+          subjectId: row.reportId!,
+          details: { actorName: claims.n, fileId: row.id, variant: claims.v, name: row.originalName },
+          requestId,
+        });
+      }
+      return row;
+    });
+    if (!file || !servable(file, claims.v)) return null;
+    const key = claims.v === 'original' ? file.storageKey : claims.v === 'display' ? file.displayKey! : file.thumbnailKey!;
+    const derived = claims.v !== 'original';
+    const fileName = derived ? `${file.originalName.replace(/\.[^.]*$/, '')}${claims.v === 'thumbnail' ? '-thumbnail' : ''}.jpg` : file.originalName;
+    return { body: await this.store.get(key), fileName, mediaType: derived ? 'image/jpeg' : file.mediaType, sizeBytes: await this.store.size(key), inline: claims.v === 'thumbnail' };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Retention
+
+  /**
+   * Deletes a report's evidence: its rows (in the caller's transaction, with the report) and, once
+   * that commits, its stored objects. Returns the objects' keys for the caller to delete after commit
+   * through `deleteObjects`.
+   */
+  async deleteForReport(manager: EntityManager, reportId: string): Promise<EvidenceFileRow[]> {
+    return manager.query(`DELETE FROM evidence_files WHERE report_id = $1 RETURNING ${COLUMNS}`, [reportId]).then((result: [EvidenceFileRow[], number]) => result[0]);
+  }
+
+  /** Deletes a report's evidence now (rows, then objects); for retention and for tests. Returns how many files. */
+  async deleteReportEvidence(tenantId: string, reportId: string): Promise<number> {
+    const rows = await this.transactions.run(tenantId, (manager) => this.deleteForReport(manager, reportId));
+    await this.deleteObjects(rows);
+    return rows.length;
+  }
+
+  /**
+   * Files no report will ever hold: those of drafts that have expired or were sent without them (a
+   * branch the reporter left). Deleted with their objects; returns how many.
+   */
+  async deleteAbandoned(tenantIds: string[]): Promise<number> {
+    let deleted = 0;
+    for (const tenantId of tenantIds) {
+      const rows = await this.transactions.run(tenantId, (manager) =>
+        manager
+          .query(
+            `DELETE FROM evidence_files f WHERE f.report_id IS NULL AND f.source = 'journey'
+               AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.id = f.submission_id AND d.report_id IS NULL AND d.expires_at > now())
+             RETURNING ${COLUMNS}`,
+          )
+          .then((result: [EvidenceFileRow[], number]) => result[0]),
+      );
+      await this.deleteObjects(rows);
+      deleted += rows.length;
+    }
+    return deleted;
+  }
+
+  /** Removes every stored object of these files (original, copies, quarantine). */
+  async deleteObjects(files: Pick<EvidenceFileRow, 'tenantId' | 'submissionId' | 'id' | 'storageKey'>[]): Promise<void> {
+    for (const file of files) {
+      const keys = evidenceKeys(file.tenantId, file.submissionId, file.id);
+      for (const key of new Set([file.storageKey, keys.original, keys.display, keys.thumbnail, keys.quarantine])) await this.store.delete(key);
+    }
+  }
+
+  private sign(payload: string): string {
+    return createHmac('sha256', this.linkKey).update(payload).digest('base64url');
+  }
+}
+
+/** Whether a file may be served in this variant: never infected or still pending; photos only as their copies. */
+function servable(file: EvidenceFileRow, variant: EvidenceVariant): boolean {
+  if (file.scanStatus !== 'clean' && file.scanStatus !== 'not-scanned') return false;
+  if (file.kind === 'image') return variant === 'display' ? file.displayKey !== null : variant === 'thumbnail' ? file.thumbnailKey !== null : false;
+  return variant === 'original';
+}
+
+function safeEqual(left: string, right: string): boolean {
+  const a = Buffer.from(left);
+  const b = Buffer.from(right);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

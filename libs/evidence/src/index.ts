@@ -1,0 +1,15 @@
+// Evidence: photos, video and documents sent with a report. Storage drivers (local disk, S3), type
+// detection from the bytes, SHA-256 of the original, metadata-free copies of photos, malware
+// scanning (clamd), signed staff downloads and deletion with the report.
+export { EvidenceService, EVIDENCE_STORE, EVIDENCE_SCANNER, cleanFileName, evidenceKeys, type EvidenceFileRow, type EvidenceVariant, type JourneyFile, type ScanStatus } from './evidence.service.js';
+export { EvidenceModule, createEvidenceStore, createScanner } from './evidence.module.js';
+export { EvidenceRefused, ingest, type IngestedFile, type IngestLimits } from './ingest.js';
+export { acceptedFormats, formatBytes, FORMATS } from './formats.js';
+export { deriveImageCopies } from './derive.js';
+export { type EvidenceStore, EvidenceObjectMissing, EVIDENCE_KEY, assertEvidenceKey } from './storage/evidence-store.js';
+export { LocalDiskStore } from './storage/local-disk-store.js';
+export { S3Store, type S3StoreOptions } from './storage/s3-store.js';
+export { type Scanner, type ScanResult, NoScanner } from './scanning/scanner.js';
+export { ClamdScanner, clamdPing, type ClamdOptions } from './scanning/clamd-scanner.js';
+export { EvidenceController, SESSION_HEADER, FILE_NAME_HEADER } from './evidence.controller.js';
+export { EvidenceResolver, EvidenceFileModel, EvidenceLinkModel } from './evidence.resolver.js';
