@@ -12,11 +12,11 @@ const LONGEST_REPLY = 4096;
 
 /** Where clamd listens: a unix socket, or a TCP host and port. */
 export interface ClamdAddress {
-  /** Path of clamd's LocalSocket. Give this, or a host and port, not both. */
+  /** Path of clamd's LocalSocket. When given, it is used and host and port are ignored (configuration always has a port). */
   socket?: string;
-  /** TCP host; 127.0.0.1 when only a port is given. */
+  /** TCP host; 127.0.0.1 when not given. */
   host?: string;
-  /** TCP port (clamd's TCPSocket); 3310 when only a host is given. */
+  /** TCP port (clamd's TCPSocket); 3310 when not given. */
   port?: number;
 }
 
@@ -116,7 +116,8 @@ function openConnection(address: CheckedAddress, timeoutMs: number): Connection 
 
   const reply = new Promise<string>((resolve, reject) => {
     let received = '';
-    const timer = setTimeout(() => socket.destroy(new Error(`clamd at ${where} did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timeout = new Error(`clamd at ${where} did not answer within ${timeoutMs} ms`);
+    const timer = setTimeout(() => socket.destroy(timeout), timeoutMs);
     const finish = (outcome: () => void) => {
       clearTimeout(timer);
       socket.destroy();
@@ -134,7 +135,7 @@ function openConnection(address: CheckedAddress, timeoutMs: number): Connection 
       else if (received.length > LONGEST_REPLY) finish(() => reject(new Error(`clamd at ${where} sent an over-long reply: ${JSON.stringify(received.slice(0, 200))}…`)));
     });
     socket.on('end', () => finish(() => (received ? resolve(received) : reject(noReply()))));
-    socket.on('error', (error) => finish(() => reject(connectionError(error, where))));
+    socket.on('error', (error) => finish(() => reject(error === timeout ? timeout : new Error(`Could not reach clamd at ${where}: ${error.message}`, { cause: error }))));
     socket.on('close', () => finish(() => reject(noReply())));
   });
   // Observed now so that a failure while the body is still being sent is not an unhandled rejection; callers still await `reply`.
@@ -155,7 +156,7 @@ type WriteMethod = (...arguments_: [...unknown[], WriteCallback]) => void;
  */
 function reportWriteErrorsInsteadOfDestroying(socket: net.Socket, onWriteFailed: (error: Error) => void): void {
   const methods = socket as unknown as Record<'_write' | '_writev', WriteMethod | undefined>;
-  for (const name of [] as Array<'_write' | '_writev'>) {
+  for (const name of ['_write', '_writev'] as const) {
     const original = methods[name];
     if (!original) continue;
     methods[name] = (...arguments_) => {
@@ -238,7 +239,6 @@ function interpretScanReply(reply: string): ScanResult {
 type CheckedAddress = { socket: string } | { host: string; port: number };
 
 function checkedAddress(options: ClamdAddress): CheckedAddress {
-  if (options.socket && (options.host || options.port)) throw new Error('Give clamd either a socket or a host and port, not both');
   if (options.socket) return { socket: options.socket };
   const port = options.port ?? CLAMD_DEFAULT_PORT;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`clamd port must be a port number (got ${options.port})`);
@@ -247,12 +247,6 @@ function checkedAddress(options: ClamdAddress): CheckedAddress {
 
 function describeAddress(address: CheckedAddress): string {
   return 'socket' in address ? address.socket : `${address.host}:${address.port}`;
-}
-
-function connectionError(error: Error, where: string): Error {
-  // Our own timeout error already names clamd; a system error (ECONNREFUSED, ENOENT) does not.
-  if (error.message.startsWith('clamd at')) return error;
-  return new Error(`Could not reach clamd at ${where}: ${error.message}`, { cause: error });
 }
 
 function megabytes(bytes: number): number {
