@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
@@ -38,6 +39,9 @@ export async function createWebApp(config: AppConfig, logger: Logger): Promise<N
   registerRequestLogging(fastify, logger);
   await registerSecurityHeaders(fastify, { production: config.environment === 'production' });
   await app.register(fastifyCookie, { secret: config.session.secret });
+  // Evidence: file parts are streamed on to the api as they arrive (which enforces each question's
+  // limits); these bounds only stop a request from being absurd.
+  await app.register(fastifyMultipart, { limits: { fileSize: 11 * 1024 ** 3, files: 20, fields: 200, fieldSize: 100_000, parts: 220, headerPairs: 200 } });
   // govuk-frontend's JavaScript and images (not its Sass, and not the GOV.UK fonts, which police sites do not use).
   await app.register(fastifyStatic, {
     root: GOVUK_FRONTEND_ROOT,

@@ -28,8 +28,9 @@ export function acceptedFormats(kinds: readonly FileKind[], language: 'en' | 'cy
   return labels.length > 1 ? `${labels.slice(0, -1).join(', ')} ${language === 'cy' ? 'neu' : 'or'} ${labels.at(-1)}` : (labels[0] ?? '');
 }
 
-/** Megabytes as people write them: 20 MB, 2 GB. */
+/** Sizes as people write them: 98 KB, 20 MB, 2 GB. */
 export function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   const mb = bytes / (1024 * 1024);
   if (mb >= 1024 && Number.isInteger(mb / 1024)) return `${mb / 1024} GB`;
   if (mb >= 1024) return `${(mb / 1024).toFixed(1)} GB`;

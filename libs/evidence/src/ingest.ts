@@ -94,7 +94,8 @@ export async function ingest(body: Readable, limits: IngestLimits, store: Eviden
     body.pause();
   };
   onData(head);
-  if (ended) counted.end();
+  // A paused stream with nothing buffered may still have ended (its 'end' fired while no one listened).
+  if (ended || body.readableEnded) counted.end();
   else if (!refusal) {
     body.on('data', onData);
     body.on('end', onEnd);

@@ -1,9 +1,26 @@
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { FastifyRequest } from 'fastify';
 import type { CompiledForm, FieldError } from '@front-counter/forms';
 import type { Journey as ApiJourney } from '@front-counter/reports';
+import { REQUEST_ID_HEADER } from '@front-counter/logging';
 import { ApiClient } from '../api-client.js';
+
+/** A file the reporter has sent with a journey. */
+export interface JourneyFile {
+  id: string;
+  questionId: string;
+  name: string;
+  sizeBytes: number;
+  kind: string;
+}
+
+/** Why the api refused a file, in both languages. */
+export interface FileRefusal {
+  code: string;
+  message: { en: string; cy: string };
+}
 
 /** The api's Journey as it arrives over JSON (dates as strings). */
 export type Journey = Omit<ApiJourney, 'expiresAt'> & { expiresAt: string };
@@ -134,5 +151,37 @@ export class JourneyApi {
 
   async resume(request: FastifyRequest, resumeToken: string, session: string): Promise<Journey> {
     return (await this.call<{ resumeJourney: Journey }>(request, `mutation Resume($resumeToken: String!, $session: String!) { resumeJourney(resumeToken: $resumeToken, session: $session) { ${JOURNEY} } }`, { resumeToken, session })).resumeJourney;
+  }
+
+  // Files go over plain HTTP to the api's evidence routes: a stream is no GraphQL variable.
+
+  private evidenceHeaders(request: FastifyRequest, session: string): Record<string, string> {
+    return { 'x-forwarded-host': request.headers.host ?? '', 'x-forwarded-proto': request.protocol, [REQUEST_ID_HEADER]: request.id, 'x-journey-session': session };
+  }
+
+  /** Streams one file to the api as it arrives from the browser; nothing is held here. */
+  async uploadFile(request: FastifyRequest, serviceId: string, session: string, questionId: string, fileName: string, file: Readable): Promise<{ file: JourneyFile } | { error: FileRefusal }> {
+    const response = await fetch(`${this.config.api.url}/evidence/journeys/${encodeURIComponent(serviceId)}/${encodeURIComponent(questionId)}`, {
+      method: 'POST',
+      headers: { ...this.evidenceHeaders(request, session), 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(fileName) },
+      body: Readable.toWeb(file) as ReadableStream,
+      duplex: 'half',
+    } as RequestInit);
+    const body = (await response.json().catch(() => ({}))) as { file?: JourneyFile; error?: FileRefusal };
+    if (body.file) return { file: body.file };
+    if (body.error && response.status < 500) return { error: body.error };
+    throw new Error(`api: evidence upload answered HTTP ${response.status}`);
+  }
+
+  async files(request: FastifyRequest, serviceId: string, session: string): Promise<JourneyFile[]> {
+    const response = await fetch(`${this.config.api.url}/evidence/journeys/${encodeURIComponent(serviceId)}`, { headers: this.evidenceHeaders(request, session), signal: AbortSignal.timeout(10_000) });
+    if (response.status === 404) return [];
+    if (!response.ok) throw new Error(`api: evidence list answered HTTP ${response.status}`);
+    return ((await response.json()) as { files: JourneyFile[] }).files;
+  }
+
+  async removeFile(request: FastifyRequest, serviceId: string, session: string, fileId: string): Promise<boolean> {
+    const response = await fetch(`${this.config.api.url}/evidence/journeys/${encodeURIComponent(serviceId)}/files/${encodeURIComponent(fileId)}`, { method: 'DELETE', headers: this.evidenceHeaders(request, session), signal: AbortSignal.timeout(10_000) });
+    return response.status === 204;
   }
 }

@@ -168,7 +168,6 @@ export function summaryRows(form: CompiledForm, answers: FormAnswers, path: stri
     }
     const record = pageAnswers as Record<string, unknown>;
     for (const question of questionsOf(page)) {
-      if (question.type === 'file') continue;
       const label = localText(question.shortLabel ?? question.label, language);
       rows.push({
         key: { text: label },

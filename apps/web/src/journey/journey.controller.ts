@@ -7,7 +7,7 @@ import { ApiError } from '../api-client.js';
 import { translate } from '../i18n/messages.js';
 import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
-import { JourneyApi, type Journey } from './journey-api.js';
+import { JourneyApi, type Journey, type JourneyFile } from './journey-api.js';
 import { errorSummary, local, pageView, savedValues, word } from './journey-view.js';
 import { answerSummary, partialRenderer, questionView, renderQuestion } from './question-view.js';
 import { Sessions } from './session.js';
@@ -15,6 +15,18 @@ import { Sessions } from './session.js';
 type Body = Record<string, string | string[] | undefined>;
 const SERVICE = /^[a-z][a-z0-9-]{1,60}$/;
 const PAGE = /^[a-zA-Z][a-zA-Z0-9-]{0,80}$/;
+
+/** The ids of a page's file questions. */
+function fileQuestionIds(page: PageDefinition): string[] {
+  return page.type === 'question' ? page.questions.filter((question) => question.type === 'file').map((question) => question.id) : [];
+}
+
+/** 2.4 MB, 830 KB: how big a file is, as people say it. */
+function formatFileSize(bytes: number): string {
+  if (bytes >= 1024 * 1024 * 1024) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
 
 /** The fields the site adds to every form; never passed on as answers. */
 function answerValues(body: unknown): Record<string, string | string[]> {
@@ -230,10 +242,11 @@ export class JourneyController {
   private renderPage(
     site: RequestSite,
     request: FastifyRequest,
-    context: { serviceId: string; session: string; journey: Journey; form: CompiledForm; page: PageDefinition; change: boolean },
+    context: { serviceId: string; session: string; journey: Journey; form: CompiledForm; page: PageDefinition; change: boolean; files?: JourneyFile[] },
     state: { values?: Record<string, string | string[]>; errors: FieldError[] } = { errors: [] },
   ): string {
     const { serviceId, journey, form, page, change } = context;
+    const csrf = this.sessions.csrfToken(context.session);
     const view = pageView(this.pages.engine, form, page, { answers: journey.answers, path: journey.path, values: state.values, errors: state.errors, language: site.language, serviceUrl: `/${serviceId}`, change });
     const position = journey.path.indexOf(page.id);
     const checkPage = form.pages.find((candidate) => candidate.type === 'check-answers')!;
@@ -246,8 +259,16 @@ export class JourneyController {
       backLink: page.type === 'exit' && position === 0 ? undefined : { href: backHref, text: word('back', site.language) },
       errorSummary: errorSummary(state.errors, site.language),
       formAction: `/${serviceId}/${page.id}${change ? '?change=1' : ''}`,
-      csrf: this.sessions.csrfToken(context.session),
+      csrf,
       continueButton: { text: word('continue', site.language), preventDoubleClick: true },
+      multipart: fileQuestionIds(page).length > 0,
+      files: context.files?.length
+        ? {
+            heading: this.text(site, 'filesHeading'),
+            removeText: this.text(site, 'removeFile'),
+            items: context.files.map((file) => ({ name: file.name, size: formatFileSize(file.sizeBytes), action: `/${serviceId}/${page.id}/files/${file.id}/remove${change ? '?change=1' : ''}` })),
+          }
+        : undefined,
       saveHref: answering ? `/${serviceId}/save` : undefined,
       saveLabel: word('saveForLater', site.language),
       homeLabel: word('home', site.language),
@@ -258,7 +279,48 @@ export class JourneyController {
   async page(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Query('change') change: string | undefined, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const loaded = await this.load(request, reply, serviceId, pageId);
     if ('redirect' in loaded) return loaded.redirect;
-    return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, change: change === '1' }));
+    const files = fileQuestionIds(loaded.page).length ? await this.api.files(request, serviceId, loaded.session) : undefined;
+    return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, change: change === '1', files }));
+  }
+
+  /** Removes a file the reporter sent with this page, then shows the page again. */
+  @Post('/:serviceId/:pageId/files/:fileId/remove')
+  async removeFile(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Param('fileId') fileId: string, @Query('change') change: string | undefined, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const loaded = await this.load(request, reply, serviceId, pageId);
+    if ('redirect' in loaded) return loaded.redirect;
+    const body = (request.body ?? {}) as Body;
+    if (this.sessions.validCsrf(loaded.session, body._csrf) && /^[0-9a-f-]{36}$/.test(fileId)) await this.api.removeFile(request, serviceId, loaded.session, fileId);
+    return this.redirect(reply, `/${serviceId}/${pageId}${change === '1' ? '?change=1' : ''}`);
+  }
+
+  /**
+   * A page with a file question arrives as multipart/form-data: its fields are collected, and each
+   * file is streamed to the api as it arrives (after the form's anti-forgery field, which comes
+   * first). Refusals come back as field errors naming the file.
+   */
+  private async readMultipart(request: FastifyRequest, serviceId: string, session: string, page: PageDefinition, language: 'en' | 'cy'): Promise<{ body: Body; errors: FieldError[] }> {
+    const body: Record<string, string | string[]> = {};
+    const errors: FieldError[] = [];
+    const fileQuestions = new Set(fileQuestionIds(page));
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        const value = String(part.value ?? '');
+        const existing = body[part.fieldname];
+        body[part.fieldname] = existing === undefined ? value : [existing, value].flat();
+        continue;
+      }
+      if (!part.filename || !fileQuestions.has(part.fieldname) || !this.sessions.validCsrf(session, body._csrf)) {
+        part.file.resume();
+        continue;
+      }
+      const result = await this.api.uploadFile(request, serviceId, session, part.fieldname, part.filename, part.file);
+      if ('error' in result) {
+        const name = part.filename.replace(/^.*[\\/]/, '').slice(0, 100);
+        errors.push({ field: part.fieldname, questionId: part.fieldname, message: { en: `${name}: ${result.error.message.en}`, cy: `${name}: ${result.error.message.cy}` } });
+      }
+    }
+    void language;
+    return { body, errors };
   }
 
   @Post('/:serviceId/:pageId')
@@ -266,9 +328,15 @@ export class JourneyController {
     const loaded = await this.load(request, reply, serviceId, pageId);
     if ('redirect' in loaded) return loaded.redirect;
     const { session, journey, page } = loaded;
-    const body = (request.body ?? {}) as Body;
+    const multipart = request.isMultipart() ? await this.readMultipart(request, serviceId, session, page, site.language) : undefined;
+    const body = multipart?.body ?? ((request.body ?? {}) as Body);
     if (!this.sessions.validCsrf(session, body._csrf)) return this.redirect(reply, `/${serviceId}/${pageId}`);
-    const values = answerValues(body);
+    const fileIds = new Set(fileQuestionIds(page));
+    const values = Object.fromEntries(Object.entries(answerValues(body)).filter(([field]) => !fileIds.has(field)));
+    if (multipart?.errors.length) {
+      const files = await this.api.files(request, serviceId, session);
+      return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, change: change === '1', files }, { values, errors: multipart.errors }), 400);
+    }
     const returnToCheck = change === '1';
     try {
       if (page.type === 'declaration') {
@@ -279,7 +347,8 @@ export class JourneyController {
       const outcome =
         page.type === 'repeat' ? await this.api.finishRepeat(request, serviceId, session, pageId, returnToCheck) : await this.api.answerPage(request, serviceId, session, pageId, values, returnToCheck);
       if (outcome.errors.length > 0) {
-        return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, journey: outcome.journey, change: returnToCheck }, { values, errors: outcome.errors }), 400);
+        const files = fileIds.size ? await this.api.files(request, serviceId, session) : undefined;
+        return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, journey: outcome.journey, change: returnToCheck, files }, { values, errors: outcome.errors }), 400);
       }
       const next = outcome.nextPageId ?? outcome.journey.current;
       const checkPage = loaded.form.pages.find((candidate) => candidate.type === 'check-answers')!;

@@ -430,7 +430,10 @@ const fill = (template: string, params: Record<string, string>) => template.repl
 /** How a saved answer reads on "Check your answers": plain text, lines joined by `\n` (escape it when rendering). */
 export function answerSummary(question: QuestionDefinition, answer: unknown, language: Language): string {
   const t = (text: Text) => text[language];
-  if (question.type === 'file') return '';
+  if (question.type === 'file') {
+    const files = Array.isArray(answer) ? answer.filter((file): file is { name: string } => isRecord(file) && typeof file.name === 'string') : [];
+    return files.length ? files.map((file) => file.name).join('\n') : t(TEXT.notProvided);
+  }
   if (answer === undefined || answer === null || answer === '' || (Array.isArray(answer) && answer.length === 0)) return t(TEXT.notProvided);
   const optionLabel = (value: unknown) => {
     const option = 'options' in question ? question.options.find((candidate) => candidate.value === value) : undefined;
