@@ -1,18 +1,27 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { launchChromium } from '../support/browser.js';
-import { answer, answerExactly, choose, continueOn, fill, heading, pagesAuditedOn, pathOf, startService, violationsOn } from '../support/journey-steps.js';
+import { formatReference } from '@front-counter/reports';
+import { seededRealms } from '../../apps/idp/src/seeded-users.js';
+import { answer, answerExactly, audit, choose, continueOn, declareAndSend, fill, fillDate, heading, pagesAuditedOn, pathOf, startService, violationsOn, visit } from '../support/journey-steps.js';
 import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 /**
  * Evidence in the dashcam journey in Chromium: a photo and a short video chosen in the page's file
  * input go through the force site (multipart, streamed on) to the api's store; a disguised file is
- * refused with a message naming what would do; a file can be removed; the report carries the files.
+ * refused with a message naming what would do; a file can be removed; the report carries the files,
+ * and a call handler signed in on the force's site sees them: the photo's thumbnail, both files'
+ * fingerprints and scan state, and downloads that match what was sent.
  */
+
+const handler = seededRealms([{ slug: 'dyffryn', name: { en: 'Dyffryn Police' }, domains: [], identity: { realm: 'dyffryn', audience: 'front-counter' } }], { audience: 'front-counter' })[0].users.find(
+  (user) => user.username === 'dyffryn.handler1',
+)!;
 
 let stack: TestStack;
 let browser: Browser;
@@ -34,7 +43,7 @@ function shortVideo(): Buffer {
 }
 
 it('uploads a photo and a short video in the dashcam journey, refuses a disguised file, and sends them with the report', async () => {
-  const context = await browser.newContext();
+  const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   try {
     await startService(page, `${stack.siteUrl('dyffryn')}submit-dashcam-footage`);
@@ -84,9 +93,53 @@ it('uploads a photo and a short video in the dashcam journey, refuses a disguise
       { original_name: 'IMG_0042.jpg', kind: 'image', size: photo.length },
       { original_name: 'front-camera.mp4', kind: 'video', size: shortVideo().length },
     ]);
-    expect(await heading(page)).toContain('footage');
+
+    // The rest of the journey; check your answers names the files.
+    await answer(page, { label: 'Yes' });
+    await fill(page, 'Full name', 'Rhian Evans');
+    await fillDate(page, 'Date of birth', { day: 12, month: 5, year: 1979 });
+    await fill(page, 'Address line 1', '4 Heol y Bont', { within: 'Home address' });
+    await fill(page, 'Town or city', 'Aberdyffryn', { within: 'Home address' });
+    await continueOn(page);
+    await answer(page, { fields: { 'Email address': 'rhian@example.com', 'Telephone number': '07700 900982' } });
+    expect(await heading(page)).toBe('Check your answers before sending your report');
+    await expect(page.locator('main').innerText()).resolves.toMatch(/IMG_0042\.jpg\s+front-camera\.mp4/);
+    await continueOn(page);
+    const reference = await declareAndSend(page);
+
+    // The worker scans (no scanner here: "not scanned") and makes the photo's copies.
+    const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
+    await stack.worker.get(WorkerLoop).tick();
+
+    // A call handler of the force sees them on the report.
+    const desk = await context.newPage();
+    await visit(desk, `${stack.siteUrl('dyffryn')}staff`);
+    await Promise.all([desk.waitForURL(/\/realms\/dyffryn\/login-actions\//), desk.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([desk.waitForURL(/\/staff\/queue/), desk.getByRole('button', { name: `Sign in as ${handler.name}` }).click()]);
+    await desk.goto(`${stack.siteUrl('dyffryn')}staff/reports/${reference}?reason=triage`);
+    await audit(desk);
+    await expect(heading(desk)).resolves.toBe(`Report ${formatReference(reference.replace(/-/g, ''))}`);
+    const table = desk.locator('table.fc-evidence');
+    await expect(table.innerText()).resolves.toMatch(/IMG_0042\.jpg[\s\S]*Not scanned[\s\S]*front-camera\.mp4[\s\S]*Not scanned/);
+    await expect(table.innerText()).resolves.toContain(createHash('sha256').update(photo).digest('hex'));
+    const thumbnail = desk.getByRole('img', { name: 'Preview of IMG_0042.jpg' });
+    const source = (await thumbnail.getAttribute('src'))!;
+    const fetched = await desk.evaluate(async (address) => {
+      const response = await fetch(address);
+      return [response.status, response.headers.get('content-type'), response.headers.get('x-content-type-options')];
+    }, source);
+    expect(fetched).toEqual([200, 'image/jpeg', 'nosniff']);
+    await desk.waitForFunction(() => ((document.querySelector('img.fc-evidence__thumbnail') as HTMLImageElement | null)?.naturalWidth ?? 0) > 0, null, { timeout: 10_000 });
+    const [download] = await Promise.all([desk.waitForEvent('download'), desk.getByRole('link', { name: 'Download front-camera.mp4' }).click()]);
+    expect(download.suggestedFilename()).toBe('front-camera.mp4');
+    const saved: Buffer[] = [];
+    for await (const chunk of (await download.createReadStream())!) saved.push(chunk as Buffer);
+    expect(Buffer.concat(saved).equals(shortVideo())).toBe(true);
+    const audited = await sqlOn(stack.database.urls.admin, `SELECT details->>'name' AS name FROM audit_events WHERE action = 'evidence.downloaded'`);
+    expect(audited).toEqual([{ name: 'front-camera.mp4' }]);
+
     expect(pagesAuditedOn(page).length).toBeGreaterThan(10);
-    expect(violationsOn(page)).toEqual([]);
+    expect(violationsOn(page, desk)).toEqual([]);
   } finally {
     await context.close();
   }

@@ -20,6 +20,15 @@ export enum ScanStatusValue {
 }
 registerEnumType(ScanStatusValue, { name: 'ScanStatus', description: 'PENDING until scanned; NOT_SCANNED when no scanner is configured or the file is larger than it takes (never shown as clean).' });
 
+@ObjectType('EvidenceLink')
+export class EvidenceLinkModel {
+  @Field({ description: 'A path on the api (or, through a force site, under /staff), valid until expiresAt.' })
+  path: string;
+
+  @Field()
+  expiresAt: Date;
+}
+
 @ObjectType('EvidenceFile', { description: 'A file sent with a report. Only CLEAN and NOT_SCANNED files can be opened.' })
 export class EvidenceFileModel {
   @Field(() => ID)
@@ -57,18 +66,15 @@ export class EvidenceFileModel {
 
   @Field()
   uploadedAt: Date;
+
+  @Field(() => EvidenceLinkModel, { nullable: true, description: 'A 5-minute link to download it (a photo: its copy without metadata); null until it may be opened.' })
+  download: EvidenceLinkModel | null;
+
+  @Field(() => EvidenceLinkModel, { nullable: true, description: 'A 5-minute link to a photo’s thumbnail.' })
+  thumbnail: EvidenceLinkModel | null;
 }
 
-@ObjectType('EvidenceLink')
-export class EvidenceLinkModel {
-  @Field({ description: 'A path on the api (or, through a force site, under /staff), valid until expiresAt.' })
-  path: string;
-
-  @Field()
-  expiresAt: Date;
-}
-
-function toModel(file: EvidenceFileRow): EvidenceFileModel {
+function toModel(file: EvidenceFileRow, links: { download: EvidenceLinkModel | null; thumbnail: EvidenceLinkModel | null }): EvidenceFileModel {
   const servable = file.scanStatus === 'clean' || file.scanStatus === 'not-scanned';
   return {
     id: file.id,
@@ -83,6 +89,7 @@ function toModel(file: EvidenceFileRow): EvidenceFileModel {
     hasThumbnail: servable && file.thumbnailKey !== null,
     source: file.source,
     uploadedAt: file.createdAt,
+    ...links,
   };
 }
 
@@ -94,7 +101,9 @@ export class EvidenceResolver {
   @Query(() => [EvidenceFileModel], { description: 'The files sent with a report, oldest first.' })
   @StaffOnly(Permission.ReadReport)
   async reportEvidence(@CurrentStaff() staff: StaffIdentity, @Args('report', { description: 'The report’s id or reference.' }) report: string): Promise<EvidenceFileModel[]> {
-    return (await this.evidence.reportFiles(staff, report)).map(toModel);
+    return (await this.evidence.reportFiles(staff, report)).map((file) =>
+      toModel(file, { download: this.evidence.linkFor(staff, file, file.kind === 'image' ? 'display' : 'original'), thumbnail: this.evidence.linkFor(staff, file, 'thumbnail') }),
+    );
   }
 
   @Query(() => EvidenceLinkModel, { description: 'A link to a file valid for 5 minutes. Each download through it is audited.' })

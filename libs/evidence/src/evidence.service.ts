@@ -273,7 +273,14 @@ export class EvidenceService {
       const [row]: EvidenceFileRow[] = await manager.query(`SELECT ${COLUMNS} FROM evidence_files WHERE id = $1 AND report_id IS NOT NULL`, [fileId]);
       return row;
     });
-    if (!file || !servable(file, variant)) throw AccessException.notFoundOrNoAccess();
+    const link = file ? this.linkFor(staff, file, variant) : null;
+    if (!link) throw AccessException.notFoundOrNoAccess();
+    return link;
+  }
+
+  /** A signed link to a file already read in the staff member's force, or null when it may not be served in that variant. */
+  linkFor(staff: StaffIdentity, file: EvidenceFileRow, variant: EvidenceVariant): { path: string; expiresAt: Date } | null {
+    if (!servable(file, variant) || file.tenantId !== staff.tenantId) return null;
     const expiresAt = new Date(Date.now() + LINK_SECONDS * 1000);
     const payload = Buffer.from(JSON.stringify({ t: file.tenantId, f: file.id, v: variant, s: staff.subject, n: staff.name ?? null, e: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
     return { path: `/evidence/${payload}.${this.sign(payload)}`, expiresAt };

@@ -166,6 +166,11 @@ export class JourneyApi {
       headers: { ...this.evidenceHeaders(request, session), 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(fileName) },
       body: Readable.toWeb(file) as ReadableStream,
       duplex: 'half',
+      // Without these, Node's fetch (undici) tees a streamed body to be able to replay it, and the
+      // unread half keeps the whole file in memory (nodejs/undici#4058); a request that may not be
+      // redirected and has no window is never replayed, so it is not copied.
+      redirect: 'error',
+      window: null,
     } as RequestInit);
     const body = (await response.json().catch(() => ({}))) as { file?: JourneyFile; error?: FileRefusal };
     if (body.file) return { file: body.file };

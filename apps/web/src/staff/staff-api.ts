@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { REQUEST_ID_HEADER } from '@front-counter/logging';
 import { ApiClient, ApiError } from '../api-client.js';
 import type { RequestSite } from '../pages/page-renderer.js';
 import { RefreshRefused, StaffSignIn } from './staff-sign-in.js';
@@ -71,6 +73,22 @@ export interface ReportDetail extends QueueItem {
   duplicates: { id: string; otherReportId: string; otherReference: string; reason: string; status: string }[];
 }
 
+/** A file sent with a report, with short-lived links (null until it may be opened). */
+export interface EvidenceFile {
+  id: string;
+  name: string;
+  kind: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  scanStatus: 'PENDING' | 'CLEAN' | 'INFECTED' | 'NOT_SCANNED';
+  scanDetail: string | null;
+  source: string;
+  uploadedAt: string;
+  download: { path: string } | null;
+  thumbnail: { path: string } | null;
+}
+
 /** One audit event about a report (supervisors only). */
 export interface AuditEntry {
   id: string;
@@ -135,6 +153,7 @@ export class StaffApi {
   constructor(
     private readonly api: ApiClient,
     private readonly signIn: StaffSignIn,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The signed-in member as the api sees their token (used once, at sign-in). */
@@ -165,13 +184,22 @@ export class StaffApi {
   }
 
   /** An audited read: the api records `reason` with it. Comes with the forces it could be transferred to. */
-  async report(context: StaffContext, reference: string, reason: string): Promise<{ report: ReportDetail; forces: { slug: string; name: Text }[] }> {
-    const data = await this.call<{ report: ReportDetail; transferDestinations: { slug: string; name: Text }[] }>(
+  async report(context: StaffContext, reference: string, reason: string): Promise<{ report: ReportDetail; forces: { slug: string; name: Text }[]; evidence: EvidenceFile[] }> {
+    const data = await this.call<{ report: ReportDetail; transferDestinations: { slug: string; name: Text }[]; reportEvidence: EvidenceFile[] }>(
       context,
-      `query StaffReport($report: String!, $reason: String!) { report(report: $report, reason: $reason) { ${DETAIL} } transferDestinations { slug name { en cy } } }`,
+      `query StaffReport($report: String!, $reason: String!) {
+        report(report: $report, reason: $reason) { ${DETAIL} }
+        transferDestinations { slug name { en cy } }
+        reportEvidence(report: $report) { id name kind mediaType sizeBytes sha256 scanStatus scanDetail source uploadedAt download { path } thumbnail { path } }
+      }`,
       { report: reference, reason },
     );
-    return { report: data.report, forces: data.transferDestinations };
+    return { report: data.report, forces: data.transferDestinations, evidence: data.reportEvidence };
+  }
+
+  /** A file behind a signed link, streamed from the api (the link is the capability; the api audits the download). */
+  async evidence(context: StaffContext, token: string): Promise<Response> {
+    return fetch(`${this.config.api.url}/evidence/${encodeURIComponent(token)}`, { headers: { [REQUEST_ID_HEADER]: context.request.id } });
   }
 
   /** Supervisors: every read and change of the report in the force (reading it is audited too). */

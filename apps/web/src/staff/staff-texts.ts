@@ -209,6 +209,19 @@ export const STAFF_TEXT = {
     auditLink: 'Audit trail: who has opened or changed this report',
   },
 
+  evidence: {
+    heading: 'Evidence',
+    caption: 'Files sent with this report',
+    none: 'No files were sent with this report.',
+    headings: { preview: 'Preview', file: 'File', status: 'Scan', fingerprint: 'SHA-256 of the original', action: 'Action' },
+    statuses: { PENDING: 'Being scanned', CLEAN: 'Clean', INFECTED: 'Quarantined', NOT_SCANNED: 'Not scanned' } as Record<string, string>,
+    kinds: { image: 'Photo', video: 'Video', document: 'Document' } as Record<string, string>,
+    download: 'Download',
+    notAvailable: 'Not available',
+    thumbnailAlt: 'Preview of {name}',
+    addedLater: 'added later by the reporter',
+  },
+
   audit: {
     title: 'Audit trail of report {reference}',
     lead: 'Every time someone in the force opened this report, and every change to it, oldest first. Your viewing of this page is recorded too.',
@@ -230,6 +243,7 @@ export const STAFF_TEXT = {
       'report.reporter-replied': 'Reporter replied',
       'report.sla-breached': 'Deadline missed',
       'report.audit-trail-read': 'Audit trail viewed',
+      'evidence.downloaded': 'File downloaded',
     } as Record<string, string>,
   },
 

@@ -2,7 +2,7 @@ import type { CompiledForm, FormAnswers } from '@front-counter/forms';
 import { formatReference, parseReference } from '@front-counter/reports';
 import { summaryRows } from '../journey/journey-view.js';
 import { escapeHtml } from '../rendering/escape-html.js';
-import { THRIVE_PARTS, type AuditEntry, type QueueItem, type ReportDetail } from './staff-api.js';
+import { THRIVE_PARTS, type AuditEntry, type EvidenceFile, type QueueItem, type ReportDetail } from './staff-api.js';
 import { fill, STAFF_TEXT } from './staff-texts.js';
 
 /**
@@ -340,6 +340,35 @@ export function auditDetails(entry: Pick<AuditEntry, 'details'>): string {
   const levels = details.levels as Record<string, string> | undefined;
   if (levels && typeof levels === 'object') parts.push(THRIVE_PARTS.map((part) => `${T.thrive.parts[part]} ${T.thrive.levels[String(levels[part]).toUpperCase()] ?? levels[part]}`).join(', '));
   return parts.join('; ');
+}
+
+const sizeText = (bytes: number) => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+const STATUS_TAG: Record<string, string> = { PENDING: 'govuk-tag--grey', CLEAN: 'govuk-tag--green', INFECTED: 'govuk-tag--red', NOT_SCANNED: 'govuk-tag--yellow' };
+
+/**
+ * A report's files: a thumbnail for photos, what each is, its scan state (an unscanned file says so;
+ * a quarantined one has no link), the SHA-256 of the original, and a download link through this site.
+ */
+export function evidenceTable(files: EvidenceFile[]) {
+  const T_ = T.evidence;
+  return {
+    caption: T_.caption,
+    captionClasses: 'govuk-visually-hidden',
+    classes: 'fc-evidence',
+    head: [{ text: T_.headings.preview }, { text: T_.headings.file }, { text: T_.headings.status }, { text: T_.headings.fingerprint }, { text: T_.headings.action }],
+    rows: files.map((file) => {
+      const name = escapeHtml(file.name);
+      const what = `${T_.kinds[file.kind] ?? file.kind}, ${sizeText(file.sizeBytes)}${file.source === 'tracking' ? `, ${T_.addedLater}` : ''}`;
+      const status = `<strong class="govuk-tag ${STATUS_TAG[file.scanStatus] ?? ''}">${escapeHtml(T_.statuses[file.scanStatus] ?? file.scanStatus)}</strong>${file.scanDetail ? `<br><span class="govuk-body-s">${escapeHtml(file.scanDetail)}</span>` : ''}`;
+      return [
+        file.thumbnail ? { html: `<img src="/staff${escapeHtml(file.thumbnail.path)}" alt="${escapeHtml(fill(T_.thumbnailAlt, { name: file.name }))}" width="120" class="fc-evidence__thumbnail">` } : { text: '' },
+        { html: `${name}<br><span class="govuk-body-s">${escapeHtml(what)}</span>` },
+        { html: status },
+        { html: `<code class="fc-evidence__hash">${escapeHtml(file.sha256)}</code>` },
+        file.download ? { html: `<a class="govuk-link" href="/staff${escapeHtml(file.download.path)}" download>${T_.download}<span class="govuk-visually-hidden"> ${name}</span></a>` } : { text: T_.notAvailable },
+      ];
+    }),
+  };
 }
 
 /** A report's audit trail as a table, oldest first. */

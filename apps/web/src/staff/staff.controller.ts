@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@front-counter/logging';
@@ -19,6 +20,7 @@ import {
   answerRows,
   auditTable,
   breachesTable,
+  evidenceTable,
   isSupervisor,
   openingReason,
   pagination,
@@ -307,6 +309,26 @@ export class StaffController {
     });
   }
 
+  /**
+   * A file of a report, through a signed link the api made for this staff member (valid minutes): only
+   * for a signed-in member of this force, streamed through as the api serves it (attachment, nosniff).
+   */
+  @Get('evidence/:token')
+  async evidenceFile(@Param('token') token: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const context = this.open(site, request, reply);
+    if (!context) return;
+    const response = /^[\w-]+\.[\w-]+$/.test(token) && token.length < 2000 ? await this.api.evidence(context, token) : null;
+    if (!response?.ok || !response.body) {
+      await response?.body?.cancel();
+      return this.notFound(context);
+    }
+    for (const header of ['content-type', 'content-length', 'content-disposition', 'x-content-type-options', 'cache-control', 'content-security-policy']) {
+      const value = response.headers.get(header);
+      if (value) reply.header(header, value);
+    }
+    return reply.code(200).send(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream));
+  }
+
   /** Supervisors: who has opened or changed the report. Anyone else gets the missing page (the api's answer). */
   @Get('reports/:reference/audit')
   async auditTrail(@Param('reference') raw: string, @Query() query: Query, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
@@ -459,7 +481,7 @@ export class StaffController {
 
   /** The report, read (and audited) with the reason it was opened for, with its actions. */
   private async showReport(context: StaffContext, reference: string, reason: OpeningReason, state: ReportState = {}) {
-    const { report, forces } = await this.api.report(context, reference, reason.audit);
+    const { report, forces, evidence } = await this.api.report(context, reference, reason.audit);
     const errors = state.errors ?? [];
     const forceNames = new Map(forces.map((force) => [force.slug, force.name.en]));
     const supervisor = isSupervisor(context.session.roles);
@@ -497,6 +519,7 @@ export class StaffController {
           dismissHidden: fill(T.report.duplicates.dismissHidden, { reference: formatReference(duplicate.otherReference) }),
         })),
         timeline: timelineTable(report),
+        evidence: evidence.length ? evidenceTable(evidence) : null,
         auditHref: supervisor ? `${base}/audit?${reason.query}` : null,
         claim: { ...claim, action: `${base}/claim`, releaseAction: `${base}/release` },
         thriveRecorded: thrive ? thriveSummary(thrive) : null,
