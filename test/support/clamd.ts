@@ -61,6 +61,9 @@ async function startOnce(binary: string): Promise<TestClamd | { failure: string;
   const eicarMd5 = createHash('md5').update(EICAR).digest('hex');
   // The line `sigtool --md5` would write: whole-file hash, size, name.
   writeFileSync(path.join(databaseDirectory, 'test.hdb'), `${eicarMd5}:${Buffer.byteLength(EICAR)}:${EICAR_SIGNATURE}\n`);
+  // And the string anywhere in any file (a body signature: name, any target, any offset, hex), so that
+  // EICAR inside an accepted format (a photo, a PDF) is found too: the product refuses bare text.
+  writeFileSync(path.join(databaseDirectory, 'test.ndb'), `${EICAR_SIGNATURE}.Embedded:0:*:${Buffer.from(EICAR).toString('hex')}\n`);
 
   const host = '127.0.0.1';
   const port = await freePort();
