@@ -11,7 +11,7 @@ import { startTestIssuer, type TestIssuer } from '../support/test-issuer.js';
  */
 let stack: TestStack;
 let issuer: TestIssuer;
-let east: { id: string; reference: string; duplicateLink: string };
+let east: { id: string; reference: string; duplicateLink: string; file: string };
 let north: { reference: string };
 
 const sql = (text: string, values: unknown[] = []) => sqlOn(stack.database.urls.admin, text, values);
@@ -33,6 +33,7 @@ const eastState = async () => ({
   events: await sql(`SELECT id, kind FROM report_events WHERE report_id = $1 ORDER BY id`, [east.id]),
   duplicates: await sql(`SELECT * FROM report_duplicates WHERE report_id = $1`, [east.id]),
   audit: await sql(`SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1`, [east.id]),
+  evidence: await sql(`SELECT * FROM evidence_files WHERE report_id = $1`, [east.id]),
 });
 
 beforeAll(async () => {
@@ -43,7 +44,14 @@ beforeAll(async () => {
   await submitThroughApi(stack.apiUrl, 'eastmarch.localhost', 'report-a-crime', theftAnswers({ where: place }));
   const { reference } = await submitThroughApi(stack.apiUrl, 'eastmarch.localhost', 'report-a-crime', theftAnswers({ where: place }));
   const [row] = await sql(`SELECT r.id, d.id AS link FROM reports r JOIN report_duplicates d ON d.report_id = r.id WHERE r.reference = $1`, [reference]);
-  east = { id: row.id, reference, duplicateLink: row.link };
+  // A clean file on it, as if uploaded and scanned (the evidence tests upload for real).
+  const [file] = await sql(
+    `INSERT INTO evidence_files (tenant_id, submission_id, report_id, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key, scan_status)
+     SELECT r.tenant_id, r.draft_id, r.id, 'evidence', 'journey', 'cctv.mp4', 'video', 'video/mp4', 10, repeat('a', 64), 'evidence/' || r.tenant_id || '/' || r.draft_id || '/' || gen_random_uuid() || '.original', 'clean'
+       FROM reports r WHERE r.id = $1 RETURNING id`,
+    [row.id],
+  );
+  east = { id: row.id, reference, duplicateLink: row.link, file: file.id };
   north = await submitThroughApi(stack.apiUrl, 'northshire.localhost', 'report-a-crime', theftAnswers({ where: { latitude: 54.35, longitude: -2.0 } }));
 });
 afterAll(async () => {
@@ -53,7 +61,14 @@ afterAll(async () => {
 
 const THRIVE = Object.fromEntries(['threat', 'harm', 'risk', 'investigation', 'vulnerability', 'engagement'].map((name) => [name, { level: 'LOW', note: 'none' }]));
 /** Every staff operation that names a report (or a duplicate link), with how to name it. */
-const OPERATIONS: { name: string; query: string; variables: (target: string) => Record<string, unknown>; target: 'report' | 'link' }[] = [
+const OPERATIONS: { name: string; query: string; variables: (target: string) => Record<string, unknown>; target: 'report' | 'link' | 'file' }[] = [
+  { name: 'reportEvidence', query: `query($r: String!) { reportEvidence(report: $r) { id } }`, variables: (r) => ({ r }), target: 'report' },
+  ...['ORIGINAL', 'DISPLAY', 'THUMBNAIL'].map((variant) => ({
+    name: `evidenceLink ${variant}`,
+    query: `query($f: String!, $v: EvidenceVariant!) { evidenceLink(file: $f, variant: $v) { path } }`,
+    variables: (f: string) => ({ f, v: variant }),
+    target: 'file' as const,
+  })),
   { name: 'report', query: `query($r: String!) { report(report: $r, reason: "triage") { id } }`, variables: (r) => ({ r }), target: 'report' },
   { name: 'reportAuditTrail', query: `query($r: String!) { reportAuditTrail(report: $r) { id } }`, variables: (r) => ({ r }), target: 'report' },
   { name: 'claimReport', query: `mutation($r: String!) { claimReport(report: $r, takeOver: true) { id } }`, variables: (r) => ({ r }), target: 'report' },
@@ -72,7 +87,7 @@ describe('a northshire token given eastmarch’s records', () => {
   it.each(OPERATIONS)('$name answers as for a missing record and changes nothing', async (operation) => {
     const bearer = await northshireHandler();
     const before = await eastState();
-    const targets = operation.target === 'link' ? [east.duplicateLink] : [east.id, east.reference, east.reference.replace(/(...)(...)(...)/, '$1-$2-$3').toLowerCase()];
+    const targets = operation.target === 'link' ? [east.duplicateLink] : operation.target === 'file' ? [east.file] : [east.id, east.reference, east.reference.replace(/(...)(...)(...)/, '$1-$2-$3').toLowerCase()];
     const missing = operation.target === 'link' ? randomUUID() : randomUUID();
     const answerForMissing = await call(bearer, operation.query, operation.variables(missing));
     expect(answerForMissing.body.errors?.[0]).toMatchObject({ message: 'Not found, or you do not have access to it.', extensions: { code: 'NOT_FOUND' } });

@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
 import { launchChromium } from '../support/browser.js';
 import { audit, fill, follow, heading, pagesAuditedOn, pathOf, pressButton, violationsOn, visit } from '../support/journey-steps.js';
 import { submitThroughApi, theftAnswers } from '../support/reports.js';
@@ -32,12 +33,14 @@ afterAll(async () => {
   await issuer?.close();
 });
 
-async function staff(query: string, variables: Record<string, unknown>) {
+async function staffQuery(query: string, variables: Record<string, unknown>) {
   const bearer = await issuer.token({ realm: 'northshire', roles: ['call-handler'], subject: 'northshire-handler', name: 'northshire handler' });
   const response = await fetch(`${stack.apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
-  const result = (await response.json()) as { errors?: unknown[] };
+  const result = (await response.json()) as { data?: unknown; errors?: unknown[] };
   if (result.errors) throw new Error(JSON.stringify(result.errors));
+  return result.data;
 }
+const staff = staffQuery;
 
 async function emailedCode(address: string): Promise<string> {
   const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
@@ -101,12 +104,26 @@ it('a reporter finds their report from the home page, answers the force’s ques
     await expect(page.locator('.govuk-summary-list').textContent()).resolves.toContain('Waiting to be looked at');
     expect((await sqlOn(stack.database.urls.admin, `SELECT status FROM reports WHERE reference = $1`, [reference]))[0].status).toBe('awaiting-triage');
 
+    // Adding files: a disguised one is refused naming it; a photo is added, named in the timeline, and staff see it.
+    const files = page.getByLabel('Files', { exact: true });
+    await files.setInputFiles([{ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html>not a pdf</html>') }]);
+    await pressButton(page, 'Upload files');
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain('receipt.pdf: The selected file must be');
+    const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#a33' } }).jpeg().toBuffer();
+    await page.getByLabel('Files', { exact: true }).setInputFiles([{ name: 'frame-number.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    await pressButton(page, 'Upload files');
+    expect(pathOf(page)).toBe('/track/report');
+    await expect(page.locator('.govuk-notification-banner--success').textContent()).resolves.toContain('Your files have been added to your report.');
+    await expect(page.locator('.fc-timeline li').first().textContent()).resolves.toMatch(/You added a file[\s\S]*frame-number\.jpg/);
+    const seen = await staffQuery(`query($r: String!) { reportEvidence(report: $r) { name source sizeBytes } }`, { r: reference });
+    expect(seen).toEqual({ reportEvidence: [{ name: 'frame-number.jpg', source: 'tracking', sizeBytes: photo.length }] });
+
     await pressButton(page, 'Sign out of this report');
     expect(pathOf(page)).toBe('/track/signed-out');
     await expect(heading(page)).resolves.toBe('You have signed out of your report');
     expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('fc_track');
 
-    expect(pagesAuditedOn(page)).toEqual(['/', '/track', '/track', '/track/code', '/track/code', '/track/code', '/track/report', '/track/report', '/track/signed-out']);
+    expect(pagesAuditedOn(page)).toEqual(['/', '/track', '/track', '/track/code', '/track/code', '/track/code', '/track/report', '/track/report', '/track/report/files', '/track/report', '/track/signed-out']);
     expect(violationsOn(page)).toEqual([]);
   } finally {
     await context.close();

@@ -16,7 +16,7 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
     // Above the largest legitimate page (a few 10,000-character answers) so oversize answers get a field-level message.
     bodyLimit: 2 * 1024 * 1024,
     // Signed evidence links travel in the path.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, urls), adapter, {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),

@@ -25,7 +25,7 @@ export async function createWebApp(config: AppConfig, logger: Logger): Promise<N
     // Above the largest legitimate page so an oversize answer gets the page back with a message, not a bare 413.
     bodyLimit: 2 * 1024 * 1024,
     // Signed evidence links (/staff/evidence/<token>) travel in the path.
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     // Requests Fastify refuses before any route (a malformed URL, a bad body) still get a page, not JSON.
     frameworkErrors: (error: { statusCode?: number }, _request: unknown, reply: FastifyReply) => {
       void reply

@@ -20,7 +20,7 @@ export const CODES_PER_HOUR = 3;
 export const TRACKING_SESSION_MINUTES = 30;
 
 /** What the reporter's timeline shows: their own steps and the force's messages, never internal ones. */
-export const REPORTER_VISIBLE_KINDS = ['submitted', 'transferred', 'received', 'reporter-replied'];
+export const REPORTER_VISIBLE_KINDS = ['evidence-added', 'submitted', 'transferred', 'received', 'reporter-replied'];
 const isReporterVisible = (kind: string) => REPORTER_VISIBLE_KINDS.includes(kind) || kind.startsWith('decision:');
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -135,7 +135,14 @@ export class TrackingService {
           submittedAt: report.submittedAt,
           timeline: events
             .filter((event) => isReporterVisible(event.kind))
-            .map((event) => ({ kind: event.kind, occurredAt: event.occurredAt, message: event.message, fromForce: forceName(event.details.from), toForce: forceName(event.details.to) })),
+            .map((event) => ({
+              kind: event.kind,
+              occurredAt: event.occurredAt,
+              // A file the reporter added is named in its step (the name is theirs); messages are the force's or their replies.
+              message: event.kind === 'evidence-added' && typeof event.details.name === 'string' ? event.details.name : event.message,
+              fromForce: forceName(event.details.from),
+              toForce: forceName(event.details.to),
+            })),
         },
       };
     });

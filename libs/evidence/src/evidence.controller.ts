@@ -9,6 +9,7 @@ import { EvidenceRefused } from './ingest.js';
 /** The headers an upload carries besides its bytes. */
 export const SESSION_HEADER = 'x-journey-session';
 export const FILE_NAME_HEADER = 'x-file-name';
+export const TRACKING_HEADER = 'x-tracking-session';
 
 const SERVICE = /^[a-z][a-z0-9-]{1,60}$/;
 const QUESTION = /^[a-zA-Z][a-zA-Z0-9-]{0,80}$/;
@@ -43,6 +44,26 @@ export class EvidenceController {
       if (error instanceof ReportsException) {
         drain(body);
         return problem(reply, error.status, error.code, { en: error.publicMessage, cy: error.publicMessage });
+      }
+      throw error;
+    }
+  }
+
+  /** A reporter adds a file to a sent report through their tracking session (the session header). */
+  @Post('tracking')
+  @UseGuards(PublicTenantGuard)
+  async uploadToReport(@CurrentTenant() tenant: Tenant, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const body = request.body as Readable | undefined;
+    const token = request.headers[TRACKING_HEADER];
+    if (!body || typeof (body as Readable).pipe !== 'function') return problem(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', { en: 'Send the file as application/octet-stream', cy: 'Anfonwch y ffeil fel application/octet-stream' });
+    try {
+      const file = await this.evidence.addToReport(tenant, { trackingToken: typeof token === 'string' ? token : '', fileName: headerValue(request.headers[FILE_NAME_HEADER]), body, requestId: String(request.id) });
+      return reply.code(201).send({ file });
+    } catch (error) {
+      if (error instanceof EvidenceRefused) {
+        drain(body);
+        if (error.reason === 'session') return problem(reply, 404, 'TRACKING_SESSION_ENDED', error.text);
+        return problem(reply, error.reason === 'size' ? 413 : error.reason === 'type' ? 415 : error.reason === 'count' ? 409 : 400, `FILE_${error.reason.toUpperCase()}`, error.text);
       }
       throw error;
     }

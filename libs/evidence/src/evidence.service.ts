@@ -1,4 +1,4 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { TenantTransactions } from '@front-counter/database';
 import type { FileKind, QuestionDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
-import { JourneysService, parseReference, recordReportEvent, type PublicTenantRef } from '@front-counter/reports';
+import { JourneysService, notifyReportChange, parseReference, recordReportEvent, type PublicTenantRef } from '@front-counter/reports';
 import { deriveImageCopies } from './derive.js';
 import { EvidenceRefused, ingest } from './ingest.js';
 import type { Scanner } from './scanning/scanner.js';
@@ -23,6 +23,9 @@ const LINK_SECONDS = 300;
 /** A worker that took a file and has not finished after this long is presumed dead; another takes it. */
 const PROCESSING_TIMEOUT_MINUTES = 30;
 const MAX_PROCESSING_ATTEMPTS = 5;
+/** Files a reporter may add to a report after sending it, through tracking. */
+export const TRACKING_MAX_FILES = 10;
+const TRACKING_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ScanStatus = 'pending' | 'clean' | 'infected' | 'not-scanned';
@@ -155,6 +158,63 @@ export class EvidenceService {
       throw error;
     }
     return { id: fileId, questionId: question.id, name, sizeBytes: stored.sizeBytes, kind: stored.kind };
+  }
+
+  /**
+   * A reporter adds a file to a report they sent, through their tracking session: any kind of
+   * evidence, up to TRACKING_MAX_FILES. It is a step in the report's timeline, and a report waiting
+   * for the reporter goes back to the queue, as a reply does.
+   */
+  async addToReport(tenant: PublicTenantRef, input: { trackingToken: string; fileName?: string; body: Readable; requestId?: string }): Promise<JourneyFile> {
+    const notFound = new EvidenceRefused('session', { en: 'Your session has ended. Sign in again to add files', cy: "Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto i ychwanegu ffeiliau" });
+    // The same session as tracking's: the token's hash, unexpired (see TrackingService).
+    const sessionReport = async (manager: EntityManager, lock: boolean): Promise<{ id: string; draft_id: string; status: string } | undefined> => {
+      if (!TRACKING_TOKEN.test(input.trackingToken)) return undefined;
+      const [row] = await manager.query(
+        `SELECT r.id, r.draft_id, r.status FROM tracking_sessions s JOIN reports r ON r.id = s.report_id WHERE s.token_hash = $1 AND s.expires_at > now()${lock ? ' FOR UPDATE OF r' : ''}`,
+        [createHash('sha256').update(input.trackingToken).digest('hex')],
+      );
+      return row;
+    };
+    const countAdded = async (manager: EntityManager, reportId: string) => Number((await manager.query(`SELECT count(*)::int AS n FROM evidence_files WHERE report_id = $1 AND source = 'tracking'`, [reportId]))[0].n);
+    const report = await this.transactions.run(tenant.id, (manager) => sessionReport(manager, false));
+    if (!report) throw notFound;
+    if ((await this.transactions.run(tenant.id, (manager) => countAdded(manager, report.id))) >= TRACKING_MAX_FILES) throw EvidenceRefused.count(TRACKING_MAX_FILES);
+    const fileId = randomUUID();
+    const keys = evidenceKeys(tenant.id, report.draft_id, fileId);
+    const limits = this.config.evidence.maxBytes;
+    const stored = await ingest(input.body, { accept: ['image', 'video', 'document'], maxBytes: limits }, this.store, keys.original);
+    const name = cleanFileName(input.fileName);
+    try {
+      await this.transactions.run(tenant.id, async (manager) => {
+        const locked = await sessionReport(manager, true);
+        if (!locked || locked.id !== report.id) throw notFound;
+        if ((await countAdded(manager, report.id)) >= TRACKING_MAX_FILES) throw EvidenceRefused.count(TRACKING_MAX_FILES);
+        await manager.query(
+          `INSERT INTO evidence_files (id, tenant_id, submission_id, report_id, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key)
+           VALUES ($1, $2, $3, $4, 'added-later', 'tracking', $5, $6, $7, $8, $9, $10)`,
+          [fileId, tenant.id, report.draft_id, report.id, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original],
+        );
+        if (locked.status === 'awaiting-reporter') {
+          await manager.query(`UPDATE reports SET status = 'awaiting-triage', claimed_by = NULL, claimed_by_name = NULL, claimed_at = NULL, updated_at = now() WHERE id = $1`, [report.id]);
+        }
+        await recordReportEvent(manager, { tenantId: tenant.id, reportId: report.id, kind: 'evidence-added', actorType: 'public', details: { fileId, name, kind: stored.kind, previousStatus: locked.status } });
+        await this.audit.record(manager, {
+          tenantId: tenant.id,
+          actorType: 'public',
+          action: 'evidence.uploaded',
+          subjectType: 'report',
+          subjectId: report.id,
+          details: { fileId, kind: stored.kind, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, through: 'tracking' },
+          requestId: input.requestId,
+        });
+        await notifyReportChange(manager, { tenantId: tenant.id, reportId: report.id, kind: 'evidence-added' });
+      });
+    } catch (error) {
+      await this.store.delete(keys.original).catch(() => undefined);
+      throw error;
+    }
+    return { id: fileId, questionId: 'added-later', name, sizeBytes: stored.sizeBytes, kind: stored.kind };
   }
 
   /** The files the session's draft holds, for every file question, oldest first. */

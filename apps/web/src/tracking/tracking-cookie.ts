@@ -23,7 +23,7 @@ export interface TrackingState {
   reference?: string;
   maskedEmail?: string;
   token?: string;
-  notice?: 'expired' | 'replied';
+  notice?: 'expired' | 'replied' | 'files-added';
 }
 
 function decode(value: string): TrackingState | undefined {
@@ -34,7 +34,7 @@ function decode(value: string): TrackingState | undefined {
     if (state.reference !== undefined && !(typeof state.reference === 'string' && REFERENCE.test(state.reference))) return undefined;
     if (state.token !== undefined && !(typeof state.token === 'string' && TOKEN.test(state.token))) return undefined;
     if (state.maskedEmail !== undefined && typeof state.maskedEmail !== 'string') return undefined;
-    if (state.notice !== undefined && state.notice !== 'expired' && state.notice !== 'replied') return undefined;
+    if (state.notice !== undefined && state.notice !== 'expired' && state.notice !== 'replied' && state.notice !== 'files-added') return undefined;
     return state as TrackingState;
   } catch {
     return undefined;

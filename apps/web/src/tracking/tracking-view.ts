@@ -66,11 +66,12 @@ export function timelineSteps(report: TrackedReport, language: Language): Timeli
   return [...report.timeline].reverse().map((event) => {
     const paragraphs = paragraphsOf(event.message);
     const own = event.kind === 'reporter-replied';
+    const file = event.kind === 'evidence-added';
     return {
       title: eventTitle(event, language),
       occurredAt: formatDateTime(event.occurredAt, language),
       datetime: new Date(event.occurredAt).toISOString(),
-      messageLabel: paragraphs.length ? trackingText(language, own ? 'yourMessage' : 'ourMessage') : undefined,
+      messageLabel: paragraphs.length ? trackingText(language, file ? 'fileLabel' : own ? 'yourMessage' : 'ourMessage') : undefined,
       paragraphs,
     };
   });

@@ -166,16 +166,22 @@ export class TrackingController {
     return this.redirect(reply, '/track/report');
   }
 
-  private reportPage(site: RequestSite, request: FastifyRequest, state: TrackingState & { token: string }, report: TrackedReport, reply: { value: string; errors: TrackingError[]; sent: boolean }) {
+  private reportPage(
+    site: RequestSite,
+    request: FastifyRequest,
+    state: TrackingState & { token: string },
+    report: TrackedReport,
+    reply: { value: string; errors: TrackingError[]; sent: boolean; filesAdded?: boolean; fileErrors?: TrackingError[] },
+  ) {
     const language = site.language;
     const asked = informationRequest(report);
     return this.pages.render(site, request, 'track/report', {
       pageTitle: this.title(site, 'reportTitle', reply.errors),
       heading: this.text(site, 'reportTitle'),
       caption: this.text(site, 'title'),
-      sent: reply.sent ? { titleText: this.text(site, 'success'), text: this.text(site, 'replied') } : undefined,
+      sent: reply.sent ? { titleText: this.text(site, 'success'), text: this.text(site, 'replied') } : reply.filesAdded ? { titleText: this.text(site, 'success'), text: this.text(site, 'filesAdded') } : undefined,
       informationRequest: asked ? { titleText: this.text(site, 'important'), heading: this.text(site, 'needInformation'), paragraphs: asked, reply: this.text(site, 'needInformationReply') } : undefined,
-      errorSummary: errorSummary(reply.errors, language),
+      errorSummary: errorSummary([...reply.errors, ...(reply.fileErrors ?? [])], language),
       rows: summaryRows(report, language),
       timelineHeading: this.text(site, 'timelineHeading'),
       timelineOrder: this.text(site, 'timelineOrder'),
@@ -183,6 +189,19 @@ export class TrackingController {
       replyHeading: this.text(site, 'replyHeading'),
       reply: replyParams(language, reply.value, reply.errors),
       replyButton: { text: this.text(site, 'sendReply'), preventDoubleClick: true },
+      files: {
+        heading: this.text(site, 'filesHeading'),
+        input: {
+          id: 'files',
+          name: 'files',
+          label: { text: this.text(site, 'filesLabel'), classes: 'govuk-label--s' },
+          hint: { text: this.text(site, 'filesHint') },
+          errorMessage: reply.fileErrors?.length ? { text: reply.fileErrors.map((error) => localText({ en: error.message.en, cy: error.message.cy ?? error.message.en }, language)).join('. ') } : undefined,
+          multiple: true,
+          attributes: { accept: 'image/*,video/*,.pdf,.doc,.docx,.odt,.rtf' },
+        },
+        button: { text: this.text(site, 'uploadFiles'), classes: 'govuk-button--secondary', preventDoubleClick: true },
+      },
       urgent: this.text(site, 'urgent'),
       sessionEnds: this.text(site, 'sessionEnds', { time: formatTime(new Date(state.until).toISOString(), language) }),
       signOutButton: { text: this.text(site, 'signOut'), classes: 'govuk-button--secondary' },
@@ -197,7 +216,7 @@ export class TrackingController {
     const tracked = await this.api.report(request, state.token);
     if (!tracked.report) return this.timedOut(request, reply, site, state);
     if (state.notice) this.cookie.write(request, reply, { ...state, notice: undefined });
-    return this.send(reply, this.reportPage(site, request, { ...state, token: state.token }, tracked.report, { value: '', errors: [], sent: state.notice === 'replied' }));
+    return this.send(reply, this.reportPage(site, request, { ...state, token: state.token }, tracked.report, { value: '', errors: [], sent: state.notice === 'replied', filesAdded: state.notice === 'files-added' }));
   }
 
   @Post('report/reply')
@@ -215,6 +234,47 @@ export class TrackingController {
       return this.send(reply, this.reportPage(site, request, { ...state, token: state.token }, tracked.report, { value: message, errors: outcome.errors, sent: false }), 400);
     }
     this.cookie.write(request, reply, { ...state, notice: 'replied' });
+    return this.redirect(reply, '/track/report');
+  }
+
+  /**
+   * The reporter adds files (multipart, works without JavaScript): each is streamed on to the api as
+   * it arrives, after the form's anti-forgery field, which comes first. Refusals name the file.
+   */
+  @Post('report/files')
+  async addFiles(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    const state = this.cookie.read(request, site.tenant.slug);
+    if (!state?.token || !request.isMultipart()) {
+      if (request.isMultipart()) for await (const part of request.parts()) if (part.type === 'file') part.file.resume();
+      return state?.token ? this.redirect(reply, '/track/report') : this.timedOut(request, reply, site, state);
+    }
+    const errors: TrackingError[] = [];
+    let csrf = '';
+    let added = 0;
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        if (part.fieldname === '_csrf') csrf = String(part.value ?? '');
+        continue;
+      }
+      if (part.fieldname !== 'files' || !part.filename || !this.cookie.validCsrf(state, csrf)) {
+        part.file.resume();
+        continue;
+      }
+      const outcome = await this.api.uploadFile(request, state.token, part.filename, part.file);
+      const name = part.filename.replace(/^.*[\\/]/, '').slice(0, 100);
+      if ('error' in outcome) {
+        if (outcome.error.code === 'TRACKING_SESSION_ENDED') return this.timedOut(request, reply, site, state);
+        errors.push({ field: 'files', message: { en: `${name}: ${outcome.error.message.en}`, cy: `${name}: ${outcome.error.message.cy}` } });
+      } else added++;
+    }
+    if (!this.cookie.validCsrf(state, csrf)) return this.redirect(reply, '/track/report');
+    if (added === 0 && errors.length === 0) errors.push({ field: 'files', message: { en: trackingText('en', 'chooseFile'), cy: trackingText('cy', 'chooseFile') } });
+    if (errors.length > 0) {
+      const tracked = await this.api.report(request, state.token);
+      if (!tracked.report) return this.timedOut(request, reply, site, state);
+      return this.send(reply, this.reportPage(site, request, { ...state, token: state.token }, tracked.report, { value: '', errors: [], sent: false, filesAdded: added > 0, fileErrors: errors }), 400);
+    }
+    this.cookie.write(request, reply, { ...state, notice: 'files-added' });
     return this.redirect(reply, '/track/report');
   }
 
