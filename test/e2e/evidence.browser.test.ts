@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { launchChromium } from '../support/browser.js';
 import { formatReference } from '@front-counter/reports';
 import { seededRealms } from '../../apps/idp/src/seeded-users.js';
-import { answer, answerExactly, audit, choose, continueOn, declareAndSend, fill, fillDate, heading, pagesAuditedOn, pathOf, startService, violationsOn, visit } from '../support/journey-steps.js';
+import { answer, answerExactly, audit, choose, continueOn, declareAndSend, fill, fillDate, heading, pagesAuditedOn, pathOf, startService, violationsOn, visit, withoutJavaScript } from '../support/journey-steps.js';
 import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
@@ -140,6 +140,34 @@ it('uploads a photo and a short video in the dashcam journey, refuses a disguise
 
     expect(pagesAuditedOn(page).length).toBeGreaterThan(10);
     expect(violationsOn(page, desk)).toEqual([]);
+  } finally {
+    await context.close();
+  }
+}, 120_000);
+
+it('uploads without JavaScript: the form posts as it is, and the file is listed on the page', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = withoutJavaScript(await context.newPage());
+  try {
+    await startService(page, `${stack.siteUrl('dyffryn')}submit-dashcam-footage`);
+    await answer(page, { label: 'No' });
+    await answer(page, { label: 'Using a mobile phone while driving' });
+    await answer(page, { label: 'Yes' });
+    await answer(page, { label: 'I was driving a vehicle' });
+    const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000);
+    await answerExactly(page, 'I know exactly when', { day: yesterday.getDate(), month: yesterday.getMonth() + 1, year: yesterday.getFullYear() });
+    await choose(page, 'Describe the place, for example a park or a stretch of road');
+    await fill(page, 'Description of the place', 'High Street, by the bus station');
+    await continueOn(page);
+    await answer(page, { fields: { 'Registration number': 'CD34 EFG', Make: 'Vauxhall', Colour: 'Blue' } });
+    await answer(page, { fields: { 'Describe what happened': 'The driver went through the red light at 0 minutes 12 seconds.' } });
+    expect(pathOf(page)).toBe('/submit-dashcam-footage/upload');
+    await page.getByLabel('Video or photo files', { exact: true }).setInputFiles([{ name: 'red-light.mp4', mimeType: 'video/mp4', buffer: shortVideo() }]);
+    await continueOn(page);
+    expect(pathOf(page)).toBe('/submit-dashcam-footage/unedited');
+    await visit(page, `${stack.siteUrl('dyffryn')}submit-dashcam-footage/upload`);
+    await expect(page.locator('#uploaded-files').innerText()).resolves.toContain('red-light.mp4');
+    expect(violationsOn(page)).toEqual([]);
   } finally {
     await context.close();
   }

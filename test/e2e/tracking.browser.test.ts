@@ -123,7 +123,7 @@ it('a reporter finds their report from the home page, answers the force’s ques
     await expect(heading(page)).resolves.toBe('You have signed out of your report');
     expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('fc_track');
 
-    expect(pagesAuditedOn(page)).toEqual(['/', '/track', '/track', '/track/code', '/track/code', '/track/code', '/track/report', '/track/report', '/track/report/files', '/track/report', '/track/signed-out']);
+    expect(pagesAuditedOn(page)).toEqual(['/', '/track', '/track', '/track/code', '/track/code', '/track/code', '/track/report', '/track/report', '/track/report', '/track/report', '/track/signed-out']);
     expect(violationsOn(page)).toEqual([]);
   } finally {
     await context.close();

@@ -65,3 +65,57 @@ for (const point of document.querySelectorAll('[data-module="app-location-point"
     );
   });
 }
+
+// Uploads: a form carrying files is sent with XMLHttpRequest so that the reporter sees how much has
+// gone (a long video takes minutes), then the page the site names is opened: the next page, or this
+// page again with its errors. Without JavaScript the form posts as it is.
+for (const form of document.querySelectorAll('form[enctype="multipart/form-data"][data-uploading]')) {
+  form.addEventListener('submit', (event) => {
+    const files = [...form.querySelectorAll('input[type="file"]')].flatMap((input) => [...input.files]);
+    if (files.length === 0 || !window.FormData || !window.XMLHttpRequest) return;
+    event.preventDefault();
+    const buttons = [...form.querySelectorAll('button[type="submit"], button:not([type])')];
+    for (const button of buttons) button.disabled = true;
+    const status = document.createElement('div');
+    status.className = 'fc-upload-progress govuk-!-margin-bottom-4';
+    const bar = document.createElement('progress');
+    bar.max = 100;
+    bar.value = 0;
+    const text = document.createElement('p');
+    text.className = 'govuk-body govuk-!-margin-bottom-1';
+    text.setAttribute('role', 'status');
+    text.textContent = form.dataset.uploading.replace('{percent}', '0');
+    status.append(text, bar);
+    (buttons[0] ?? form.lastElementChild).before(status);
+    let announced = 0;
+    const request = new XMLHttpRequest();
+    request.open('POST', form.action);
+    request.setRequestHeader('X-FC-Upload', '1');
+    request.upload.addEventListener('progress', (progress) => {
+      if (!progress.lengthComputable) return;
+      const percent = Math.floor((progress.loaded / progress.total) * 100);
+      bar.value = percent;
+      // Screen readers hear every tenth step, not every change.
+      if (percent - announced >= 10 || percent === 100) {
+        announced = percent;
+        text.textContent = form.dataset.uploading.replace('{percent}', String(percent));
+      }
+    });
+    request.addEventListener('load', () => {
+      // The site answers this script with where to go next (the next page, or this page with its
+      // errors); anything else (a session that ended, an error page) is opened as it came.
+      let location;
+      try {
+        location = JSON.parse(request.responseText).location;
+      } catch {
+        location = undefined;
+      }
+      window.location.assign(typeof location === 'string' && location.startsWith('/') && !location.startsWith('//') ? location : request.responseURL || form.action);
+    });
+    request.addEventListener('error', () => {
+      text.textContent = form.dataset.uploadFailed;
+      for (const button of buttons) button.disabled = false;
+    });
+    request.send(new FormData(form));
+  });
+}

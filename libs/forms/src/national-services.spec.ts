@@ -4,6 +4,7 @@ import { compileForm, type CompiledForm } from './compile.js';
 import { choiceValues, conditionTerms } from './definition-check.js';
 import type { PageDefinition, QuestionDefinition } from './definition.schema.js';
 import { loadNationalServices, parseServiceDefinition } from './national-services.js';
+import { overlaySchema } from './overlay.schema.js';
 
 const services = loadNationalServices(path.resolve('tenants/_national/services'));
 
@@ -151,5 +152,25 @@ pages:
 `;
     const { problems } = parseServiceDefinition(path.resolve('tenants/_national/services/broken.yaml'), broken);
     expect(problems).toEqual([expect.stringMatching(/broken\.yaml:\d+: pages\.what\.questions\.what\.options\.a\.label\.cy: Welsh text is required$/)]);
+  });
+});
+
+describe('a force’s limits for file questions', () => {
+  const dashcam = services.find((service) => service.id === 'submit-dashcam-footage')!;
+  const overlayOf = (files: Record<string, unknown>) => overlaySchema.parse({ service: dashcam.id, basedOnVersion: dashcam.version, files });
+  const footage = (form: CompiledForm) => form.pages.flatMap((page) => ('questions' in page ? page.questions : [])).find((question) => question.id === 'footage')!;
+
+  it('sets the kinds, the number of files and the size per kind of the force’s effective form only', () => {
+    const national = footage(compileForm(dashcam));
+    expect(national).toMatchObject({ type: 'file', accept: ['video', 'image'], maxFiles: 5 });
+    expect('maxSizeMb' in national ? national.maxSizeMb : undefined).toBeUndefined();
+    const own = footage(compileForm(dashcam, overlayOf({ footage: { maxFiles: 3, maxSizeMb: { video: 4096 } } })));
+    expect(own).toMatchObject({ type: 'file', accept: ['video', 'image'], maxFiles: 3, maxSizeMb: { video: 4096 } });
+  });
+
+  it('refuses limits for a question that takes no files, or a size that is not a whole number of MB', () => {
+    expect(() => compileForm(dashcam, overlayOf({ whatHappened: { maxFiles: 2 } }))).toThrow(/files\.whatHappened: no file question "whatHappened" in submit-dashcam-footage/);
+    expect(() => overlayOf({ footage: { maxSizeMb: { video: 1.5 } } })).toThrow(/int/i);
+    expect(() => overlayOf({ footage: { accept: ['executable'] } })).toThrow();
   });
 });

@@ -11,6 +11,7 @@ import { JourneyApi, type Journey, type JourneyFile } from './journey-api.js';
 import { errorSummary, local, pageView, savedValues, word } from './journey-view.js';
 import { answerSummary, partialRenderer, questionView, renderQuestion } from './question-view.js';
 import { Sessions } from './session.js';
+import { uploadFlash } from './upload-flash.js';
 
 type Body = Record<string, string | string[] | undefined>;
 const SERVICE = /^[a-z][a-z0-9-]{1,60}$/;
@@ -58,6 +59,21 @@ export class JourneyController {
   /** Only ever to a path on this site: `//host` or `/\\host` (an open redirect) becomes the home page. */
   private redirect(reply: FastifyReply, location: string) {
     return reply.code(303).header('location', /^\/(?![/\\])[\w\-/?=&.]*$/.test(location) ? location : '/').send();
+  }
+
+  /**
+   * Where to go after a post: a redirect, or for the pages' upload script (which cannot stop
+   * XMLHttpRequest following a redirect) the address as JSON, which it then navigates to.
+   */
+  private navigate(request: FastifyRequest, reply: FastifyReply, location: string) {
+    if (!uploadFlash.fromScript(request)) return this.redirect(reply, location);
+    return reply.code(200).header('content-type', 'application/json').header('cache-control', 'no-store').send({ location: /^\/(?![/\\])/.test(location) ? location : '/' });
+  }
+
+  /** A page's errors after a post from the upload script: kept for the page's next view, which the script opens. */
+  private flashErrors(request: FastifyRequest, reply: FastifyReply, path: string, query: string, errors: FieldError[]) {
+    uploadFlash.write(reply, path, errors.map((error) => ({ field: error.field, questionId: error.questionId, message: error.message })), this.config.environment === 'production');
+    return this.navigate(request, reply, `${path}${query}`);
   }
 
   private text(site: RequestSite, key: string, params: Record<string, string | number> = {}) {
@@ -262,6 +278,7 @@ export class JourneyController {
       csrf,
       continueButton: { text: word('continue', site.language), preventDoubleClick: true },
       multipart: fileQuestionIds(page).length > 0,
+      uploading: { progress: this.text(site, 'uploading', { percent: '{percent}' }), failed: this.text(site, 'uploadFailed') },
       files: context.files?.length
         ? {
             heading: this.text(site, 'filesHeading'),
@@ -279,8 +296,11 @@ export class JourneyController {
   async page(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Query('change') change: string | undefined, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const loaded = await this.load(request, reply, serviceId, pageId);
     if ('redirect' in loaded) return loaded.redirect;
-    const files = fileQuestionIds(loaded.page).length ? await this.api.files(request, serviceId, loaded.session) : undefined;
-    return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, change: change === '1', files }));
+    const hasFiles = fileQuestionIds(loaded.page).length > 0;
+    const files = hasFiles ? await this.api.files(request, serviceId, loaded.session) : undefined;
+    const flashed = hasFiles ? uploadFlash.take(request, reply, `/${serviceId}/${pageId}`, this.config.environment === 'production') : [];
+    const errors: FieldError[] = flashed.map((error) => ({ field: error.field, questionId: error.questionId ?? error.field, message: { en: error.message.en, cy: error.message.cy ?? error.message.en } }));
+    return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, change: change === '1', files }, { errors }));
   }
 
   /** Removes a file the reporter sent with this page, then shows the page again. */
@@ -333,7 +353,9 @@ export class JourneyController {
     if (!this.sessions.validCsrf(session, body._csrf)) return this.redirect(reply, `/${serviceId}/${pageId}`);
     const fileIds = new Set(fileQuestionIds(page));
     const values = Object.fromEntries(Object.entries(answerValues(body)).filter(([field]) => !fileIds.has(field)));
+    const query = change === '1' ? '?change=1' : '';
     if (multipart?.errors.length) {
+      if (uploadFlash.fromScript(request)) return this.flashErrors(request, reply, `/${serviceId}/${pageId}`, query, multipart.errors);
       const files = await this.api.files(request, serviceId, session);
       return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, change: change === '1', files }, { values, errors: multipart.errors }), 400);
     }
@@ -347,12 +369,13 @@ export class JourneyController {
       const outcome =
         page.type === 'repeat' ? await this.api.finishRepeat(request, serviceId, session, pageId, returnToCheck) : await this.api.answerPage(request, serviceId, session, pageId, values, returnToCheck);
       if (outcome.errors.length > 0) {
+        if (multipart && uploadFlash.fromScript(request)) return this.flashErrors(request, reply, `/${serviceId}/${pageId}`, query, outcome.errors);
         const files = fileIds.size ? await this.api.files(request, serviceId, session) : undefined;
         return this.send(reply, this.renderPage(site, request, { serviceId, ...loaded, journey: outcome.journey, change: returnToCheck, files }, { values, errors: outcome.errors }), 400);
       }
       const next = outcome.nextPageId ?? outcome.journey.current;
       const checkPage = loaded.form.pages.find((candidate) => candidate.type === 'check-answers')!;
-      return this.redirect(reply, `/${serviceId}/${next}${returnToCheck && next !== checkPage.id ? '?change=1' : ''}`);
+      return this.navigate(request, reply, `/${serviceId}/${next}${returnToCheck && next !== checkPage.id ? '?change=1' : ''}`);
     } catch (error) {
       return this.recover(error, reply, serviceId, journey);
     }

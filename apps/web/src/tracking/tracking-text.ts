@@ -85,6 +85,8 @@ const TEXT = {
     cy: "Gallwch ychwanegu hyd at 10 ffeil: lluniau (JPG, PNG, WebP neu GIF) llai na 20 MB, fideos (MP4, MOV, AVI, WebM, MKV neu 3GP) llai na 2 GB, neu ddogfennau (PDF, Word, OpenDocument neu RTF) llai na 20 MB.",
   },
   uploadFiles: { en: 'Upload files', cy: 'Llwytho ffeiliau' },
+  uploading: { en: 'Uploading: {percent}% sent. Keep this page open.', cy: "Wrthi'n llwytho: {percent}% wedi'i anfon. Cadwch y dudalen hon ar agor." },
+  uploadFailed: { en: 'The upload did not finish. Check your connection and try again.', cy: 'Ni orffennodd y llwytho. Gwiriwch eich cysylltiad a rhowch gynnig arall arni.' },
   chooseFile: { en: 'Select a file to upload', cy: "Dewiswch ffeil i'w llwytho" },
   filesAdded: { en: 'Your files have been added to your report.', cy: "Mae eich ffeiliau wedi'u hychwanegu at eich adroddiad." },
   'event.decision:allocate': { en: 'Passed to a team to investigate', cy: "Wedi'i basio i dîm i ymchwilio" },

@@ -7,6 +7,7 @@ import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { TrackingApi, type TrackedReport, type TrackingError } from './tracking-api.js';
 import { maskEmail, TrackingCookie, type TrackingState } from './tracking-cookie.js';
+import { uploadFlash } from '../journey/upload-flash.js';
 import { trackingText, type TrackingTextKey } from './tracking-text.js';
 import { errorSummary, fieldError, formatTime, informationRequest, registerTrackingHelpers, replyParams, summaryRows, timelineSteps } from './tracking-view.js';
 
@@ -30,7 +31,7 @@ export class TrackingController {
   constructor(
     private readonly api: TrackingApi,
     private readonly pages: PageRenderer,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.cookie = new TrackingCookie(config.session.secret, config.environment === 'production');
     // The links to these pages from the home and confirmation pages take their words from here.
@@ -201,6 +202,8 @@ export class TrackingController {
           attributes: { accept: 'image/*,video/*,.pdf,.doc,.docx,.odt,.rtf' },
         },
         button: { text: this.text(site, 'uploadFiles'), classes: 'govuk-button--secondary', preventDoubleClick: true },
+        uploading: this.text(site, 'uploading', { percent: '{percent}' }),
+        uploadFailed: this.text(site, 'uploadFailed'),
       },
       urgent: this.text(site, 'urgent'),
       sessionEnds: this.text(site, 'sessionEnds', { time: formatTime(new Date(state.until).toISOString(), language) }),
@@ -216,7 +219,8 @@ export class TrackingController {
     const tracked = await this.api.report(request, state.token);
     if (!tracked.report) return this.timedOut(request, reply, site, state);
     if (state.notice) this.cookie.write(request, reply, { ...state, notice: undefined });
-    return this.send(reply, this.reportPage(site, request, { ...state, token: state.token }, tracked.report, { value: '', errors: [], sent: state.notice === 'replied', filesAdded: state.notice === 'files-added' }));
+    const fileErrors = uploadFlash.take(request, reply, '/track/report', this.config.environment === 'production').map((error) => ({ field: 'files', message: error.message }));
+    return this.send(reply, this.reportPage(site, request, { ...state, token: state.token }, tracked.report, { value: '', errors: [], sent: state.notice === 'replied', filesAdded: state.notice === 'files-added', fileErrors }));
   }
 
   @Post('report/reply')
@@ -269,12 +273,19 @@ export class TrackingController {
     }
     if (!this.cookie.validCsrf(state, csrf)) return this.redirect(reply, '/track/report');
     if (added === 0 && errors.length === 0) errors.push({ field: 'files', message: { en: trackingText('en', 'chooseFile'), cy: trackingText('cy', 'chooseFile') } });
+    const fromScript = uploadFlash.fromScript(request);
+    if (errors.length > 0 && fromScript) {
+      if (added > 0) this.cookie.write(request, reply, { ...state, notice: 'files-added' });
+      uploadFlash.write(reply, '/track/report', errors, this.config.environment === 'production');
+      return reply.code(200).header('content-type', 'application/json').send({ location: '/track/report' });
+    }
     if (errors.length > 0) {
       const tracked = await this.api.report(request, state.token);
       if (!tracked.report) return this.timedOut(request, reply, site, state);
       return this.send(reply, this.reportPage(site, request, { ...state, token: state.token }, tracked.report, { value: '', errors: [], sent: false, filesAdded: added > 0, fileErrors: errors }), 400);
     }
     this.cookie.write(request, reply, { ...state, notice: 'files-added' });
+    if (fromScript) return reply.code(200).header('content-type', 'application/json').send({ location: '/track/report' });
     return this.redirect(reply, '/track/report');
   }
 
