@@ -74,9 +74,10 @@ describe('the database catalogue', () => {
     ]);
   });
 
-  it('has one function that crosses forces, transfer_report(), and it moves only a report of the current force', async () => {
+  it('has two functions that bypass row-level security, and transfer_report() moves only a report of the current force', async () => {
     const { rows } = await owner.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef ORDER BY 1`);
-    expect(rows.map((row) => row.proname)).toEqual(['transfer_report']);
+    // And set_force_status(), the national team's suspend and reinstate (checked in the national admin tests).
+    expect(rows.map((row) => row.proname)).toEqual(['set_force_status', 'transfer_report']);
     const ownerOnly = await owner.query(`SELECT DISTINCT tablename FROM pg_policies WHERE roles = ARRAY['${OWNER_ROLE}']::name[] AND policyname = 'transfer_between_forces' ORDER BY 1`);
     expect(ownerOnly.rows.map((row) => row.tablename)).toEqual(['drafts', 'evidence_files', 'outbox_events', 'report_duplicates', 'report_events', 'reports', 'tracking_codes', 'tracking_sessions']);
     // Without a current force, or for a report the current force does not have, it refuses.

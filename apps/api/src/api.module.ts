@@ -7,6 +7,7 @@ import { CaseworkModule } from '@front-counter/casework';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
 import { EvidenceController, EvidenceModule } from '@front-counter/evidence';
+import { NationalModule } from '@front-counter/national';
 import { IdentityModule, StaffAuthService } from '@front-counter/identity';
 import { FORMS_ENTITIES } from '@front-counter/forms';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
@@ -40,6 +41,7 @@ export class ApiModule {
         IdentityModule,
         CaseworkModule,
         EvidenceModule,
+        NationalModule,
       ],
       controllers: [HealthController, EvidenceController],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],

@@ -3,12 +3,13 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { CaseworkResolver, TrackingResolver } from '@front-counter/casework';
 import { EvidenceResolver } from '@front-counter/evidence';
+import { NationalResolver } from '@front-counter/national';
 import { JourneysResolver } from '@front-counter/reports';
 import { TenancyResolver } from '@front-counter/tenancy';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 
 /** Every resolver the api serves; schema.gql is generated from these. */
-export const API_RESOLVERS: Function[] = [TenancyResolver, JourneysResolver, CaseworkResolver, TrackingResolver, EvidenceResolver];
+export const API_RESOLVERS: Function[] = [TenancyResolver, JourneysResolver, CaseworkResolver, TrackingResolver, EvidenceResolver, NationalResolver];
 
 export const SCHEMA_FILE = path.resolve('apps/api/schema.gql');
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TenancyModule } from '@front-counter/tenancy';
 import { StaffAuthService } from './staff-auth.service.js';
 import { StaffGuard } from './staff-guard.js';
 
-@Module({ providers: [StaffAuthService, StaffGuard], exports: [StaffAuthService, StaffGuard] })
+@Module({ imports: [TenancyModule], providers: [StaffAuthService, StaffGuard], exports: [StaffAuthService, StaffGuard] })
 export class IdentityModule {}

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { issuerOf } from '@front-counter/tenancy';
+import { issuerOf, RegistryChanges } from '@front-counter/tenancy';
 import { TokenVerifier, type StaffIdentity, type TrustedIssuer } from './token-verifier.js';
 
 interface TenantIdentityRow {
@@ -22,7 +22,13 @@ export class StaffAuthService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    changes: RegistryChanges,
+  ) {
+    // A force onboarded, or its identity provider changed, on any instance: read the issuers again.
+    changes.subscribe((change) => {
+      if (change.table === 'tenants') this.issuers = null;
+    });
+  }
 
   private async trustedIssuer(issuer: string): Promise<TrustedIssuer | null> {
     const { national } = this.config.identity;
@@ -32,7 +38,8 @@ export class StaffAuthService {
     // An unknown issuer re-reads the registry, so a force onboarded a moment ago is found; at most once
     // a second, so tokens naming made-up issuers cannot cost a registry query each.
     if (age > maxAge || (!this.issuers!.byIssuer.has(issuer) && age > 1000)) {
-      const rows: TenantIdentityRow[] = await this.dataSource.query(`SELECT id, identity FROM tenants WHERE status = 'active'`);
+      // Suspended forces included: a suspension stops new reports, not the work on the ones it has.
+      const rows: TenantIdentityRow[] = await this.dataSource.query(`SELECT id, identity FROM tenants`);
       const byIssuer = new Map<string, TrustedIssuer>();
       for (const row of rows) {
         const trusted = issuerOf(row.identity, this.config.identity.defaultIssuerBase);

@@ -15,7 +15,7 @@ function requestOf(context: ExecutionContext): FastifyRequest {
 /**
  * Public operations: the force is found once, from the Host the request came to (Fastify honours
  * X-Forwarded-Host only from TRUST_PROXY), before the resolver runs. An unknown host is refused with
- * TENANT_NOT_FOUND; a suspended force offers no public operations.
+ * TENANT_NOT_FOUND; a suspended force offers no public operations (FORCE_SUSPENDED).
  */
 @Injectable()
 export class PublicTenantGuard implements CanActivate {
@@ -26,7 +26,8 @@ export class PublicTenantGuard implements CanActivate {
     const known = (request as unknown as Record<symbol, Tenant | undefined>)[TENANT];
     if (known) return true;
     const tenant = await this.tenants.findByHost(request.hostname);
-    if (!tenant || tenant.status !== 'active') throw TenancyException.notFound();
+    if (!tenant) throw TenancyException.notFound();
+    if (tenant.status !== 'active') throw TenancyException.suspended();
     (request as unknown as Record<symbol, Tenant>)[TENANT] = tenant;
     setRequestTenant(request, tenant.slug);
     return true;

@@ -18,3 +18,4 @@ import { TenantDomain } from './tenant-domain.entity.js';
 import { Tenant } from './tenant.entity.js';
 export const TENANCY_ENTITIES = [Tenant, TenantDomain];
 export { issuerOf } from './tenant-identity.js';
+export { RegistryChanges, REGISTRY_CHANNEL, type RegistryChange } from './registry-changes.js';

@@ -103,4 +103,7 @@ export class PublicTenantModel {
 
   @Field(() => StaffSignInModel)
   staffSignIn: StaffSignInModel;
+
+  @Field({ description: 'Suspended by the national programme team: the site shows a notice and takes no new reports.' })
+  suspended: boolean;
 }

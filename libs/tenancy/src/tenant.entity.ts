@@ -67,6 +67,13 @@ export class Tenant {
   @Column({ type: 'text', default: 'active' })
   status: TenantStatus;
 
+  /** Why the national programme team suspended it (shown to nobody but staff). */
+  @Column({ name: 'status_reason', type: 'text', nullable: true })
+  statusReason: string | null;
+
+  @Column({ name: 'status_changed_at', type: 'timestamptz', nullable: true })
+  statusChangedAt: Date | null;
+
   /** National services this force has switched on. */
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   services: string[];

@@ -7,6 +7,7 @@ import type { LanguageCode, PublicTenantModel } from './public-tenant.model.js';
 import { TenantDomain } from './tenant-domain.entity.js';
 import { issuerOf } from './tenant-identity.js';
 import { Tenant } from './tenant.entity.js';
+import { RegistryChanges } from './registry-changes.js';
 import { TenancyException } from './tenancy.exception.js';
 
 /** Finds forces in the public registry (tenants, tenant_domains), which needs no tenant set. */
@@ -18,7 +19,11 @@ export class TenantsService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    changes: RegistryChanges,
+  ) {
+    // Another instance (or tenant sync) changed a force: what this one cached may be stale.
+    changes.subscribe(() => this.byHost.clear());
+  }
 
   /** The force for a public request: by explicit slug, or else by the request's host. */
   async findPublic(lookup: { slug?: string | null; host?: string }): Promise<PublicTenantModel> {
@@ -78,6 +83,7 @@ export class TenantsService {
       promises: tenant.promises,
       themeVersion: brandingVersion(tenant.branding),
       staffSignIn: { issuer: issuerOf(tenant.identity, this.config.identity.defaultIssuerBase), clientId: tenant.identity.clientId ?? 'front-counter-staff', clientSecretEnv: tenant.identity.clientSecretEnv ?? null },
+      suspended: tenant.status !== 'active',
     };
   }
 }

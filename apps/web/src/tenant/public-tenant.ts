@@ -11,6 +11,8 @@ export interface PublicTenant {
   branding: { brandColour: string; secondaryColour: string; logoText: { en: string; cy: string | null }; hasLogo: boolean };
   contact: { nonEmergency: string; textRelayEmergency: string; textRelayNonEmergency: string | null; email: string | null };
   promises: { triageWithinMinutes: number; replyWithinHours: number; whatHappensNext: { en: string; cy: string | null } | null };
+  /** Suspended by the national programme team: a notice instead of the public pages. */
+  suspended: boolean;
 }
 
 export const PUBLIC_TENANT_FIELDS = `
@@ -18,4 +20,5 @@ export const PUBLIC_TENANT_FIELDS = `
   branding { brandColour secondaryColour logoText { en cy } hasLogo }
   contact { nonEmergency textRelayEmergency textRelayNonEmergency email }
   promises { triageWithinMinutes replyWithinHours whatHappensNext { en cy } }
+  suspended
 `;

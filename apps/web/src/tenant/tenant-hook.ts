@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setRequestTenant, type Logger } from '@front-counter/logging';
 import type { Language } from '@front-counter/tenancy';
+import { localText } from '@front-counter/forms';
+import { translate } from '../i18n/messages.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
 import { attachSite } from './current-site.decorator.js';
 import type { TenantLookup } from './tenant-lookup.js';
@@ -8,6 +10,8 @@ import type { TenantLookup } from './tenant-lookup.js';
 export const LANGUAGE_COOKIE = 'fc_lang';
 /** Paths served the same for every host: no force is looked up for them. */
 export const SITE_INDEPENDENT = /^\/(health\/|assets\/(govuk|site|css)\/)/;
+/** What a suspended force's site still serves: staff pages (its reports are still worked), tracking of reports already made, its theme. */
+const OPEN_WHEN_SUSPENDED = /^\/(staff|track|assets)(\/|\?|$)/;
 
 function cookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie ?? '';
@@ -45,6 +49,11 @@ export function registerTenantHook(fastify: FastifyInstance, deps: { lookup: Ten
       return reply.code(404).header('content-type', 'text/html; charset=utf-8').send(deps.renderer.renderPlain('unknownHost'));
     }
     setRequestTenant(request, tenant.slug);
-    attachSite(request, { tenant, language: chooseLanguage(request, reply, tenant.languages, deps.secureCookies) });
+    const site = { tenant, language: chooseLanguage(request, reply, tenant.languages, deps.secureCookies) };
+    attachSite(request, site);
+    if (tenant.suspended && !OPEN_WHEN_SUSPENDED.test(request.url)) {
+      // Suspended by the national programme team: a clear notice instead of any way to report.
+      return reply.code(503).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(deps.renderer.render(site, request, 'suspended', { pageTitle: String(translate(site.language, 'suspended.title', { force: localText(tenant.name, site.language) })) }));
+    }
   });
 }

@@ -12,6 +12,7 @@ function tenant(brandColour: string, themeVersion: string): PublicTenant {
     branding: { brandColour, secondaryColour: '#ffd100', logoText: { en: 'Northshire Police', cy: null }, hasLogo: false },
     contact: { nonEmergency: '101', textRelayEmergency: '18000', textRelayNonEmergency: null, email: null },
     promises: { triageWithinMinutes: 45, replyWithinHours: 48, whatHappensNext: null },
+    suspended: false,
   };
 }
 

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '@front-counter/audit';
+import { TenantTransactions } from '@front-counter/database';
+import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
+import { Tenant } from '@front-counter/tenancy';
+
+export interface ForceStatus {
+  slug: string;
+  status: 'active' | 'suspended';
+  statusReason: string | null;
+  statusChangedAt: Date | null;
+}
+
+/**
+ * The national programme team's hold over forces: suspending one (its site shows a notice and takes
+ * no new reports; staff go on working its reports; nothing is deleted) and reinstating it. Each
+ * change is an audit event of that force, and reaches every instance through the registry's
+ * notifications.
+ */
+@Injectable()
+export class NationalForcesService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TenantTransactions,
+    private readonly audit: AuditService,
+  ) {}
+
+  async setStatus(staff: StaffIdentity, slug: string, status: 'active' | 'suspended', reason: string | null, requestId?: string): Promise<ForceStatus> {
+    if (!isAllowed(staff, Permission.AdministerNational)) throw AccessException.notFoundOrNoAccess();
+    const force = /^[a-z][a-z0-9-]{1,39}$/.test(slug) ? await this.dataSource.getRepository(Tenant).findOne({ where: { slug } }) : null;
+    if (!force) throw AccessException.notFoundOrNoAccess();
+    await this.transactions.run(force.id, async (manager) => {
+      await manager.query(`SELECT set_force_status($1, $2, $3)`, [slug, status, reason]);
+      await this.audit.record(manager, {
+        tenantId: force.id,
+        actorType: 'staff',
+        actorId: staff.subject,
+        action: status === 'suspended' ? 'force.suspended' : 'force.reinstated',
+        subjectType: 'force',
+        subjectId: force.id,
+        reason: reason ?? undefined,
+        details: { actorName: staff.name, previous: force.status },
+        requestId,
+      });
+    });
+    const updated = (await this.dataSource.getRepository(Tenant).findOne({ where: { slug } }))!;
+    return { slug, status: updated.status as ForceStatus['status'], statusReason: updated.statusReason, statusChangedAt: updated.statusChangedAt };
+  }
+}

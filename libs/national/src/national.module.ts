@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '@front-counter/audit';
+import { IdentityModule } from '@front-counter/identity';
+import { NationalForcesService } from './national-forces.service.js';
+import { NationalResolver } from './national.resolver.js';
+
+@Module({ imports: [AuditModule, IdentityModule], providers: [NationalForcesService, NationalResolver], exports: [NationalForcesService] })
+export class NationalModule {}
