@@ -4,6 +4,7 @@ import { answerThroughApi, dashcamAnswers, sendThroughApi } from '../support/rep
 import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { startTestIssuer, type TestIssuer } from '../support/test-issuer.js';
+import { mp4 } from '../support/media.js';
 
 /**
  * Malware scanning with a real clamd (started for this file with a test signature database, since
@@ -31,14 +32,6 @@ afterAll(async () => {
   if (!('skipped' in clamd)) await clamd.close();
 });
 
-function video(content: Buffer | number): Buffer {
-  const body = typeof content === 'number' ? Buffer.alloc(content, 5) : content;
-  const ftyp = Buffer.from('000000206674797069736f6d0000020069736f6d69736f3261766331', 'hex');
-  const mdat = Buffer.alloc(8);
-  mdat.writeUInt32BE(body.length + 8, 0);
-  mdat.write('mdat', 4);
-  return Buffer.concat([ftyp, Buffer.alloc(0x20 - ftyp.length), mdat, body]);
-}
 
 async function upload(session: string, name: string, body: Buffer) {
   const response = await fetch(`${stack.apiUrl}/evidence/journeys/submit-dashcam-footage/footage`, {
@@ -60,8 +53,8 @@ maybe('finds EICAR and quarantines it for good, passes a clean file, and marks o
   const { session } = await answerThroughApi(stack.apiUrl, HOST, 'submit-dashcam-footage', dashcamAnswers(), 'upload');
   const sharp = (await import('sharp')).default;
   const clean = await upload(session, 'junction.jpg', await sharp({ create: { width: 200, height: 100, channels: 3, background: '#888' } }).jpeg().toBuffer());
-  const infected = await upload(session, 'infected.mp4', video(Buffer.concat([Buffer.alloc(1000, 1), Buffer.from(EICAR), Buffer.alloc(1000, 2)])));
-  const large = await upload(session, 'long.mp4', video((clamd as TestClamd).maxBytes + 1024));
+  const infected = await upload(session, 'infected.mp4', mp4(Buffer.concat([Buffer.alloc(1000, 1), Buffer.from(EICAR), Buffer.alloc(1000, 2)])));
+  const large = await upload(session, 'long.mp4', mp4((clamd as TestClamd).maxBytes + 1024));
   await answerThroughApi(stack.apiUrl, HOST, 'submit-dashcam-footage', dashcamAnswers(), 'declaration', session);
   const reference = await sendThroughApi(stack.apiUrl, HOST, 'submit-dashcam-footage', session);
 

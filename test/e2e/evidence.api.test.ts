@@ -10,6 +10,7 @@ import { startTestS3, type TestS3 } from '../support/s3rver.js';
 import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { startTestIssuer, type TestIssuer } from '../support/test-issuer.js';
+import { mp4 } from '../support/media.js';
 
 /**
  * Evidence through the api over real HTTP, once with local disk and once with a real S3 protocol
@@ -29,15 +30,6 @@ async function photoWithGps(): Promise<Buffer> {
     .toBuffer();
 }
 
-/** The start of an MP4 (an ftyp box naming the isom brand) and some media data: enough to be known as video/mp4. */
-function shortVideo(bytes = 200_000): Buffer {
-  const ftyp = Buffer.from('000000206674797069736f6d0000020069736f6d69736f3261766331',  'hex');
-  const padded = Buffer.concat([ftyp, Buffer.alloc(0x20 - ftyp.length)]);
-  const mdatHeader = Buffer.alloc(8);
-  mdatHeader.writeUInt32BE(bytes + 8, 0);
-  mdatHeader.write('mdat', 4);
-  return Buffer.concat([padded, mdatHeader, Buffer.alloc(bytes, 7)]);
-}
 
 describe.each(['local', 's3'] as const)('evidence with the %s store', (driver) => {
   let stack: TestStack;
@@ -96,7 +88,7 @@ describe.each(['local', 's3'] as const)('evidence with the %s store', (driver) =
   it('takes a photo and a video into a journey, refuses what it must with nothing stored, and sends them with the report', async () => {
     const { session } = await answerThroughApi(stack.apiUrl, HOST, 'submit-dashcam-footage', dashcamAnswers(), 'upload');
     const photo = await photoWithGps();
-    const video = shortVideo();
+    const video = mp4(200_000);
     const before = await storedUnder('dyffryn');
 
     // Refused by its bytes, its size and the question's count, each naming the limit; nothing stored.
@@ -119,8 +111,8 @@ describe.each(['local', 's3'] as const)('evidence with the %s store', (driver) =
     expect(sentPhoto).toMatchObject({ status: 201, body: { file: { name: 'IMG_0042.JPG', sizeBytes: photo.length, kind: 'image' } } });
     const sentVideo = await upload(session, 'front-camera.mp4', video);
     expect(sentVideo).toMatchObject({ status: 201, body: { file: { name: 'front-camera.mp4', sizeBytes: video.length, kind: 'video' } } });
-    for (let index = 0; index < 3; index++) expect((await upload(session, `extra-${index}.mp4`, shortVideo(1000))).status).toBe(201);
-    const sixth = await upload(session, 'one-too-many.mp4', shortVideo(1000));
+    for (let index = 0; index < 3; index++) expect((await upload(session, `extra-${index}.mp4`, mp4(1000))).status).toBe(201);
+    const sixth = await upload(session, 'one-too-many.mp4', mp4(1000));
     expect(sixth).toEqual({ status: 409, body: { error: { code: 'FILE_COUNT', message: { en: 'You can upload up to 5 files', cy: 'Gallwch lwytho hyd at 5 ffeil' } } } });
     // Keys are the server's: under the force and the submission, never a name the client gave.
     const keys = await storedUnder('dyffryn');
@@ -202,12 +194,12 @@ describe.each(['local', 's3'] as const)('evidence with the %s store', (driver) =
 
   it('refuses an upload for a journey that is not there, or a question that takes no files', async () => {
     const { session } = await answerThroughApi(stack.apiUrl, HOST, 'submit-dashcam-footage', dashcamAnswers(), 'upload');
-    expect((await upload('x'.repeat(43), 'a.mp4', shortVideo(100))).body.error?.code).toBe('JOURNEY_NOT_FOUND');
-    expect((await upload(session, 'a.mp4', shortVideo(100), 'whatHappened')).body.error?.code).toBe('PAGE_NOT_AVAILABLE');
+    expect((await upload('x'.repeat(43), 'a.mp4', mp4(100))).body.error?.code).toBe('JOURNEY_NOT_FOUND');
+    expect((await upload(session, 'a.mp4', mp4(100), 'whatHappened')).body.error?.code).toBe('PAGE_NOT_AVAILABLE');
     const elsewhere = await fetch(`${stack.apiUrl}/evidence/journeys/submit-dashcam-footage/footage`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'x-forwarded-host': 'nowhere.localhost', 'x-journey-session': session },
-      body: new Uint8Array(shortVideo(100)),
+      body: new Uint8Array(mp4(100)),
     });
     expect(elsewhere.status).toBe(404);
     expect(await graphqlAs(stack.apiUrl, HOST, `{ __typename }`)).toMatchObject({ status: 200 });

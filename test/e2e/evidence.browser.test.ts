@@ -10,6 +10,7 @@ import { seededRealms } from '../../apps/idp/src/seeded-users.js';
 import { answer, answerExactly, audit, choose, continueOn, declareAndSend, fill, fillDate, heading, pagesAuditedOn, pathOf, startService, violationsOn, visit, withoutJavaScript } from '../support/journey-steps.js';
 import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { mp4 } from '../support/media.js';
 
 /**
  * Evidence in the dashcam journey in Chromium: a photo and a short video chosen in the page's file
@@ -34,13 +35,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function shortVideo(): Buffer {
-  const ftyp = Buffer.from('000000206674797069736f6d0000020069736f6d69736f3261766331', 'hex');
-  const mdat = Buffer.alloc(8);
-  mdat.writeUInt32BE(50_008, 0);
-  mdat.write('mdat', 4);
-  return Buffer.concat([ftyp, Buffer.alloc(0x20 - ftyp.length), mdat, Buffer.alloc(50_000, 3)]);
-}
 
 it('uploads a photo and a short video in the dashcam journey, refuses a disguised file, and sends them with the report', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
@@ -74,8 +68,8 @@ it('uploads a photo and a short video in the dashcam journey, refuses a disguise
     const photo = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#36c' } }).jpeg().toBuffer();
     await files.setInputFiles([
       { name: 'IMG_0042.jpg', mimeType: 'image/jpeg', buffer: photo },
-      { name: 'front-camera.mp4', mimeType: 'video/mp4', buffer: shortVideo() },
-      { name: 'spare.mp4', mimeType: 'video/mp4', buffer: shortVideo() },
+      { name: 'front-camera.mp4', mimeType: 'video/mp4', buffer: mp4(50_000) },
+      { name: 'spare.mp4', mimeType: 'video/mp4', buffer: mp4(50_000) },
     ]);
     await continueOn(page);
     expect(pathOf(page)).toBe('/submit-dashcam-footage/unedited');
@@ -91,7 +85,7 @@ it('uploads a photo and a short video in the dashcam journey, refuses a disguise
     const stored = await sqlOn(stack.database.urls.admin, `SELECT original_name, kind, size_bytes::int AS size FROM evidence_files ORDER BY created_at`);
     expect(stored).toEqual([
       { original_name: 'IMG_0042.jpg', kind: 'image', size: photo.length },
-      { original_name: 'front-camera.mp4', kind: 'video', size: shortVideo().length },
+      { original_name: 'front-camera.mp4', kind: 'video', size: mp4(50_000).length },
     ]);
 
     // The rest of the journey; check your answers names the files.
@@ -134,7 +128,7 @@ it('uploads a photo and a short video in the dashcam journey, refuses a disguise
     expect(download.suggestedFilename()).toBe('front-camera.mp4');
     const saved: Buffer[] = [];
     for await (const chunk of (await download.createReadStream())!) saved.push(chunk as Buffer);
-    expect(Buffer.concat(saved).equals(shortVideo())).toBe(true);
+    expect(Buffer.concat(saved).equals(mp4(50_000))).toBe(true);
     const audited = await sqlOn(stack.database.urls.admin, `SELECT details->>'name' AS name FROM audit_events WHERE action = 'evidence.downloaded'`);
     expect(audited).toEqual([{ name: 'front-camera.mp4' }]);
 
@@ -162,7 +156,7 @@ it('uploads without JavaScript: the form posts as it is, and the file is listed 
     await answer(page, { fields: { 'Registration number': 'CD34 EFG', Make: 'Vauxhall', Colour: 'Blue' } });
     await answer(page, { fields: { 'Describe what happened': 'The driver went through the red light at 0 minutes 12 seconds.' } });
     expect(pathOf(page)).toBe('/submit-dashcam-footage/upload');
-    await page.getByLabel('Video or photo files', { exact: true }).setInputFiles([{ name: 'red-light.mp4', mimeType: 'video/mp4', buffer: shortVideo() }]);
+    await page.getByLabel('Video or photo files', { exact: true }).setInputFiles([{ name: 'red-light.mp4', mimeType: 'video/mp4', buffer: mp4(50_000) }]);
     await continueOn(page);
     expect(pathOf(page)).toBe('/submit-dashcam-footage/unedited');
     await visit(page, `${stack.siteUrl('dyffryn')}submit-dashcam-footage/upload`);

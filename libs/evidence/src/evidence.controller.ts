@@ -39,7 +39,7 @@ export class EvidenceController {
     } catch (error) {
       if (error instanceof EvidenceRefused) {
         drain(body);
-        return problem(reply, error.reason === 'size' ? 413 : error.reason === 'type' ? 415 : error.reason === 'count' ? 409 : 400, `FILE_${error.reason.toUpperCase()}`, error.text);
+        return refused(reply, error);
       }
       if (error instanceof ReportsException) {
         drain(body);
@@ -62,8 +62,7 @@ export class EvidenceController {
     } catch (error) {
       if (error instanceof EvidenceRefused) {
         drain(body);
-        if (error.reason === 'session') return problem(reply, 404, 'TRACKING_SESSION_ENDED', error.text);
-        return problem(reply, error.reason === 'size' ? 413 : error.reason === 'type' ? 415 : error.reason === 'count' ? 409 : 400, `FILE_${error.reason.toUpperCase()}`, error.text);
+        return refused(reply, error);
       }
       throw error;
     }
@@ -114,6 +113,13 @@ export class EvidenceController {
 
 function problem(reply: FastifyReply, status: number, code: string, message: { en: string; cy: string }) {
   return reply.code(status).type('application/json').send({ error: { code, message } });
+}
+
+/** A refused file: the status and code that say why, with the message in both languages. */
+function refused(reply: FastifyReply, error: EvidenceRefused) {
+  if (error.reason === 'session') return problem(reply, 404, 'TRACKING_SESSION_ENDED', error.text);
+  const status = { size: 413, type: 415, count: 409, empty: 400 }[error.reason];
+  return problem(reply, status, `FILE_${error.reason.toUpperCase()}`, error.text);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
