@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { launchChromium } from '../support/browser.js';
 import { formatReference } from '@front-counter/reports';
@@ -36,22 +36,27 @@ afterAll(async () => {
 });
 
 
+/** The dashcam journey on dyffryn's site from its start page to the upload page: a driver on a phone. */
+async function answerUpToUpload(page: Page, offence: { daysAgo: number; place: string; vehicle: Record<string, string>; what: string }) {
+  await startService(page, `${stack.siteUrl('dyffryn')}submit-dashcam-footage`);
+  await answer(page, { label: 'No' });
+  await answer(page, { label: 'Using a mobile phone while driving' });
+  await answer(page, { label: 'Yes' });
+  await answer(page, { label: 'I was driving a vehicle' });
+  const when = new Date(Date.now() - offence.daysAgo * 24 * 60 * 60 * 1000);
+  await answerExactly(page, 'I know exactly when', { day: when.getDate(), month: when.getMonth() + 1, year: when.getFullYear() });
+  await choose(page, 'Describe the place, for example a park or a stretch of road');
+  await fill(page, 'Description of the place', offence.place);
+  await continueOn(page);
+  await answer(page, { fields: offence.vehicle });
+  await answer(page, { fields: { 'Describe what happened': offence.what } });
+}
+
 it('uploads a photo and a short video in the dashcam journey, refuses a disguised file, and sends them with the report', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   try {
-    await startService(page, `${stack.siteUrl('dyffryn')}submit-dashcam-footage`);
-    await answer(page, { label: 'No' });
-    await answer(page, { label: 'Using a mobile phone while driving' });
-    await answer(page, { label: 'Yes' });
-    await answer(page, { label: 'I was driving a vehicle' });
-    const threeDaysAgo = new Date(Date.now() - 3 * 24 * 60 * 60 * 1000);
-    await answerExactly(page, 'I know exactly when', { day: threeDaysAgo.getDate(), month: threeDaysAgo.getMonth() + 1, year: threeDaysAgo.getFullYear() });
-    await choose(page, 'Describe the place, for example a park or a stretch of road');
-    await fill(page, 'Description of the place', 'A470 northbound, just after the Llanaber roundabout');
-    await continueOn(page);
-    await answer(page, { fields: { 'Registration number': 'AB12 CDE', Make: 'Ford', Colour: 'Silver' } });
-    await answer(page, { fields: { 'Describe what happened': 'The driver was holding a phone to their ear at the lights, at 0 minutes 40 seconds.' } });
+    await answerUpToUpload(page, { daysAgo: 3, place: 'A470 northbound, just after the Llanaber roundabout', vehicle: { 'Registration number': 'AB12 CDE', Make: 'Ford', Colour: 'Silver' }, what: 'The driver was holding a phone to their ear at the lights, at 0 minutes 40 seconds.' });
     expect(pathOf(page)).toBe('/submit-dashcam-footage/upload');
 
     // Continuing without a file: the question's own message.
@@ -143,18 +148,7 @@ it('uploads without JavaScript: the form posts as it is, and the file is listed 
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = withoutJavaScript(await context.newPage());
   try {
-    await startService(page, `${stack.siteUrl('dyffryn')}submit-dashcam-footage`);
-    await answer(page, { label: 'No' });
-    await answer(page, { label: 'Using a mobile phone while driving' });
-    await answer(page, { label: 'Yes' });
-    await answer(page, { label: 'I was driving a vehicle' });
-    const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000);
-    await answerExactly(page, 'I know exactly when', { day: yesterday.getDate(), month: yesterday.getMonth() + 1, year: yesterday.getFullYear() });
-    await choose(page, 'Describe the place, for example a park or a stretch of road');
-    await fill(page, 'Description of the place', 'High Street, by the bus station');
-    await continueOn(page);
-    await answer(page, { fields: { 'Registration number': 'CD34 EFG', Make: 'Vauxhall', Colour: 'Blue' } });
-    await answer(page, { fields: { 'Describe what happened': 'The driver went through the red light at 0 minutes 12 seconds.' } });
+    await answerUpToUpload(page, { daysAgo: 1, place: 'High Street, by the bus station', vehicle: { 'Registration number': 'CD34 EFG', Make: 'Vauxhall', Colour: 'Blue' }, what: 'The driver went through the red light at 0 minutes 12 seconds.' });
     expect(pathOf(page)).toBe('/submit-dashcam-footage/upload');
     await page.getByLabel('Video or photo files', { exact: true }).setInputFiles([{ name: 'red-light.mp4', mimeType: 'video/mp4', buffer: mp4(50_000) }]);
     await continueOn(page);
