@@ -3,8 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { loadConfigOrExit } from '@front-counter/config';
-import { CLI_CLIENT_ID, DEFAULT_DEV_PASSWORD } from '../apps/idp/src/clients.js';
 import { NATIONAL_REALM, rolesForRealm, seededUsername } from '../apps/idp/src/seeded-users.js';
+import { devProviderToken, DevTokenError, type DevToken } from './dev-provider-token.js';
 
 // npm run token -- --tenant northshire --role call-handler [--user northshire.handler2]
 // A staff access token from the development sign-in provider (Keycloak's password grant), for curl
@@ -40,10 +40,6 @@ function realmOf(tenant: string, tenantsDirectory: string): string {
   return identity.realm;
 }
 
-function claimsOf(token: string): { preferred_username?: string; name?: string; exp?: number; realm_access?: { roles?: string[] } } {
-  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-}
-
 const { tenant, role, user } = readArguments();
 const config = loadConfigOrExit(process.env, { needsDatabase: false });
 const providerUrl = config.identity.devProvider.url;
@@ -51,34 +47,17 @@ const realm = realmOf(tenant, config.tenants.directory);
 const username = user ?? seededUsername(realm, role);
 if (!username) fail(`There is no role "${role}" in ${tenant}'s development realm: use one of ${rolesForRealm(realm).join(', ')}.`);
 
-const tokenUrl = `${providerUrl}/realms/${realm}/protocol/openid-connect/token`;
-let response: Response;
+let token: DevToken;
 try {
-  response = await fetch(tokenUrl, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'password', client_id: CLI_CLIENT_ID, username, password: DEFAULT_DEV_PASSWORD, scope: 'openid profile email' }),
-    signal: AbortSignal.timeout(15_000),
-  });
+  token = await devProviderToken(providerUrl, realm, username);
 } catch (error) {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-  fail(`Cannot reach ${providerUrl} (${reason}). Is \`npm start\` running? The development sign-in provider should be at ${providerUrl}`);
+  if (!(error instanceof DevTokenError)) throw error;
+  fail(error.message.includes('no realm') ? `${error.message} Is ${tenant} in ${config.tenants.directory} and synced (npm start syncs it)?` : error.message.includes('refused') ? `${error.message} Seeded usernames look like ${seededUsername(realm, role) ?? `${realm}.handler1`}.` : error.message);
 }
 
-const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
-if (response.status === 404) {
-  fail(`There is no realm "${realm}" on the development sign-in provider at ${providerUrl} (for --tenant ${tenant}). Is the force in ${config.tenants.directory} and synced (npm start syncs it)?`);
-}
-if (body.error === 'invalid_grant') {
-  fail(`The development sign-in provider refused ${username} in realm ${realm}: there is no such user there, or the password is not the development one. Seeded usernames look like ${seededUsername(realm, role) ?? `${realm}.handler1`}.`);
-}
-if (!response.ok || !body.access_token) {
-  fail(`The token request to ${tokenUrl} failed: HTTP ${response.status} ${body.error ?? ''} ${body.error_description ?? ''}`.trim());
-}
-
-const claims = claimsOf(body.access_token);
+const { claims } = token;
 const roles = claims.realm_access?.roles ?? [];
 if (!roles.includes(role)) fail(`${username} does not have the role ${role} in realm ${realm} (it has: ${roles.join(', ') || 'none'}).`);
 const expires = claims.exp ? new Date(claims.exp * 1000).toISOString() : 'unknown';
-process.stderr.write(`Access token for ${claims.preferred_username ?? username} (${claims.name ?? 'no name'}) in realm ${realm}; roles: ${roles.join(', ')}; expires ${expires} (in ${body.expires_in ?? '?'} s).\n`);
-process.stdout.write(`${body.access_token}\n`);
+process.stderr.write(`Access token for ${claims.preferred_username ?? username} (${claims.name ?? 'no name'}) in realm ${realm}; roles: ${roles.join(', ')}; expires ${expires} (in ${token.expiresIn ?? '?'} s).\n`);
+process.stdout.write(`${token.accessToken}\n`);

@@ -74,10 +74,11 @@ describe('the database catalogue', () => {
     ]);
   });
 
-  it('has two functions that bypass row-level security, and transfer_report() moves only a report of the current force', async () => {
+  it('has four narrow functions that bypass row-level security, and transfer_report() moves only a report of the current force', async () => {
     const { rows } = await owner.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef ORDER BY 1`);
-    // And set_force_status(), the national team's suspend and reinstate (checked in the national admin tests).
-    expect(rows.map((row) => row.proname)).toEqual(['set_force_status', 'transfer_report']);
+    // set_force_status() and create_force(): the national team's suspend, reinstate and onboarding;
+    // update_force_settings(): a force administrator's, of the current force only (both checked below and in the admin tests).
+    expect(rows.map((row) => row.proname)).toEqual(['create_force', 'set_force_status', 'transfer_report', 'update_force_settings']);
     const ownerOnly = await owner.query(`SELECT DISTINCT tablename FROM pg_policies WHERE roles = ARRAY['${OWNER_ROLE}']::name[] AND policyname = 'transfer_between_forces' ORDER BY 1`);
     expect(ownerOnly.rows.map((row) => row.tablename)).toEqual(['drafts', 'evidence_files', 'outbox_events', 'report_duplicates', 'report_events', 'reports', 'tracking_codes', 'tracking_sessions']);
     // Without a current force, or for a report the current force does not have, it refuses.
@@ -89,6 +90,24 @@ describe('the database catalogue', () => {
     } finally {
       await app.query('ROLLBACK');
     }
+  });
+
+  it('lets update_force_settings() change only the current force, and only with one set', async () => {
+    await expect(app.query(`SELECT update_force_settings('{"contact": {"nonEmergency": "999"}}')`)).rejects.toThrow(/no force set/);
+    await app.query('BEGIN');
+    try {
+      await app.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantIds.northshire]);
+      await app.query(`SELECT update_force_settings('{"promises": {"triageWithinMinutes": 7, "replyWithinHours": 9}}')`);
+      const { rows } = await app.query(`SELECT slug, promises->>'triageWithinMinutes' AS minutes FROM tenants WHERE slug IN ('northshire', 'eastmarch') ORDER BY slug`);
+      expect(rows).toEqual([
+        { slug: 'eastmarch', minutes: '60' },
+        { slug: 'northshire', minutes: '7' },
+      ]);
+    } finally {
+      await app.query('ROLLBACK');
+    }
+    // Still no direct writes to the registry.
+    await expect(app.query(`UPDATE tenants SET website = NULL`)).rejects.toThrow(/permission denied/);
   });
 
   it('connects the application as a role that is no superuser, cannot bypass RLS and owns nothing', async () => {

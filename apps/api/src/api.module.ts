@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { ADMIN_ENTITIES, AdminModule } from '@front-counter/admin';
 import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
 import { CaseworkModule } from '@front-counter/casework';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
@@ -19,7 +20,7 @@ import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health.controller.js';
 
 /** Every entity the api maps; each context exports its own list. */
-export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES];
+export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES, ...ADMIN_ENTITIES];
 
 @Module({})
 export class ApiModule {
@@ -42,6 +43,7 @@ export class ApiModule {
         CaseworkModule,
         EvidenceModule,
         NationalModule,
+        AdminModule,
       ],
       controllers: [HealthController, EvidenceController],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],

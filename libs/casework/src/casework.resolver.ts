@@ -34,7 +34,7 @@ export class CaseworkResolver {
   ) {}
 
   @Query(() => StaffMemberModel, { description: 'Who is signed in, their force and what their roles allow.' })
-  @StaffOnly(Permission.ReadQueue)
+  @StaffOnly(Permission.SignIn)
   async me(@CurrentStaff() staff: StaffIdentity): Promise<StaffMemberModel> {
     const force = staff.tenantId ? await this.tenants.findById(staff.tenantId) : null;
     return { subject: staff.subject, name: staff.name, roles: staff.roles, permissions: permissionsOf(staff), force: force?.slug ?? null, forceName: force?.name ?? null };

@@ -32,6 +32,14 @@ export class FormVersion {
   @Column({ name: 'published_at', type: 'timestamptz', insert: false })
   publishedAt: Date;
 
+  /** Who published it: a staff member's subject, or tenant-sync for versions made from tenants/ files. */
   @Column({ name: 'published_by', type: 'text' })
   publishedBy: string;
+
+  @Column({ name: 'published_by_name', type: 'text', nullable: true })
+  publishedByName: string | null;
+
+  /** Why, in the publisher's words, or what the product did (e.g. "Rolled back to version 2"). */
+  @Column({ type: 'text', nullable: true })
+  note: string | null;
 }

@@ -16,6 +16,10 @@ export interface ForceForms {
   sourceFile: string;
 }
 
+/** Who published versions made from tenants/ files. */
+export const FORMS_FILE_PUBLISHER = 'tenant-sync';
+const FILE_PUBLISHER = FORMS_FILE_PUBLISHER;
+
 const definitionHash = (definition: ServiceDefinition) => createHash('sha256').update(JSON.stringify(definition)).digest('hex');
 
 /**
@@ -74,6 +78,11 @@ export async function syncForms(manager: EntityManager, national: ServiceDefinit
       const hash = formHash(form);
       const latest = migrated && force.tenantId ? await manager.findOne(FormVersion, { where: { tenantId: force.tenantId, serviceId }, order: { version: 'DESC' } }) : null;
       if (latest?.hash === hash) continue;
+      // Published in the product since: an unchanged file (the same effective form as last published from it) leaves that standing.
+      if (latest && latest.publishedBy !== FILE_PUBLISHER) {
+        const fromFiles = await manager.findOne(FormVersion, { where: { tenantId: force.tenantId, serviceId, publishedBy: FILE_PUBLISHER }, order: { version: 'DESC' } });
+        if (fromFiles?.hash === hash) continue;
+      }
       const version = (latest?.version ?? 0) + 1;
       changes.push(`${force.slug}: ${serviceId} published as version ${version} (national v${service.version}${overlay ? ', with its overlay' : ''})`);
       if (options.dryRun) continue;
@@ -86,7 +95,7 @@ export async function syncForms(manager: EntityManager, national: ServiceDefinit
         form,
         overlay: overlay ? (overlayData as ServiceOverlay) : null,
         hash,
-        publishedBy: 'tenant-sync',
+        publishedBy: FILE_PUBLISHER,
       });
     }
   }

@@ -3,6 +3,8 @@ import type { StaffIdentity } from './token-verifier.js';
 
 /** What staff may do. Every operation names one; a role has only what is listed here (deny by default). */
 export enum Permission {
+  /** Sign in to the force's staff pages and see who one is (every force role). */
+  SignIn = 'staff:sign-in',
   /** See the force's queue (no personal data). */
   ReadQueue = 'queue:read',
   /** Open a report with its personal data (each read is audited with its reason). */
@@ -18,9 +20,9 @@ export enum Permission {
 }
 
 const GRANTS: Record<StaffRole, readonly Permission[]> = {
-  [StaffRole.CallHandler]: [Permission.ReadQueue, Permission.ReadReport, Permission.WorkReport],
-  [StaffRole.Supervisor]: [Permission.ReadQueue, Permission.ReadReport, Permission.WorkReport, Permission.Supervise],
-  [StaffRole.ForceAdmin]: [Permission.AdministerForce],
+  [StaffRole.CallHandler]: [Permission.SignIn, Permission.ReadQueue, Permission.ReadReport, Permission.WorkReport],
+  [StaffRole.Supervisor]: [Permission.SignIn, Permission.ReadQueue, Permission.ReadReport, Permission.WorkReport, Permission.Supervise],
+  [StaffRole.ForceAdmin]: [Permission.SignIn, Permission.AdministerForce],
   [StaffRole.NationalAdmin]: [Permission.AdministerNational],
 };
 

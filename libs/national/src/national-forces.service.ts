@@ -26,6 +26,26 @@ export class NationalForcesService {
     private readonly audit: AuditService,
   ) {}
 
+  /** Every force with its status, domains and reports in the last 30 days (counted across forces: an aggregate, no report is read). */
+  async list(staff: StaffIdentity): Promise<{ slug: string; name: Tenant['name']; status: string; domains: string[]; services: string[]; reportsLast30Days: number; createdAt: Date }[]> {
+    if (!isAllowed(staff, Permission.AdministerNational)) throw AccessException.notFoundOrNoAccess();
+    const forces = await this.dataSource.getRepository(Tenant).find({ relations: { domains: true }, order: { slug: 'ASC' } });
+    const counts = new Map<string, number>();
+    for (const force of forces) {
+      const [{ count }] = await this.transactions.run(force.id, (manager) => manager.query(`SELECT count(*)::int AS count FROM reports WHERE submitted_at > now() - interval '30 days'`));
+      counts.set(force.id, count);
+    }
+    return forces.map((force) => ({
+      slug: force.slug,
+      name: force.name,
+      status: force.status,
+      domains: [...(force.domains ?? [])].sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary)).map((domain) => domain.hostname),
+      services: force.services,
+      reportsLast30Days: counts.get(force.id) ?? 0,
+      createdAt: force.createdAt,
+    }));
+  }
+
   async setStatus(staff: StaffIdentity, slug: string, status: 'active' | 'suspended', reason: string | null, requestId?: string): Promise<ForceStatus> {
     if (!isAllowed(staff, Permission.AdministerNational)) throw AccessException.notFoundOrNoAccess();
     const force = /^[a-z][a-z0-9-]{1,39}$/.test(slug) ? await this.dataSource.getRepository(Tenant).findOne({ where: { slug } }) : null;

@@ -2,9 +2,10 @@
 // sync) and finding the force a public request is for.
 export { Tenant, type TenantBranding, type TenantContact, type TenantPromises, type TenantIdentity } from './tenant.entity.js';
 export { TenantDomain } from './tenant-domain.entity.js';
-export { tenantFileSchema, localizedTextSchema, LANGUAGES, type Language, type LocalizedText, type TenantFile } from './tenant-file.schema.js';
+export { tenantFileSchema, brandingSchema, contactSchema, promisesSchema, identitySchema, localizedTextSchema, LANGUAGES, type Language, type LocalizedText, type TenantFile } from './tenant-file.schema.js';
 export { loadTenantDefinitions, parseTenantFile, TenantFileError, type TenantDefinition } from './tenant-files.js';
 export { syncTenants, formatSyncReport, type TenantSyncReport } from './tenant-sync.js';
+export { svgLogoProblem } from './svg-logo.js';
 export { brandingVersion, contrastRatio, MINIMUM_TEXT_CONTRAST } from './branding.js';
 export { normaliseHost, localhostSlug } from './hostnames.js';
 export { TenantsService } from './tenants.service.js';

@@ -15,6 +15,64 @@ const hostname = z
   .refine((value) => /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(value), 'must be a host name like report.force.police.uk (no scheme, port or path)');
 const phone = z.string().regex(/^[0-9 ]{3,20}$/, 'must be digits and spaces, like "101" or "18000"');
 
+/** The force's colours and logo text; the brand colour carries white text, so must reach WCAG AA contrast with it. */
+export const brandingSchema = z
+  .object({
+    brandColour: hexColour,
+    secondaryColour: hexColour,
+    logo: z
+      .object({
+        text: localizedTextSchema,
+        svg: z.string().regex(/^[a-z0-9-]+\.svg$/, 'must name an .svg file in the force folder').optional(),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((branding, context) => {
+    const ratio = contrastRatio(branding.brandColour, '#ffffff');
+    if (ratio < MINIMUM_TEXT_CONTRAST) {
+      context.addIssue({
+        code: 'custom',
+        path: ['brandColour'],
+        message: `${branding.brandColour} has a contrast ratio of ${ratio.toFixed(2)}:1 with the white header text; WCAG 2.2 AA needs at least ${MINIMUM_TEXT_CONTRAST}:1`,
+      });
+    }
+  });
+
+/** The numbers and address the public are given. */
+export const contactSchema = z
+  .object({
+    nonEmergency: phone,
+    textRelayEmergency: phone,
+    textRelayNonEmergency: phone.optional(),
+    email: z.email('must be an email address').optional(),
+  })
+  .strict();
+
+/** What the force promises the public. */
+export const promisesSchema = z
+  .object({
+    triageWithinMinutes: z.number().int().min(1).max(7 * 24 * 60),
+    replyWithinHours: z.number().int().min(1).max(30 * 24),
+    whatHappensNext: localizedTextSchema.optional(),
+  })
+  .strict();
+
+/** How the force's staff sign in: names only, never a secret. */
+export const identitySchema = z
+  .object({
+    realm: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be lower-case letters, digits and hyphens'),
+    issuer: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+    audience: z.string().min(1).default('front-counter'),
+    /** The OIDC client the force site signs staff in as (public client with PKCE unless a secret is named). */
+    clientId: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a client id like front-counter-staff').default('front-counter-staff'),
+    /** The name of the environment variable holding the client secret, for a confidential client; never the secret itself. */
+    clientSecretEnv: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'must name an environment variable, like NORTHSHIRE_OIDC_SECRET').optional(),
+    /** Dotted path of the roles claim in access tokens; Keycloak's is realm_access.roles. */
+    rolesClaim: z.string().regex(/^[\w-]+(\.[\w-]+)*$/, 'must be a dotted claim path like realm_access.roles').default('realm_access.roles'),
+  })
+  .strict();
+
 export const tenantFileSchema = z
   .object({
     slug: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be lower-case letters, digits and hyphens, starting with a letter'),
@@ -26,61 +84,15 @@ export const tenantFileSchema = z
       .refine((languages) => new Set(languages).size === languages.length, 'must not repeat a language'),
     domains: z.array(hostname).min(1, 'needs at least one domain; the first is the primary').refine((list) => new Set(list).size === list.length, 'must not repeat a domain'),
     website: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
-    branding: z
-      .object({
-        brandColour: hexColour,
-        secondaryColour: hexColour,
-        logo: z
-          .object({
-            text: localizedTextSchema,
-            svg: z.string().regex(/^[a-z0-9-]+\.svg$/, 'must name an .svg file in the force folder').optional(),
-          })
-          .strict(),
-      })
-      .strict()
-      .superRefine((branding, context) => {
-        const ratio = contrastRatio(branding.brandColour, '#ffffff');
-        if (ratio < MINIMUM_TEXT_CONTRAST) {
-          context.addIssue({
-            code: 'custom',
-            path: ['brandColour'],
-            message: `${branding.brandColour} has a contrast ratio of ${ratio.toFixed(2)}:1 with the white header text; WCAG 2.2 AA needs at least ${MINIMUM_TEXT_CONTRAST}:1`,
-          });
-        }
-      }),
-    contact: z
-      .object({
-        nonEmergency: phone,
-        textRelayEmergency: phone,
-        textRelayNonEmergency: phone.optional(),
-        email: z.email('must be an email address').optional(),
-      })
-      .strict(),
-    promises: z
-      .object({
-        triageWithinMinutes: z.number().int().min(1).max(7 * 24 * 60),
-        replyWithinHours: z.number().int().min(1).max(30 * 24),
-        whatHappensNext: localizedTextSchema.optional(),
-      })
-      .strict(),
+    branding: brandingSchema,
+    contact: contactSchema,
+    promises: promisesSchema,
     /** National services this force offers, by id (tenants/_national/services/<id>.yaml). */
     services: z
       .array(z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a national service id like report-a-crime'))
       .default([])
       .refine((list) => new Set(list).size === list.length, 'must not repeat a service'),
-    identity: z
-      .object({
-        realm: z.string().regex(/^[a-z0-9-]{2,40}$/, 'must be lower-case letters, digits and hyphens'),
-        issuer: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
-        audience: z.string().min(1).default('front-counter'),
-        /** The OIDC client the force site signs staff in as (public client with PKCE unless a secret is named). */
-        clientId: z.string().regex(/^[\w.:-]{1,100}$/, 'must be a client id like front-counter-staff').default('front-counter-staff'),
-        /** The name of the environment variable holding the client secret, for a confidential client; never the secret itself. */
-        clientSecretEnv: z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, 'must name an environment variable, like NORTHSHIRE_OIDC_SECRET').optional(),
-        /** Dotted path of the roles claim in access tokens; Keycloak's is realm_access.roles. */
-        rolesClaim: z.string().regex(/^[\w-]+(\.[\w-]+)*$/, 'must be a dotted claim path like realm_access.roles').default('realm_access.roles'),
-      })
-      .strict(),
+    identity: identitySchema,
   })
   .strict()
   .superRefine((tenant, context) => {

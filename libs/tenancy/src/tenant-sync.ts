@@ -1,6 +1,7 @@
-import { isDeepStrictEqual } from 'node:util';
+import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
+import { leafDifferences } from '@front-counter/data-files';
 import { TenantDomain } from './tenant-domain.entity.js';
 import { Tenant } from './tenant.entity.js';
 import type { TenantDefinition } from './tenant-files.js';
@@ -34,18 +35,16 @@ function fieldsOf(definition: TenantDefinition): SyncedFields {
   };
 }
 
+/** What tenant sync remembers of a file it applied. */
+const fileHash = (fields: SyncedFields, domains: string[]) => createHash('sha256').update(JSON.stringify({ fields, domains })).digest('hex');
+
 const show = (value: unknown) => (value === undefined ? '(none)' : JSON.stringify(value));
 
-/** Leaf-by-leaf differences, e.g. `branding.brandColour: "#003b71" → "#123456"`. */
-function differences(before: unknown, after: unknown, path: string): string[] {
-  if (isDeepStrictEqual(before, after)) return [];
-  const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
-  if (isRecord(before) && isRecord(after)) {
-    const keys = [...new Set([...Object.keys(before as object), ...Object.keys(after as object)])].sort();
-    return keys.flatMap((key) => differences((before as Record<string, unknown>)[key], (after as Record<string, unknown>)[key], path ? `${path}.${key}` : key));
-  }
-  if (path === 'branding.logoSvg') return [`${path}: ${before ? (after ? 'replaced' : 'removed') : 'added'}`];
-  return [`${path}: ${show(before)} → ${show(after)}`];
+/** Leaf-by-leaf differences, e.g. `branding.brandColour: "#003b71" → "#123456"`; a logo's content is summarised. */
+function differences(before: unknown, after: unknown): string[] {
+  return leafDifferences(before, after).map((change) =>
+    change.path === 'branding.logoSvg' ? `${change.path}: ${change.before ? (change.after ? 'replaced' : 'removed') : 'added'}` : `${change.path}: ${show(change.before)} → ${show(change.after)}`,
+  );
 }
 
 function domainDifferences(current: TenantDomain[], wanted: string[]): string[] {
@@ -95,13 +94,19 @@ export async function syncTenants(manager: EntityManager, definitions: TenantDef
         if (owner && owner !== definition.slug) throw new Error(`${definition.sourceFile}: domains: ${hostname} already belongs to ${owner} in the database`);
       }
       const wanted = fieldsOf(definition);
+      const syncedHash = fileHash(JSON.parse(JSON.stringify(wanted)), definition.domains);
       const current = bySlug.get(definition.slug);
       if (!current) {
         report.created.push({ slug: definition.slug, changes: [`created with domains ${definition.domains.join(', ')}`] });
         if (options.dryRun) continue;
-        const created = await manager.save(Tenant, manager.create(Tenant, { slug: definition.slug, ...wanted }));
+        const created = await manager.save(Tenant, manager.create(Tenant, { slug: definition.slug, ...wanted, syncedHash }));
         await writeDomains(manager, created.id, definition.domains);
         await audit(manager, created.id, 'tenant.created', [`from ${definition.sourceFile}`]);
+        continue;
+      }
+      // The file has not changed since it was last applied: whatever differs was changed in the product, and stands.
+      if (current.syncedHash === syncedHash) {
+        report.unchanged.push(definition.slug);
         continue;
       }
       const currentFields: SyncedFields = {
@@ -116,16 +121,17 @@ export async function syncTenants(manager: EntityManager, definitions: TenantDef
       };
       // Compare through JSON so key order and undefined-versus-absent do not count as changes.
       const changes = [
-        ...differences(JSON.parse(JSON.stringify(currentFields)), JSON.parse(JSON.stringify(wanted)), ''),
+        ...differences(JSON.parse(JSON.stringify(currentFields)), JSON.parse(JSON.stringify(wanted))),
         ...domainDifferences(current.domains ?? [], definition.domains),
       ];
       if (changes.length === 0) {
         report.unchanged.push(definition.slug);
+        if (!options.dryRun) await manager.update(Tenant, { id: current.id }, { syncedHash });
         continue;
       }
       report.updated.push({ slug: definition.slug, changes });
       if (options.dryRun) continue;
-      await manager.update(Tenant, { id: current.id }, { ...wanted, updatedAt: new Date() });
+      await manager.update(Tenant, { id: current.id }, { ...wanted, syncedHash, updatedAt: new Date() });
       if (changes.some((change) => change.startsWith('domains:'))) await writeDomains(manager, current.id, definition.domains);
       await audit(manager, current.id, 'tenant.updated', changes);
     }

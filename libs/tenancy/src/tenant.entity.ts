@@ -78,6 +78,10 @@ export class Tenant {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   services: string[];
 
+  /** The hash of the tenant file tenant sync last applied: an unchanged file leaves changes made in the product alone. */
+  @Column({ name: 'synced_hash', type: 'text', nullable: true })
+  syncedHash: string | null;
+
   @OneToMany(() => TenantDomain, (domain) => domain.tenant)
   domains?: TenantDomain[];
 

@@ -25,6 +25,12 @@ export class RoutingRuleSet {
 
   @Column({ name: 'published_by', type: 'text' })
   publishedBy: string;
+
+  @Column({ name: 'published_by_name', type: 'text', nullable: true })
+  publishedByName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  note: string | null;
 }
 
 /** A force's area, in the public registry: routing must find which force's area holds a place. */
