@@ -130,9 +130,11 @@ export class OnboardingService {
     }
     const latest: ServiceDefinition[] = (await this.dataSource.query(`SELECT DISTINCT ON (id) definition FROM national_services ORDER BY id, version DESC`)).map((row: { definition: ServiceDefinition }) => row.definition);
     const known = new Map(latest.map((service) => [service.id, service]));
-    if (parsed.success) {
-      parsed.data.services.forEach((id, index) => {
-        if (!known.has(id)) problems.push({ field: `force.services.${index}`, message: `There is no national service "${id}" (there are: ${[...known.keys()].join(', ')})` });
+    // Named even when other fields are wrong, so one round trip shows every problem.
+    const services = (request.force as { services?: unknown } | null)?.services;
+    if (Array.isArray(services)) {
+      services.forEach((id, index) => {
+        if (typeof id === 'string' && !known.has(id)) problems.push({ field: `force.services.${index}`, message: `There is no national service "${id}" (there are: ${[...known.keys()].join(', ')})` });
       });
     }
     rules?.rules.forEach((rule, index) =>
