@@ -12,6 +12,8 @@ import { PageRenderer } from './pages/page-renderer.js';
 import { PagesController } from './pages/pages.controller.js';
 import { StaffController } from './staff/staff.controller.js';
 import { staffProviders } from './staff/staff-providers.js';
+import { AdminApi } from './admin/admin-api.js';
+import { AdminController } from './admin/admin.controller.js';
 import { TenantLookup } from './tenant/tenant-lookup.js';
 import { ThemeService } from './theme/theme.service.js';
 import { TrackingApi } from './tracking/tracking-api.js';
@@ -28,7 +30,7 @@ export class WebModule {
       module: WebModule,
       imports: [ConfigModule.forRoot(config)],
       // The development mailbox exists only outside production. Journey routes come last: they match any path.
-      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, StaffController, JourneyController],
+      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, StaffController, AdminController, JourneyController],
       providers: [
         ApiClient,
         JourneyApi,
@@ -37,6 +39,7 @@ export class WebModule {
         ThemeService,
         PageRenderer,
         ...staffProviders(logger),
+        AdminApi,
         { provide: WEB_LOGGER, useValue: logger },
         { provide: APP_FILTER, useFactory: (pages: PageRenderer) => new WebExceptionFilter(pages, logger), inject: [PageRenderer] },
       ],

@@ -15,6 +15,8 @@ import { WEB_ROOT } from '../web-paths.js';
 export interface RequestSite {
   tenant: PublicTenant;
   language: Language;
+  /** A force administrator's preview of unpublished settings: the theme and logo come from the draft. */
+  preview?: { themeHref: string; logoUrl?: string; backHref: string };
 }
 
 type Template = (context: object) => string;
@@ -54,7 +56,7 @@ export class PageRenderer {
     const force = {
       name: local(tenant.name),
       logoText: local(tenant.branding.logoText),
-      logoUrl: tenant.branding.hasLogo ? `/assets/logo/${tenant.themeVersion}.svg` : undefined,
+      logoUrl: site.preview ? site.preview.logoUrl : tenant.branding.hasLogo ? `/assets/logo/${tenant.themeVersion}.svg` : undefined,
       brandColour: tenant.branding.brandColour,
       website: tenant.website,
       email: tenant.contact.email,
@@ -71,7 +73,8 @@ export class PageRenderer {
       quickExitUrl: this.config.web.quickExitUrl,
       languageSwitch,
       alternateLanguages: languageSwitch?.filter((entry) => !entry.current),
-      css: { base: this.theme.baseCss().version, theme: this.theme.themeCss(tenant).version },
+      css: { base: this.theme.baseCss().version, themeHref: site.preview?.themeHref ?? `/assets/theme/${this.theme.themeCss(tenant).version}.css` },
+      preview: site.preview,
       messageParams: {
         force: force.name,
         nonEmergency: tenant.contact.nonEmergency,

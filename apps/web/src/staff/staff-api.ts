@@ -250,7 +250,8 @@ export class StaffApi {
     return { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol, bearer };
   }
 
-  private async call<T>(context: StaffContext, query: string, variables: Record<string, unknown>): Promise<T> {
+  /** One GraphQL operation as the signed-in member (refreshing their token as needed). */
+  async call<T>(context: StaffContext, query: string, variables: Record<string, unknown>): Promise<T> {
     const bearer = await this.freshAccessToken(context);
     try {
       return await this.api.query<T>(query, variables, this.target(context.request, bearer));

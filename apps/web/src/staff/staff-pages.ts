@@ -15,7 +15,11 @@ export interface StaffHeader {
   role: string;
   csrf: string;
   supervisor: boolean;
-  current?: 'queue' | 'breaches';
+  /** Call handlers and supervisors: the queue. */
+  triage: boolean;
+  /** Force administrators: the administration pages. */
+  admin: boolean;
+  current?: 'queue' | 'breaches' | 'admin';
 }
 
 /**
@@ -30,7 +34,7 @@ export class StaffPages {
 
   constructor(
     private readonly pages: PageRenderer,
-    private readonly theme: ThemeService,
+    readonly theme: ThemeService,
   ) {
     this.renderPartial = partialRenderer(pages.engine);
   }
@@ -57,6 +61,7 @@ export class StaffPages {
       },
       css: { base: this.theme.baseCss().version, theme: this.theme.themeCss(tenant).version },
     };
-    return this.template('partials/staff/layout')({ ...root, body: this.template(`pages/staff/${page}`)(root) });
+    // `queue` is a staff page (pages/staff/queue.hbs); `admin/home` names its folder (pages/admin/home.hbs).
+    return this.template('partials/staff/layout')({ ...root, body: this.template(page.includes('/') ? `pages/${page}` : `pages/staff/${page}`)(root) });
   }
 }

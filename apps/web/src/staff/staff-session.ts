@@ -148,5 +148,6 @@ export function sealSession(sealer: StaffCookieSealer, force: string, session: S
 
 /** Only a path on the staff pages, with nothing that could lead off the site. */
 export function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && /^\/staff\/(?![/\\])[\w\-/?=&.%+]*$/.test(value) && value.length <= 500 ? value : '/staff/queue';
+  const allowed = typeof value === 'string' && value.length <= 500 && (value === '/admin' || /^\/(?:staff|admin)\/(?![/\\])[\w\-/?=&.%+]*$/.test(value));
+  return allowed ? value : '/staff/queue';
 }

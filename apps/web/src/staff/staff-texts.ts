@@ -8,6 +8,7 @@ export const STAFF_TEXT = {
   signedInAs: 'Signed in as',
   signOut: 'Sign out',
   navQueue: 'Queue',
+  navAdmin: 'Administration',
   navBreaches: 'Deadlines at risk',
   navLabel: 'Staff pages',
   errorTitle: 'There is a problem',
@@ -58,6 +59,7 @@ export const STAFF_TEXT = {
     title: 'Page not found',
     body: 'If you typed the web address, check it is correct. If you followed a link to a report, it may have moved to another force.',
     queueLink: 'Go to the queue',
+    adminLink: 'Go to administration',
   },
 
   queue: {

@@ -58,6 +58,8 @@ export function deadlineCell(minutesLeft: number, doneAt: string | null, breache
 export const statusText = (status: string) => T.statuses[status] ?? status;
 export const roleText = (roles: string[]) => roles.map((role) => T.roles[role] ?? role).join(', ');
 export const isSupervisor = (roles: string[]) => roles.includes('supervisor');
+export const hasTriage = (roles: string[]) => roles.includes('call-handler') || roles.includes('supervisor');
+export const isForceAdmin = (roles: string[]) => roles.includes('force-admin');
 export const claimedByText = (item: Pick<QueueItem, 'claimedByMe' | 'claimedByName'>) => (item.claimedByMe ? T.queue.you : (item.claimedByName ?? T.queue.nobody));
 
 /** The address of a report page, keeping the reason it was opened for. */

@@ -12,12 +12,14 @@ import { StaffCookies } from './staff-cookies.js';
 import { StaffEvents } from './staff-events.js';
 import { DECISION_FIELDS, decisionFields, formValues, parseDecision, parseThrive, THRIVE_FIELDS, thriveFields, type FieldError, type Values } from './staff-forms.js';
 import { STAFF_LOGGER } from './staff-providers.js';
-import { StaffPages, type StaffHeader } from './staff-pages.js';
+import { StaffPages } from './staff-pages.js';
+import { bodyOf, errorSummary, homeLink, originOf, reportPathOf, StaffPageController } from './staff-page-controller.js';
 import { csrfMatches, newCsrfToken, safeReturnTo, sessionEndsAt, type StaffSession } from './staff-session.js';
 import { SignInFailed, StaffSignIn } from './staff-sign-in.js';
 import { fill, STAFF_TEXT as T } from './staff-texts.js';
 import {
   answerRows,
+  hasTriage,
   auditTable,
   breachesTable,
   evidenceTable,
@@ -66,16 +68,18 @@ interface ReportState {
  * from it); the pages answer only on that force's own site, since the session cookie is sealed for it.
  */
 @Controller('staff')
-export class StaffController {
+export class StaffController extends StaffPageController {
   constructor(
-    private readonly pages: StaffPages,
-    private readonly cookies: StaffCookies,
+    pages: StaffPages,
+    cookies: StaffCookies,
     private readonly signIn: StaffSignIn,
     private readonly api: StaffApi,
     private readonly events: StaffEvents,
     private readonly journeys: JourneyApi,
-    @Inject(STAFF_LOGGER) private readonly logger: Logger,
-  ) {}
+    @Inject(STAFF_LOGGER) logger: Logger,
+  ) {
+    super(pages, cookies, logger);
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Signing in and out
@@ -125,9 +129,9 @@ export class StaffController {
       if (error instanceof ApiError && error.codes.includes('NOT_FOUND')) return null;
       throw error;
     });
-    // Roles without triage (a force administrator), or an account of another force (a shared provider).
+    // No role here (the api answers "not found"), or an account of another force (a shared provider).
     if (!member || member.force !== force) {
-      this.logger.info({ requestId: request.id, force: member?.force ?? null }, 'staff sign-in refused: no triage access to this force');
+      this.logger.info({ requestId: request.id, force: member?.force ?? null }, 'staff sign-in refused: no staff access to this force');
       const name = tokens.name ?? member?.name ?? '';
       return this.signInProblem(site, reply, [fill(T.signInProblem.noAccess, { name, force: site.tenant.name.en })], 403, true);
     }
@@ -145,7 +149,9 @@ export class StaffController {
       csrf: newCsrfToken(),
     };
     this.cookies.write(request, reply, force, session);
-    return this.redirect(reply, transaction!.returnTo);
+    // A force administrator without triage starts at administration rather than a queue they cannot see.
+    const returnTo = transaction!.returnTo === '/staff/queue' && !hasTriage(member.roles) ? homeLink(member.roles).href : transaction!.returnTo;
+    return this.redirect(reply, returnTo);
   }
 
   @Post('sign-out')
@@ -542,20 +548,6 @@ export class StaffController {
     );
   }
 
-  private notFoundPage(context: StaffContext | null) {
-    return {
-      pageTitle: T.notFound.title,
-      staff: context ? this.header(context) : undefined,
-      heading: T.notFound.title,
-      paragraphs: [T.notFound.body],
-      links: context ? [{ href: '/staff/queue', text: T.notFound.queueLink }] : [],
-    };
-  }
-
-  private notFound(context: StaffContext) {
-    return this.html(context.reply, this.pages.render(context.site, 'message', this.notFoundPage(context)), 404, context);
-  }
-
   private signInProblem(site: RequestSite, reply: FastifyReply, paragraphs: string[], status: number, otherAccount = false) {
     return this.html(
       reply,
@@ -568,85 +560,6 @@ export class StaffController {
       }),
       status,
     );
-  }
-
-  private formExpired(site: RequestSite, reply: FastifyReply, session?: StaffSession) {
-    return this.html(
-      reply,
-      this.pages.render(site, 'message', {
-        pageTitle: T.formExpired.title,
-        staff: session ? this.header({ session }) : undefined,
-        heading: T.formExpired.title,
-        paragraphs: [T.formExpired.body],
-        links: [{ href: '/staff/queue', text: T.formExpired.queueLink }],
-      }),
-      403,
-    );
-  }
-
-  private header(context: Pick<StaffContext, 'session'>, current?: StaffHeader['current']): StaffHeader {
-    const { session } = context;
-    return { name: session.name, role: roleText(session.roles), csrf: session.csrf, supervisor: isSupervisor(session.roles), current };
-  }
-
-  private flash(context: StaffContext, text: string) {
-    context.session = { ...context.session, flash: text };
-  }
-
-  /** The success banner left by the last action (shown once). */
-  private takeFlash(context: StaffContext) {
-    const text = context.session.flash;
-    if (!text) return undefined;
-    const { flash: _shown, ...rest } = context.session;
-    context.session = rest;
-    return { type: 'success', titleText: T.successTitle, text };
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The session around each request
-
-  /**
-   * The signed-in member's request, or null once answered: no (or a tampered) session goes to the
-   * start page, an ended one to "You have been signed out", a form without its token is refused.
-   */
-  private open(site: RequestSite, request: FastifyRequest, reply: FastifyReply, options: { post?: boolean; background?: boolean } = {}): StaffContext | null {
-    const lookup = this.cookies.read(request, site.tenant.slug);
-    const returnTo = options.post ? reportPathOf(request.url) : request.url;
-    if (lookup.kind !== 'active') {
-      if (options.background && request.url.startsWith('/staff/events')) {
-        // An ended session's cookie is left for the page's next request, which then says why it ended.
-        if (lookup.kind === 'invalid') this.cookies.clear(request, reply);
-        void reply.code(401).header('cache-control', 'no-store').send();
-      } else if (lookup.kind === 'ended') {
-        this.ended(request, reply, lookup.why, returnTo);
-      } else {
-        if (lookup.kind === 'invalid') this.cookies.clear(request, reply);
-        this.redirect(reply, `/staff?returnTo=${encodeURIComponent(safeReturnTo(returnTo))}`);
-      }
-      return null;
-    }
-    const session = lookup.session;
-    if (options.post && !csrfMatches(session, bodyOf(request)._csrf)) {
-      this.formExpired(site, reply, session);
-      return null;
-    }
-    const touched = options.background ? session : { ...session, lastSeenAt: Date.now() };
-    return { request, reply, site, session: touched, origin: originOf(request) };
-  }
-
-  /** Runs a page's work; an ended session signs out, and "not found" (or no access) is a missing page. */
-  private async run(context: StaffContext, work: () => Promise<unknown>) {
-    try {
-      await work();
-    } catch (error) {
-      if (error instanceof StaffSessionEnded) {
-        this.logger.info({ requestId: context.request.id, reason: error.message }, 'staff session ended');
-        this.cookies.clear(context.request, context.reply);
-        return this.ended(context.request, context.reply, 'ended', reportPathOf(context.request.url));
-      }
-      if (error instanceof ApiError && error.codes.includes('NOT_FOUND')) return this.notFound(context);
-      throw error;
-    }
   }
 
   /** An action on a report: a signed-in POST with its token, the reference checked, and the reason it was opened for carried along. */
@@ -679,48 +592,8 @@ export class StaffController {
       throw error;
     }
   }
-
-  private ended(request: FastifyRequest, reply: FastifyReply, why: string, returnTo: string) {
-    this.cookies.clear(request, reply);
-    return this.redirect(reply, `/staff/signed-out?why=${why}&returnTo=${encodeURIComponent(safeReturnTo(returnTo))}`);
-  }
-
-  private writeSession(context: StaffContext | undefined) {
-    if (context) this.cookies.write(context.request, context.reply, context.site.tenant.slug, context.session);
-  }
-
-  private html(reply: FastifyReply, html: string, status = 200, context?: StaffContext) {
-    this.writeSession(context);
-    return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow').send(html);
-  }
-
-  /** Only ever to a path on this site. */
-  private redirect(reply: FastifyReply, location: string, context?: StaffContext) {
-    this.writeSession(context);
-    const safe = /^\/(?![/\\])[\w\-/?=&.%+]*$/.test(location) ? location : '/staff';
-    return reply.code(303).header('location', safe).header('cache-control', 'no-store').send();
-  }
-}
-
-function originOf(request: FastifyRequest): string {
-  return `${request.protocol}://${request.headers.host ?? ''}`;
-}
-
-function bodyOf(request: FastifyRequest): Body {
-  return request.body && typeof request.body === 'object' ? (request.body as Body) : {};
 }
 
 function signInHref(returnTo: unknown): string {
   return typeof returnTo === 'string' && returnTo ? `/staff/sign-in?returnTo=${encodeURIComponent(safeReturnTo(returnTo))}` : '/staff/sign-in';
-}
-
-/** For a report action, the report's own address (where to come back to after signing in again). */
-function reportPathOf(url: string): string {
-  const match = /^\/staff\/reports\/[^/?]+/.exec(url);
-  return match ? match[0] : url.split('?')[0];
-}
-
-function errorSummary(errors: FieldError[]) {
-  if (errors.length === 0) return undefined;
-  return { titleText: T.errorTitle, errorList: errors.map((error) => ({ text: error.text, href: `#${error.field}` })) };
 }

@@ -10,8 +10,8 @@ import type { TenantLookup } from './tenant-lookup.js';
 export const LANGUAGE_COOKIE = 'fc_lang';
 /** Paths served the same for every host: no force is looked up for them. */
 export const SITE_INDEPENDENT = /^\/(health\/|assets\/(govuk|site|css)\/)/;
-/** What a suspended force's site still serves: staff pages (its reports are still worked), tracking of reports already made, its theme. */
-const OPEN_WHEN_SUSPENDED = /^\/(staff|track|assets)(\/|\?|$)/;
+/** What a suspended force's site still serves: staff and administration pages (its reports are still worked), tracking of reports already made, its theme. */
+const OPEN_WHEN_SUSPENDED = /^\/(staff|admin|track|assets)(\/|\?|$)/;
 
 function cookie(request: FastifyRequest, name: string): string | undefined {
   const header = request.headers.cookie ?? '';
