@@ -11,7 +11,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - The application role still cannot write the registry's tables directly. Two narrow SECURITY
  *   DEFINER functions do what it may: update_force_settings() changes the settings of the force set
  *   for the transaction (app.tenant_id) only, and create_force() adds a new force with its domains
- *   (the api checks the caller is the national programme team first).
+ *   (the api checks the caller is the national programme team first); publish_national_service() adds
+ *   the next version of a national service.
  * - tenants.synced_hash: the hash of the tenant file last applied by tenant sync, so that an unchanged
  *   file does not undo what an administrator changed in the product.
  */
@@ -86,11 +87,28 @@ export class ForceAdministration1764400000000 implements MigrationInterface {
         END $$;
       REVOKE ALL ON FUNCTION create_force(text, jsonb, text[]) FROM PUBLIC;
       GRANT EXECUTE ON FUNCTION create_force(text, jsonb, text[]) TO front_counter_app;
+
+      -- A new version of a national service: only the next number after the newest (versions are immutable).
+      CREATE FUNCTION publish_national_service(p_id text, p_version integer, p_definition jsonb, p_hash text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+        AS $$
+        DECLARE
+          v_latest integer;
+        BEGIN
+          PERFORM pg_advisory_xact_lock(hashtext('front-counter:national-service:' || p_id));
+          SELECT max(version) INTO v_latest FROM national_services WHERE id = p_id;
+          IF v_latest IS NULL THEN RAISE EXCEPTION 'no national service %', p_id USING ERRCODE = 'no_data_found'; END IF;
+          IF p_version <> v_latest + 1 THEN RAISE EXCEPTION 'version must be %', v_latest + 1 USING ERRCODE = 'check_violation'; END IF;
+          INSERT INTO national_services (id, version, definition, hash) VALUES (p_id, p_version, p_definition, p_hash);
+        END $$;
+      REVOKE ALL ON FUNCTION publish_national_service(text, integer, jsonb, text) FROM PUBLIC;
+      GRANT EXECUTE ON FUNCTION publish_national_service(text, integer, jsonb, text) TO front_counter_app;
     `);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
+      DROP FUNCTION publish_national_service(text, integer, jsonb, text);
       DROP FUNCTION create_force(text, jsonb, text[]);
       DROP FUNCTION update_force_settings(jsonb);
       ALTER TABLE tenants DROP COLUMN synced_hash;

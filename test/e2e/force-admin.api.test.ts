@@ -199,6 +199,13 @@ describe('who may administer what', () => {
       [`mutation { setServiceEnabled(serviceId: "contact-us", enabled: false) { enabled } }`, {}],
       [`{ driftReport { serviceId } }`, {}],
       [`mutation { upgradeService(serviceId: "report-a-crime") { changes { path } } }`, {}],
+      [`{ routingRuleVersions { version } }`, {}],
+      [`mutation { publishRoutingRules(rules: { rules: [] }) { problems { field } } }`, {}],
+      [`mutation { rollBackRoutingRules(toVersion: 1) { problems { field } } }`, {}],
+      [`{ simulateRouting(input: { serviceId: "report-a-crime" }) { rule } }`, {}],
+      [`{ staffSettings { clientId } }`, {}],
+      [`mutation { updateStaffSettings(settings: {}) { problems { field } } }`, {}],
+      [`{ forceFigures { reports } }`, {}],
     ];
     for (const token of [await northHandler(), await national()]) {
       for (const [query, variables] of operations) {
@@ -220,5 +227,87 @@ describe('services on and off', () => {
     expect(await services()).not.toContain('contact-us');
     await call(await northAdmin(), `mutation { setServiceEnabled(serviceId: "contact-us", enabled: true) { enabled } }`);
     expect(await services()).toContain('contact-us');
+  });
+});
+
+describe('routing rules', () => {
+  const VERSIONS = `{ routingRuleVersions { version rules publishedBy note } }`;
+  const PUBLISH = `mutation($r: JSON!, $n: String) { publishRoutingRules(rules: $r, note: $n) { problems { field message } version { version publishedBy note } } }`;
+  const SIMULATE = `query($i: RoutingSimulationInput!) { simulateRouting(input: $i) { problems { field message } rule transferTo queue priority triageWithinMinutes replyWithinHours tags flags explanation } }`;
+
+  it('simulates where a sample report goes, against the published rules or a draft of new ones', async () => {
+    const hate = await call(await northAdmin(), SIMULATE, { i: { serviceId: 'report-a-crime', flags: ['hate'] } });
+    expect(hate.data.simulateRouting).toMatchObject({ problems: [], rule: 'Hate crime', queue: 'public-protection', priority: 1, triageWithinMinutes: 30, replyWithinHours: 24, tags: ['hate-crime'], flags: ['hate'] });
+    expect(hate.data.simulateRouting.explanation.slice(0, 3)).toEqual(['1. Outside our area: does not match', '2. Happening now: does not match', '3. Hate crime: matches']);
+    // From sample answers: vehicle crime.
+    const vehicle = await call(await northAdmin(), SIMULATE, { i: { serviceId: 'report-a-crime', answers: { 'crime-type': { crimeType: 'vehicle-crime' } } } });
+    expect(vehicle.data.simulateRouting).toMatchObject({ rule: 'Vehicle crime', queue: 'roads-policing' });
+    // A place in eastmarch's area: transferred.
+    const away = await call(await northAdmin(), SIMULATE, { i: { serviceId: 'report-a-crime', location: { latitude: 52.2, longitude: 0.9 } } });
+    expect(away.data.simulateRouting).toMatchObject({ rule: 'Outside our area', transferTo: 'eastmarch' });
+    // Unpublished rules, tested first; the national default where none matches.
+    const draft = await call(await northAdmin(), SIMULATE, { i: { serviceId: 'contact-us', rules: { rules: [{ name: 'Everything crime', when: { services: ['report-a-crime'] }, then: { queue: 'tdiu', priority: 2 } }] } } });
+    expect(draft.data.simulateRouting).toMatchObject({ rule: null, queue: 'general', priority: 3, triageWithinMinutes: 45 });
+    // An existing report, by reference (its answers stay in the api; the simulation is audited against it).
+    const { reference } = await submitThroughApi(stack.apiUrl, NORTH, 'report-a-crime', theftAnswers());
+    const existing = await call(await northAdmin(), SIMULATE, { i: { report: reference } });
+    expect(existing.data.simulateRouting).toMatchObject({ rule: 'Other crime', queue: 'tdiu' });
+    expect((await call(await eastAdmin(), SIMULATE, { i: { report: reference } }, EAST)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('refuses invalid rules by field, naming the rule, and publishes, reorders and rolls back valid ones', async () => {
+    const current = (await call(await northAdmin(), VERSIONS)).data.routingRuleVersions[0];
+    const rules = current.rules.rules as { name: string; when: unknown; then: Record<string, unknown> }[];
+    const broken = structuredClone(rules);
+    broken[2].then.priority = 9;
+    broken.push({ name: 'Ufo', when: { services: ['report-a-ufo'] }, then: { queue: 'x-files', priority: 2 } });
+    const refused = await call(await northAdmin(), PUBLISH, { r: { rules: broken } });
+    expect(refused.data.publishRoutingRules.problems).toEqual([{ field: 'rules."Hate crime".then', message: expect.any(String) }]);
+    const unknownService = await call(await northAdmin(), PUBLISH, { r: { rules: [...rules, { name: 'Ufo', when: { services: ['report-a-ufo'] }, then: { queue: 'x-files', priority: 2 } }] } });
+    expect(unknownService.data.publishRoutingRules.problems).toEqual([{ field: 'rules."Ufo".when.services', message: 'report-a-ufo is not a national service' }]);
+    expect((await call(await northAdmin(), VERSIONS)).data.routingRuleVersions).toHaveLength(1);
+
+    // Reorder: "Vulnerable or domestic" before "Hate crime": a report with both flags now goes to priority 2.
+    const reordered = [rules[0], rules[1], rules[3], rules[2], ...rules.slice(4)];
+    const published = await call(await northAdmin(), PUBLISH, { r: { rules: reordered }, n: 'Vulnerability first' });
+    expect(published.data.publishRoutingRules).toEqual({ problems: [], version: { version: 2, publishedBy: 'Nell Admin', note: 'Vulnerability first' } });
+    const both = await call(await northAdmin(), SIMULATE, { i: { serviceId: 'report-a-crime', flags: ['hate', 'vulnerable'] } });
+    expect(both.data.simulateRouting).toMatchObject({ rule: 'Vulnerable or domestic', priority: 2 });
+    // New reports follow it at once.
+    const { reference } = await submitThroughApi(stack.apiUrl, NORTH, 'report-a-crime', theftAnswers());
+    const routed = await call(await northHandler(), `query($r: String!) { report(report: $r, reason: "triage") { routingRule queue } }`, { r: reference });
+    expect(routed.data.report).toEqual({ routingRule: 'Other crime', queue: 'tdiu' });
+
+    const rolledBack = await call(await northAdmin(), `mutation { rollBackRoutingRules(toVersion: 1) { problems { field } version { version note } } }`);
+    expect(rolledBack.data.rollBackRoutingRules).toEqual({ problems: [], version: { version: 3, note: 'Rolled back to version 1' } });
+    expect((await call(await northAdmin(), SIMULATE, { i: { serviceId: 'report-a-crime', flags: ['hate', 'vulnerable'] } })).data.simulateRouting.rule).toBe('Hate crime');
+    const audit = await sqlOn(stack.database.urls.admin, `SELECT action, details->'changes' AS changes FROM audit_events WHERE action LIKE 'routing.%' ORDER BY id`);
+    expect(audit.map((row: { action: string }) => row.action)).toEqual(['routing.published', 'routing.rolled-back']);
+    expect(audit[0].changes).toEqual(expect.arrayContaining(['Hate crime.position: 3 → 4', 'Vulnerable or domestic.position: 4 → 3']));
+    // Eastmarch's rules are its own.
+    expect((await call(await eastAdmin(), VERSIONS, {}, EAST)).data.routingRuleVersions).toHaveLength(1);
+  });
+});
+
+describe('staff settings and figures', () => {
+  it('changes the staff sign-in settings by name only, refusing a secret', async () => {
+    const before = (await call(await northAdmin(), `{ staffSettings { realm clientId clientSecretEnv rolesClaim } }`)).data.staffSettings;
+    expect(before).toEqual({ realm: 'northshire', clientId: 'front-counter-staff', clientSecretEnv: null, rolesClaim: 'realm_access.roles' });
+    const UPDATE = `mutation($s: JSON!) { updateStaffSettings(settings: $s) { problems { field message } settings { clientId clientSecretEnv } } }`;
+    const secret = await call(await northAdmin(), UPDATE, { s: { clientId: 'front-counter-staff', clientSecretEnv: 's3cr3t-value!', rolesClaim: 'realm_access.roles' } });
+    expect(secret.data.updateStaffSettings.problems).toEqual([{ field: 'clientSecretEnv', message: 'must name an environment variable, like NORTHSHIRE_OIDC_SECRET' }]);
+    const named = await call(await northAdmin(), UPDATE, { s: { clientId: 'front-counter-staff', clientSecretEnv: 'NORTHSHIRE_OIDC_SECRET', rolesClaim: 'realm_access.roles' } });
+    expect(named.data.updateStaffSettings).toEqual({ problems: [], settings: { clientId: 'front-counter-staff', clientSecretEnv: 'NORTHSHIRE_OIDC_SECRET' } });
+    await call(await northAdmin(), UPDATE, { s: { clientId: 'front-counter-staff', clientSecretEnv: null, rolesClaim: 'realm_access.roles' } });
+  });
+
+  it("counts the force's reports by service and day, triage and reply within target, breaches and channel", async () => {
+    const tenant = (await sqlOn(stack.database.urls.admin, `SELECT id FROM tenants WHERE slug = 'northshire'`))[0].id;
+    await sqlOn(stack.database.urls.admin, `UPDATE reports SET triaged_at = submitted_at + interval '5 minutes' WHERE tenant_id = $1`, [tenant]);
+    const figures = (await call(await northAdmin(), `{ forceFigures(days: 7) { reports perServicePerDay { day serviceId reports } triageDue triagedWithinTarget triagedWithinTargetShare replyDue repliedWithin48HoursShare triageBreaches replyBreaches channels { channel reports } } }`)).data.forceFigures;
+    const [{ count }] = await sqlOn(stack.database.urls.admin, `SELECT count(*)::int AS count FROM reports WHERE tenant_id = $1`, [tenant]);
+    expect(figures).toMatchObject({ reports: count, triageDue: count, triagedWithinTarget: count, triagedWithinTargetShare: 1, replyDue: 0, repliedWithin48HoursShare: null, triageBreaches: 0, replyBreaches: 0, channels: [{ channel: 'online', reports: count }] });
+    expect(figures.perServicePerDay).toEqual([{ day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), serviceId: 'report-a-crime', reports: count }]);
+    expect((await call(await northHandler(), `{ forceFigures { reports } }`)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

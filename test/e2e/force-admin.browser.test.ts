@@ -157,6 +157,54 @@ it('changes the brand colour and a hint, previews, publishes, and rolls the form
   expect(violationsOn(publicPage, admin, visitor, later)).toEqual([]);
 }, 180_000);
 
+it('reorders the routing rules, tests a report against the draft, publishes, and shows figures and sign-in settings', async () => {
+  const admin = await freshPage();
+  await signIn(admin, 'northshire.admin');
+  await follow(admin, 'Routing rules');
+  const names = async () => (await admin.locator('tbody tr td:nth-child(2)').allTextContents()).map((name) => name.trim());
+  expect((await names()).slice(2, 4)).toEqual(['Hate crime', 'Vulnerable or domestic']);
+  await andLand(admin, () => admin.getByRole('button', { name: 'Move up Vulnerable or domestic' }).click());
+  expect((await names()).slice(2, 4)).toEqual(['Vulnerable or domestic', 'Hate crime']);
+  expect(await admin.locator('.govuk-inset-text').textContent()).toContain('Reports are not routed by them until you publish them.');
+
+  // The simulator, against the published rules and then the draft.
+  await follow(admin, 'Test a report');
+  await admin.getByLabel('Hate crime', { exact: true }).check();
+  await admin.getByLabel('Someone vulnerable', { exact: true }).check();
+  await pressButton(admin, 'Test');
+  expect(await admin.locator('#simulation-result').textContent()).toContain('Matches “Hate crime”');
+  await admin.getByLabel('Test the draft rules instead of the published ones').check();
+  await pressButton(admin, 'Test');
+  expect(await admin.locator('#simulation-result').textContent()).toContain('Matches “Vulnerable or domestic”');
+  // A bad time is refused on its field.
+  await fill(admin, 'Time it is made (24-hour, e.g. 23:30; empty for now)', '25:99');
+  await pressButton(admin, 'Test');
+  expect(await admin.locator('.govuk-error-summary').textContent()).toContain('Enter a time like 23:30');
+
+  // Invalid YAML rules are refused with the field named; nothing is saved.
+  await visit(admin, `${stack.siteUrl('northshire')}admin/routing/edit`);
+  const yaml = await admin.getByLabel('Rules (YAML)').inputValue();
+  await admin.getByLabel('Rules (YAML)').fill(yaml.replace('priority: 1', 'priority: 7'));
+  await pressButton(admin, 'Check and save to the draft');
+  expect(await admin.locator('.govuk-error-summary').textContent()).toMatch(/rules\."Happening now"\.then/);
+
+  await visit(admin, `${stack.siteUrl('northshire')}admin/routing`);
+  await fill(admin, 'Why are you making this change? (optional, shown in the history)', 'Vulnerability before hate crime');
+  await pressButton(admin, 'Publish the draft rules');
+  expect(await admin.locator('.govuk-notification-banner').textContent()).toContain('Version 2 of the rules is published.');
+  expect((await names()).slice(2, 4)).toEqual(['Vulnerable or domestic', 'Hate crime']);
+
+  await follow(admin, 'Administration');
+  await follow(admin, 'Figures');
+  expect(await admin.locator('.govuk-summary-list').textContent()).toContain('Reports');
+  await follow(admin, 'Administration');
+  await follow(admin, 'Staff sign-in settings');
+  await fill(admin, 'Environment variable holding the client secret (optional)', 'not a name');
+  await pressButton(admin, 'Save');
+  expect(await admin.locator('.govuk-error-summary').textContent()).toMatch(/must name an environment variable/i);
+  expect(violationsOn(admin)).toEqual([]);
+}, 120_000);
+
 it('gives a call handler no administration: /admin is "page not found"', async () => {
   const page = await freshPage();
   await signIn(page, 'northshire.handler1');

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { parse } from 'yaml';
 import { createLogger } from '@front-counter/logging';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { graphqlAs } from '../support/graphql.js';
@@ -112,4 +114,98 @@ it('lets only the national programme team do it: anyone else, or an unknown forc
   const unknown = await call(stack.apiUrl, await national(), SUSPEND, { s: 'nowhere', r: 'x' });
   expect(unknown.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   expect(await sqlOn(stack.database.urls.admin, `SELECT slug, status FROM tenants WHERE status <> 'active'`)).toEqual([]);
+});
+
+describe('changes published through one api instance, served by the other', () => {
+  it("serves a force administrator's new branding and form version within 2 seconds", async () => {
+    const admin = await issuer.token({ realm: 'northshire', roles: ['force-admin'], subject: 'north-admin', name: 'Nell Admin' });
+    const brandOn = async (apiUrl: string) => (await graphqlAs(apiUrl, NORTH, `{ tenant { branding { brandColour } } }`)).data?.tenant.branding.brandColour as string;
+    expect(await brandOn(secondUrl)).not.toBe('#3d2b56');
+    const settings = (await call(stack.apiUrl, admin, `{ adminSite { published { settings } } }`)).data.adminSite.published.settings;
+    await call(stack.apiUrl, admin, `mutation($s: JSON!) { saveSiteDraft(settings: $s) { problems { field } } }`, { s: { ...settings, branding: { ...settings.branding, brandColour: '#3d2b56' } } });
+    await call(stack.apiUrl, admin, `mutation { publishSiteDraft { problems { field } } }`);
+    expect(await timeUntil(async () => (await brandOn(secondUrl)) === '#3d2b56')).toBeLessThan(2000);
+
+    const formOn = async (apiUrl: string) => (await graphqlAs(apiUrl, NORTH, `{ services { id formVersionId } }`)).data.services.find((service: { id: string }) => service.id === 'contact-us').formVersionId as string;
+    const before = await formOn(secondUrl);
+    const overlay = { texts: { questions: { [firstQuestion()]: { hint: { en: 'Northshire: a hint', cy: 'Northshire: awgrym' } } } } };
+    const saved = await call(stack.apiUrl, admin, `mutation($o: JSON!) { saveServiceDraft(serviceId: "contact-us", overlay: $o) { problems { field message } } }`, { o: overlay });
+    expect(saved.data.saveServiceDraft.problems).toEqual([]);
+    const published = await call(stack.apiUrl, admin, `mutation { publishServiceDraft(serviceId: "contact-us") { version { id } } }`);
+    const id = published.data.publishServiceDraft.version.id as string;
+    expect(id).not.toBe(before);
+    expect(await timeUntil(async () => (await formOn(secondUrl)) === id)).toBeLessThan(2000);
+  });
+});
+
+/** The first question of contact-us (national). */
+function firstQuestion(): string {
+  const definition = parse(readFileSync('tenants/_national/services/contact-us.yaml', 'utf8'));
+  return definition.pages.find((page: { questions?: { id: string }[] }) => page.questions?.length).questions[0].id;
+}
+
+describe('a new version of a national service', () => {
+  const NATIONAL_SERVICES = `{ nationalServices { id version forces { slug nationalVersion upToDate automatic conflicts problems { field } } } }`;
+  const PUBLISH = `mutation($d: JSON!, $dry: Boolean!) { publishNationalService(definition: $d, dryRun: $dry) { problems { field message } service { id version forces { slug automatic conflicts } } } }`;
+
+  function crimeVersion2() {
+    const definition = parse(readFileSync('tenants/_national/services/report-a-crime.yaml', 'utf8'));
+    definition.version = 2;
+    const page = definition.pages.find((candidate: { id: string }) => candidate.id === 'what-happened');
+    page.questions[0].hint = { en: 'Tell us what happened, in order. (National version 2.)', cy: 'Dywedwch wrthym beth ddigwyddodd, yn eu trefn. (Fersiwn genedlaethol 2.)' };
+    return definition;
+  }
+
+  it('is checked, shows how it lands at each force, rolls out to those without overlays on the changed pages, and waits for the others', async () => {
+    const token = await national();
+    const wrongVersion = await call(stack.apiUrl, token, PUBLISH, { d: { ...crimeVersion2(), version: 5 }, dry: true });
+    expect(wrongVersion.data.publishNationalService.problems).toEqual([{ field: 'version', message: 'The next version of report-a-crime is 2.' }]);
+    const broken = await call(stack.apiUrl, token, PUBLISH, { d: { ...crimeVersion2(), pages: [] }, dry: true });
+    expect(broken.data.publishNationalService.problems.length).toBeGreaterThan(0);
+
+    const preview = await call(stack.apiUrl, token, PUBLISH, { d: crimeVersion2(), dry: true });
+    const impact = Object.fromEntries(preview.data.publishNationalService.service.forces.map((force: { slug: string }) => [force.slug, force]));
+    // Eastmarch's overlay changes the same question's hint: it needs its administrators' review.
+    expect(impact.eastmarch).toMatchObject({ automatic: false, conflicts: ['what-happened'] });
+    expect(impact.northshire).toMatchObject({ automatic: true, conflicts: [] });
+    const unchanged = (await call(stack.apiUrl, token, NATIONAL_SERVICES)).data.nationalServices.find((service: { id: string }) => service.id === 'report-a-crime');
+    expect(unchanged.version).toBe(1);
+
+    const published = await call(stack.apiUrl, token, PUBLISH, { d: crimeVersion2(), dry: false });
+    expect(published.data.publishNationalService.service.version).toBe(2);
+    // Every force offering it sees it in its drift report.
+    const eastAdmin = await issuer.token({ realm: 'eastmarch', roles: ['force-admin'], subject: 'east-admin' });
+    const drift = (await call(stack.apiUrl, eastAdmin, `{ driftReport { serviceId nationalVersion latestNationalVersion nationalChanges { path } conflicts } }`)).data.driftReport;
+    expect(drift.find((entry: { serviceId: string }) => entry.serviceId === 'report-a-crime')).toEqual({
+      serviceId: 'report-a-crime',
+      nationalVersion: 1,
+      latestNationalVersion: 2,
+      nationalChanges: [{ path: 'nationalVersion' }, { path: 'pages.what-happened.questions.incidentDescription.hint.cy' }, { path: 'pages.what-happened.questions.incidentDescription.hint.en' }],
+      conflicts: ['what-happened'],
+    });
+
+    const rollOut = await call(stack.apiUrl, token, `mutation { rollOutNationalService(serviceId: "report-a-crime") { upgraded skipped { slug reason } } }`);
+    expect(rollOut.data.rollOutNationalService.upgraded).toEqual(expect.arrayContaining(['northshire']));
+    expect(rollOut.data.rollOutNationalService.upgraded).not.toContain('eastmarch');
+    const after = (await call(stack.apiUrl, token, NATIONAL_SERVICES)).data.nationalServices.find((service: { id: string }) => service.id === 'report-a-crime');
+    expect(after.forces.find((force: { slug: string }) => force.slug === 'northshire')).toMatchObject({ nationalVersion: 2, upToDate: true });
+    expect(after.forces.find((force: { slug: string }) => force.slug === 'eastmarch')).toMatchObject({ nationalVersion: 1, upToDate: false, automatic: false });
+    // Northshire's public form is the new one; eastmarch's admin upgrades after looking (dry run first), keeping its own hint.
+    const services = await graphqlAs(stack.apiUrl, NORTH, `{ services { id formVersionId } }`);
+    const formId = services.data.services.find((service: { id: string }) => service.id === 'report-a-crime').formVersionId;
+    const form = (await graphqlAs(stack.apiUrl, NORTH, `query($id: String!) { formVersion(id: $id) }`, { id: formId })).data.formVersion;
+    expect(form.nationalVersion).toBe(2);
+    const dry = await call(stack.apiUrl, eastAdmin, `mutation { upgradeService(serviceId: "report-a-crime", dryRun: true) { problems { field } changes { path } version { version } } }`);
+    expect(dry.data.upgradeService).toEqual({ problems: [], changes: [{ path: 'nationalVersion' }], version: null });
+    const upgraded = await call(stack.apiUrl, eastAdmin, `mutation { upgradeService(serviceId: "report-a-crime") { version { nationalVersion note } } }`);
+    expect(upgraded.data.upgradeService.version).toEqual({ nationalVersion: 2, note: 'Upgraded to national version 2' });
+    // Only the national programme team publishes national versions.
+    expect((await call(stack.apiUrl, eastAdmin, PUBLISH, { d: crimeVersion2(), dry: true })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it("shows every force's figures and SLA compliance", async () => {
+    const figures = (await call(stack.apiUrl, await national(), `{ nationalFigures(days: 30) { slug status figures { reports triagedWithinTargetShare triageBreaches } } }`)).data.nationalFigures;
+    expect(figures.map((force: { slug: string }) => force.slug)).toEqual(['dyffryn', 'eastmarch', 'northshire']);
+    expect(figures[2].figures.reports).toBeGreaterThan(0);
+  });
 });

@@ -261,13 +261,14 @@ describe('signing in', () => {
     expect(browser.site.get('fc_staff')).toBeUndefined();
   });
 
-  it('explains to a force administrator that the triage pages are not theirs, and signs nobody in', async () => {
+  it('sends a force administrator to administration, where the queue is not theirs', async () => {
     const browser = new StaffBrowser();
-    const refused = await browser.signIn('northshire.admin');
-    expect(refused.status).toBe(403);
-    expect(visibleText(refused.text)).toContain('does not give access to the triage pages of Northshire Police');
-    expect(decoded(refused.text)).toContain('href="/staff/sign-in?account=choose"');
-    expect(browser.site.get('fc_staff')).toBeUndefined();
+    const landed = await browser.signIn('northshire.admin');
+    expect(landed).toMatchObject({ status: 303, location: '/admin' });
+    const queue = await browser.get('/staff/queue');
+    expect(queue.status).toBe(404);
+    expect(decoded(queue.text)).toContain('href="/admin"');
+    expect(visibleText(queue.text)).not.toContain('Deadlines at risk');
   });
 });
 

@@ -74,11 +74,11 @@ describe('the database catalogue', () => {
     ]);
   });
 
-  it('has four narrow functions that bypass row-level security, and transfer_report() moves only a report of the current force', async () => {
+  it('has five narrow functions that bypass row-level security, and transfer_report() moves only a report of the current force', async () => {
     const { rows } = await owner.query(`SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.prosecdef ORDER BY 1`);
-    // set_force_status() and create_force(): the national team's suspend, reinstate and onboarding;
+    // set_force_status(), create_force() and publish_national_service(): the national team's suspend, reinstate, onboarding and national versions;
     // update_force_settings(): a force administrator's, of the current force only (both checked below and in the admin tests).
-    expect(rows.map((row) => row.proname)).toEqual(['create_force', 'set_force_status', 'transfer_report', 'update_force_settings']);
+    expect(rows.map((row) => row.proname)).toEqual(['create_force', 'publish_national_service', 'set_force_status', 'transfer_report', 'update_force_settings']);
     const ownerOnly = await owner.query(`SELECT DISTINCT tablename FROM pg_policies WHERE roles = ARRAY['${OWNER_ROLE}']::name[] AND policyname = 'transfer_between_forces' ORDER BY 1`);
     expect(ownerOnly.rows.map((row) => row.tablename)).toEqual(['drafts', 'evidence_files', 'outbox_events', 'report_duplicates', 'report_events', 'reports', 'tracking_codes', 'tracking_sessions']);
     // Without a current force, or for a report the current force does not have, it refuses.

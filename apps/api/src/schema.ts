@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { ForceAdminResolver } from '@front-counter/admin';
+import { ForceAdminResolver, RoutingAdminResolver } from '@front-counter/admin';
 import { CaseworkResolver, TrackingResolver } from '@front-counter/casework';
 import { EvidenceResolver } from '@front-counter/evidence';
 import { NationalResolver } from '@front-counter/national';
@@ -10,7 +10,7 @@ import { TenancyResolver } from '@front-counter/tenancy';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 
 /** Every resolver the api serves; schema.gql is generated from these. */
-export const API_RESOLVERS: Function[] = [TenancyResolver, JourneysResolver, CaseworkResolver, TrackingResolver, EvidenceResolver, NationalResolver, ForceAdminResolver];
+export const API_RESOLVERS: Function[] = [TenancyResolver, JourneysResolver, CaseworkResolver, TrackingResolver, EvidenceResolver, NationalResolver, ForceAdminResolver, RoutingAdminResolver];
 
 export const SCHEMA_FILE = path.resolve('apps/api/schema.gql');
 

@@ -14,6 +14,7 @@ import { StaffController } from './staff/staff.controller.js';
 import { staffProviders } from './staff/staff-providers.js';
 import { AdminApi } from './admin/admin-api.js';
 import { AdminController } from './admin/admin.controller.js';
+import { AdminRoutingController } from './admin/admin-routing.controller.js';
 import { TenantLookup } from './tenant/tenant-lookup.js';
 import { ThemeService } from './theme/theme.service.js';
 import { TrackingApi } from './tracking/tracking-api.js';
@@ -30,7 +31,7 @@ export class WebModule {
       module: WebModule,
       imports: [ConfigModule.forRoot(config)],
       // The development mailbox exists only outside production. Journey routes come last: they match any path.
-      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, StaffController, AdminController, JourneyController],
+      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, StaffController, AdminController, AdminRoutingController, JourneyController],
       providers: [
         ApiClient,
         JourneyApi,

@@ -1,4 +1,4 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { JSONScalar } from '@front-counter/forms';
 import { LocalizedTextModel } from '@front-counter/tenancy';
 
@@ -189,4 +189,178 @@ export class UpgradePayload {
 
   @Field(() => FormVersionModel, { nullable: true, description: 'The new version (null for a dry run).' })
   version: FormVersionModel | null;
+}
+
+@ObjectType('RoutingRulesVersion', { description: 'One published, immutable version of a force’s routing rules.' })
+export class RoutingRulesVersionModel {
+  @Field(() => Int)
+  version: number;
+
+  @Field(() => JSONScalar, { description: '{ rules: [{ name, when, then }] } in order: the first that matches decides.' })
+  rules: unknown;
+
+  @Field()
+  publishedAt: Date;
+
+  @Field({ description: 'A staff member’s name, or "tenant files".' })
+  publishedBy: string;
+
+  @Field(() => String, { nullable: true })
+  note: string | null;
+}
+
+@ObjectType('RoutingRulesPayload')
+export class RoutingRulesPayload {
+  @Field(() => [FieldProblemModel], { description: 'By field, e.g. rules."Hate crime".then.priority; nothing was published.' })
+  problems: FieldProblemModel[];
+
+  @Field(() => RoutingRulesVersionModel, { nullable: true })
+  version: RoutingRulesVersionModel | null;
+}
+
+@ObjectType('RoutingSimulation', { description: 'Where a sample report would go: the rule that matches and what it sets.' })
+export class RoutingSimulationModel {
+  @Field(() => [FieldProblemModel])
+  problems: FieldProblemModel[];
+
+  @Field(() => String, { nullable: true, description: 'The matching rule’s name; null: the national default applies.' })
+  rule: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The force the report would be transferred to.' })
+  transferTo: string | null;
+
+  @Field(() => String, { nullable: true })
+  queue: string | null;
+
+  @Field(() => Int, { nullable: true })
+  priority: number | null;
+
+  @Field(() => Int, { nullable: true })
+  triageWithinMinutes: number | null;
+
+  @Field(() => Int, { nullable: true })
+  replyWithinHours: number | null;
+
+  @Field(() => [String])
+  tags: string[];
+
+  @Field(() => [String], { description: 'The flags the answers raise (and those assumed).' })
+  flags: string[];
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the location is inside the force’s area (null: no location or no area).' })
+  insideArea: boolean | null;
+
+  @Field(() => [String], { description: 'Each rule in order and whether it matches.' })
+  explanation: string[];
+}
+
+@ObjectType('StaffSettings', { description: 'How the force’s staff sign in. Secrets are never stored: a confidential client’s secret is named by its environment variable.' })
+export class StaffSettingsModel {
+  @Field()
+  realm: string;
+
+  @Field(() => String, { nullable: true })
+  issuer: string | null;
+
+  @Field()
+  clientId: string;
+
+  @Field(() => String, { nullable: true })
+  clientSecretEnv: string | null;
+
+  @Field()
+  rolesClaim: string;
+}
+
+@ObjectType('StaffSettingsPayload')
+export class StaffSettingsPayload {
+  @Field(() => [FieldProblemModel])
+  problems: FieldProblemModel[];
+
+  @Field(() => StaffSettingsModel, { nullable: true })
+  settings: StaffSettingsModel | null;
+}
+
+@ObjectType('DailyReports')
+export class DailyReportsModel {
+  @Field({ description: 'YYYY-MM-DD (Europe/London).' })
+  day: string;
+
+  @Field()
+  serviceId: string;
+
+  @Field(() => Int)
+  reports: number;
+}
+
+@ObjectType('ChannelReports')
+export class ChannelReportsModel {
+  @Field()
+  channel: string;
+
+  @Field(() => Int)
+  reports: number;
+}
+
+@ObjectType('ForceFigures', { description: 'Counts of a force’s reports over a period; never their contents.' })
+export class ForceFiguresModel {
+  @Field()
+  from: Date;
+
+  @Field()
+  to: Date;
+
+  @Field(() => Int)
+  reports: number;
+
+  @Field(() => [DailyReportsModel])
+  perServicePerDay: DailyReportsModel[];
+
+  @Field(() => Int, { description: 'Reports triaged or past their triage deadline.' })
+  triageDue: number;
+
+  @Field(() => Int)
+  triagedWithinTarget: number;
+
+  @Field(() => Float, { nullable: true, description: 'triagedWithinTarget / triageDue (0 to 1); null when none was due.' })
+  triagedWithinTargetShare: number | null;
+
+  @Field(() => Int, { description: 'Reports replied to or at least 48 hours old.' })
+  replyDue: number;
+
+  @Field(() => Int)
+  repliedWithin48Hours: number;
+
+  @Field(() => Float, { nullable: true })
+  repliedWithin48HoursShare: number | null;
+
+  @Field(() => Int)
+  triageBreaches: number;
+
+  @Field(() => Int)
+  replyBreaches: number;
+
+  @Field(() => [ChannelReportsModel], { description: 'Every report made through Front Counter is online; other channels are not known here.' })
+  channels: ChannelReportsModel[];
+}
+
+@ObjectType('RoutingRulesDraft')
+export class RoutingRulesDraftModel {
+  @Field(() => JSONScalar)
+  rules: unknown;
+
+  @Field()
+  updatedAt: Date;
+
+  @Field(() => String, { nullable: true })
+  updatedByName: string | null;
+}
+
+@ObjectType('RoutingDraftPayload')
+export class RoutingDraftPayload {
+  @Field(() => [FieldProblemModel])
+  problems: FieldProblemModel[];
+
+  @Field(() => JSONScalar, { nullable: true })
+  rules: unknown;
 }

@@ -5,7 +5,8 @@ import { leafDifferences, type LeafDifference } from '@front-counter/data-files'
 import { TenantTransactions } from '@front-counter/database';
 import { compileForm, formHash, FormVersion, NationalService, OverlayError, overlaySchema, type CompiledForm, type ServiceDefinition, type ServiceOverlay } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
-import { Tenant } from '@front-counter/tenancy';
+import { z } from 'zod';
+import { identitySchema, Tenant } from '@front-counter/tenancy';
 import { AdminDraft } from './admin-draft.entity.js';
 import { textProblems, zodProblems, type FieldProblem } from './field-problems.js';
 import { formDifferences, pagesTouched } from './form-differences.js';
@@ -54,6 +55,23 @@ export interface ServiceDrift {
 }
 
 export type Outcome<T> = { problems: FieldProblem[]; result?: T };
+
+export interface StaffSettings {
+  realm: string;
+  issuer: string | null;
+  clientId: string;
+  clientSecretEnv: string | null;
+  rolesClaim: string;
+}
+
+/** What a force may change of its staff sign-in: the client, the secret's environment variable (never the secret), the roles claim. */
+const staffSettingsSchema = z
+  .object({
+    clientId: identitySchema.shape.clientId,
+    clientSecretEnv: identitySchema.shape.clientSecretEnv.nullable(),
+    rolesClaim: identitySchema.shape.rolesClaim,
+  })
+  .strict();
 
 const MAX_OVERLAY_BYTES = 200_000;
 const MAX_NOTE = 500;
@@ -118,6 +136,31 @@ export class ForceAdminService {
       return [];
     });
     return problems.length ? { problems } : { problems, result: await this.site(staff) };
+  }
+
+  /** The staff sign-in settings a force may change itself: names only (a secret is referenced by its environment variable, never stored). */
+  async staffSettings(staff: StaffIdentity): Promise<StaffSettings> {
+    const tenantId = this.forceOf(staff);
+    const tenant = await this.transactions.run(tenantId, (manager) => this.tenant(manager, tenantId));
+    return { realm: tenant.identity.realm, issuer: tenant.identity.issuer ?? null, clientId: tenant.identity.clientId, clientSecretEnv: tenant.identity.clientSecretEnv ?? null, rolesClaim: tenant.identity.rolesClaim };
+  }
+
+  async updateStaffSettings(staff: StaffIdentity, input: unknown, actor: Actor): Promise<Outcome<StaffSettings>> {
+    const tenantId = this.forceOf(staff);
+    const parsed = staffSettingsSchema.safeParse(input);
+    if (!parsed.success) return { problems: zodProblems(parsed.error) };
+    const changes = await this.transactions.run(tenantId, async (manager) => {
+      await this.lock(manager, tenantId, 'site');
+      const tenant = await this.tenant(manager, tenantId);
+      const identity = { ...tenant.identity, clientId: parsed.data.clientId, rolesClaim: parsed.data.rolesClaim, clientSecretEnv: parsed.data.clientSecretEnv ?? undefined };
+      const differences = leafDifferences(JSON.parse(JSON.stringify(tenant.identity)), JSON.parse(JSON.stringify(identity))).map((difference) => `identity.${difference.path}: ${show(difference.before)} → ${show(difference.after)}`);
+      if (differences.length === 0) return differences;
+      await manager.query(`SELECT update_force_settings($1::jsonb)`, [JSON.stringify({ identity })]);
+      await this.record(manager, tenantId, actor, 'force.staff-settings-changed', 'force', tenantId, { changes: differences });
+      return differences;
+    });
+    void changes;
+    return { problems: [], result: await this.staffSettings(staff) };
   }
 
   async discardDraft(staff: StaffIdentity, kind: 'site' | 'service', key: string): Promise<boolean> {

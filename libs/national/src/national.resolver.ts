@@ -1,10 +1,11 @@
 import { Args, Context, Field, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
-import { FieldProblemModel } from '@front-counter/admin';
+import { FieldProblemModel, ForceFiguresModel } from '@front-counter/admin';
 import { JSONScalar } from '@front-counter/forms';
 import { CurrentStaff, Permission, StaffOnly, type StaffIdentity } from '@front-counter/identity';
 import { LocalizedTextModel } from '@front-counter/tenancy';
 import { NationalForcesService } from './national-forces.service.js';
+import { NationalServicesService } from './national-services.service.js';
 import { OnboardingService } from './onboarding.service.js';
 
 @ObjectType('ForceStatus')
@@ -70,13 +71,123 @@ export class NationalForceModel {
   createdAt: Date;
 }
 
+@ObjectType('ForceImpact', { description: 'How the newest version of a national service lands at one force.' })
+export class ForceImpactModel {
+  @Field()
+  slug: string;
+
+  @Field(() => Int)
+  currentVersion: number;
+
+  @Field(() => Int)
+  nationalVersion: number;
+
+  @Field()
+  upToDate: boolean;
+
+  @Field({ description: 'No overlay on the changed pages: rolled out automatically.' })
+  automatic: boolean;
+
+  @Field(() => [String], { description: 'Pages both the force and the new version change: its administrators review the upgrade.' })
+  conflicts: string[];
+
+  @Field(() => [FieldProblemModel])
+  problems: FieldProblemModel[];
+}
+
+@ObjectType('NationalService')
+export class NationalServiceModel {
+  @Field()
+  id: string;
+
+  @Field(() => Int)
+  version: number;
+
+  @Field(() => LocalizedTextModel)
+  title: LocalizedTextModel;
+
+  @Field(() => [ForceImpactModel])
+  forces: ForceImpactModel[];
+}
+
+@ObjectType('NationalServicePayload')
+export class NationalServicePayload {
+  @Field(() => [FieldProblemModel])
+  problems: FieldProblemModel[];
+
+  @Field(() => NationalServiceModel, { nullable: true })
+  service: NationalServiceModel | null;
+}
+
+@ObjectType('RollOutSkip')
+export class RollOutSkipModel {
+  @Field()
+  slug: string;
+
+  @Field()
+  reason: string;
+}
+
+@ObjectType('RollOutResult')
+export class RollOutResultModel {
+  @Field(() => [String])
+  upgraded: string[];
+
+  @Field(() => [RollOutSkipModel])
+  skipped: RollOutSkipModel[];
+}
+
+@ObjectType('NationalForceFigures')
+export class NationalForceFiguresModel {
+  @Field()
+  slug: string;
+
+  @Field(() => LocalizedTextModel)
+  name: LocalizedTextModel;
+
+  @Field()
+  status: string;
+
+  @Field(() => ForceFiguresModel)
+  figures: ForceFiguresModel;
+}
+
 /** The national programme team (national realm, national-admin). Anyone else: "not found". */
 @Resolver()
 export class NationalResolver {
   constructor(
     private readonly forces: NationalForcesService,
     private readonly onboarding: OnboardingService,
+    private readonly services: NationalServicesService,
   ) {}
+
+  @Query(() => [NationalServiceModel], { description: 'Every national service at its newest version, with how it stands at each force offering it.' })
+  @StaffOnly(Permission.AdministerNational)
+  async nationalServices(@CurrentStaff() staff: StaffIdentity): Promise<NationalServiceModel[]> {
+    return this.services.services(staff);
+  }
+
+  @Mutation(() => NationalServicePayload, { description: 'Publishes the next version of a national service (the whole definition, as in tenants/_national/services). Every force then sees it in its drift report. With dryRun, only checks it and shows how it would land.' })
+  @StaffOnly(Permission.AdministerNational)
+  async publishNationalService(@CurrentStaff() staff: StaffIdentity, @Args('definition', { type: () => JSONScalar }) definition: unknown, @Args('dryRun', { defaultValue: false }) dryRun: boolean): Promise<NationalServicePayload> {
+    return this.services.publish(staff, definition, dryRun);
+  }
+
+  @Mutation(() => RollOutResultModel, { description: 'Upgrades forces to the newest version of a national service: those named, or (none named) every force that takes it automatically.' })
+  @StaffOnly(Permission.AdministerNational)
+  async rollOutNationalService(
+    @CurrentStaff() staff: StaffIdentity,
+    @Args('serviceId') serviceId: string,
+    @Args('forces', { type: () => [String], nullable: true }) forces: string[] | null,
+  ): Promise<RollOutResultModel> {
+    return this.services.rollOut(staff, serviceId, forces);
+  }
+
+  @Query(() => [NationalForceFiguresModel], { description: 'Every force’s figures and SLA compliance over the last `days` days.' })
+  @StaffOnly(Permission.AdministerNational)
+  async nationalFigures(@CurrentStaff() staff: StaffIdentity, @Args('days', { type: () => Int, defaultValue: 30 }) days: number): Promise<NationalForceFiguresModel[]> {
+    return this.services.nationalFigures(staff, days);
+  }
 
   @Query(() => [NationalForceModel], { description: 'Every force, with its status and domains.' })
   @StaffOnly(Permission.AdministerNational)

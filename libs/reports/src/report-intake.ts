@@ -63,16 +63,19 @@ export class ReportIntake {
     return row;
   }
 
+  /** Whether a place lies in the force's own area, and if not, which active force's area holds it (routing rules' insideArea and transfers). */
+  async areaFacts(manager: EntityManager, tenantId: string, location: GeoPoint | null | undefined): Promise<{ insideArea: boolean | null; areaForce: string | null }> {
+    if (!location) return { insideArea: null, areaForce: null };
+    const areas = await this.knownAreas(manager);
+    const own = areas.find((area) => area.tenantId === tenantId);
+    const insideArea = own ? containsPoint(own.boundary, own.bbox, location) : null;
+    const areaForce = insideArea === false ? (areas.find((area) => area.tenantId !== tenantId && containsPoint(area.boundary, area.bbox, location))?.slug ?? null) : null;
+    return { insideArea, areaForce };
+  }
+
   private async route(manager: EntityManager, force: ForceRef, report: Report, options: { allowTransfer: boolean; clockFrom: Date }): Promise<{ outcome: RoutingOutcome; ruleSetId: string | null }> {
     const ruleSet = await manager.findOne(RoutingRuleSet, { where: { tenantId: force.id }, order: { version: 'DESC' } });
-    let insideArea: boolean | null = null;
-    let areaForce: string | null = null;
-    if (report.location) {
-      const areas = await this.knownAreas(manager);
-      const own = areas.find((area) => area.tenantId === force.id);
-      insideArea = own ? containsPoint(own.boundary, own.bbox, report.location) : null;
-      if (insideArea === false) areaForce = areas.find((area) => area.tenantId !== force.id && containsPoint(area.boundary, area.bbox, report.location!))?.slug ?? null;
-    }
+    const { insideArea, areaForce } = await this.areaFacts(manager, force.id, report.location);
     const outcome = routeReport(
       ruleSet?.rules.rules ?? [],
       { serviceId: report.serviceId, answers: report.answers, flags: report.flags, submittedAt: report.submittedAt, insideArea, areaForce },

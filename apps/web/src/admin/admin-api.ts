@@ -66,6 +66,58 @@ export interface ServiceDrift {
   upgradeProblems: FieldProblem[];
 }
 
+export interface RoutingRule {
+  name: string;
+  when: Record<string, unknown>;
+  then: Record<string, unknown>;
+}
+
+export interface RoutingVersion {
+  version: number;
+  rules: { rules: RoutingRule[] };
+  publishedAt: string;
+  publishedBy: string;
+  note: string | null;
+}
+
+export interface Simulation {
+  problems: FieldProblem[];
+  rule: string | null;
+  transferTo: string | null;
+  queue: string | null;
+  priority: number | null;
+  triageWithinMinutes: number | null;
+  replyWithinHours: number | null;
+  tags: string[];
+  flags: string[];
+  insideArea: boolean | null;
+  explanation: string[];
+}
+
+export interface Figures {
+  from: string;
+  to: string;
+  reports: number;
+  perServicePerDay: { day: string; serviceId: string; reports: number }[];
+  triageDue: number;
+  triagedWithinTarget: number;
+  triagedWithinTargetShare: number | null;
+  replyDue: number;
+  repliedWithin48Hours: number;
+  repliedWithin48HoursShare: number | null;
+  triageBreaches: number;
+  replyBreaches: number;
+  channels: { channel: string; reports: number }[];
+}
+
+export interface StaffSettings {
+  realm: string;
+  issuer: string | null;
+  clientId: string;
+  clientSecretEnv: string | null;
+  rolesClaim: string;
+}
+
 const PROBLEMS = 'problems { field message }';
 const SITE = `published { settings contrast } draft { settings contrast } draftUpdatedAt draftUpdatedByName languages`;
 const VERSION = 'id version nationalVersion publishedAt publishedBy note hasOverlay';
@@ -141,5 +193,52 @@ export class AdminApi {
   async upgrade(context: StaffContext, serviceId: string, dryRun: boolean): Promise<{ problems: FieldProblem[]; changes: FormChange[]; version: FormVersionInfo | null }> {
     const query = `mutation AdminUpgrade($id: String!, $dry: Boolean!) { upgradeService(serviceId: $id, dryRun: $dry) { ${PROBLEMS} changes { path before after } version { ${VERSION} } } }`;
     return (await this.staff.call<{ upgradeService: { problems: FieldProblem[]; changes: FormChange[]; version: FormVersionInfo | null } }>(context, query, { id: serviceId, dry: dryRun })).upgradeService;
+  }
+
+  async routing(context: StaffContext): Promise<{ versions: RoutingVersion[]; draft: { rules: { rules: RoutingRule[] }; updatedAt: string; updatedByName: string | null } | null }> {
+    const data = await this.staff.call<{ routingRuleVersions: RoutingVersion[]; routingDraft: { rules: { rules: RoutingRule[] }; updatedAt: string; updatedByName: string | null } | null }>(
+      context,
+      'query AdminRouting { routingRuleVersions { version rules publishedAt publishedBy note } routingDraft { rules updatedAt updatedByName } }',
+      {},
+    );
+    return { versions: data.routingRuleVersions, draft: data.routingDraft };
+  }
+
+  async saveRoutingDraft(context: StaffContext, rules: unknown): Promise<FieldProblem[]> {
+    const query = `mutation AdminSaveRouting($rules: JSON!) { saveRoutingDraft(rules: $rules) { ${PROBLEMS} } }`;
+    return (await this.staff.call<{ saveRoutingDraft: { problems: FieldProblem[] } }>(context, query, { rules })).saveRoutingDraft.problems;
+  }
+
+  async discardRoutingDraft(context: StaffContext): Promise<void> {
+    await this.staff.call(context, 'mutation AdminDiscardRouting { discardRoutingDraft }', {});
+  }
+
+  async publishRoutingDraft(context: StaffContext, note: string): Promise<{ problems: FieldProblem[]; version: { version: number } | null }> {
+    const query = `mutation AdminPublishRouting($note: String) { publishRoutingDraft(note: $note) { ${PROBLEMS} version { version } } }`;
+    return (await this.staff.call<{ publishRoutingDraft: { problems: FieldProblem[]; version: { version: number } | null } }>(context, query, { note: note || null })).publishRoutingDraft;
+  }
+
+  async rollBackRouting(context: StaffContext, toVersion: number): Promise<{ problems: FieldProblem[]; version: { version: number } | null }> {
+    const query = `mutation AdminRollBackRouting($to: Int!) { rollBackRoutingRules(toVersion: $to) { ${PROBLEMS} version { version } } }`;
+    return (await this.staff.call<{ rollBackRoutingRules: { problems: FieldProblem[]; version: { version: number } | null } }>(context, query, { to: toVersion })).rollBackRoutingRules;
+  }
+
+  async simulate(context: StaffContext, input: Record<string, unknown>): Promise<Simulation> {
+    const query = `query AdminSimulate($input: RoutingSimulationInput!) { simulateRouting(input: $input) { ${PROBLEMS} rule transferTo queue priority triageWithinMinutes replyWithinHours tags flags insideArea explanation } }`;
+    return (await this.staff.call<{ simulateRouting: Simulation }>(context, query, { input })).simulateRouting;
+  }
+
+  async figures(context: StaffContext, days: number): Promise<Figures> {
+    const query = `query AdminFigures($days: Int!) { forceFigures(days: $days) { from to reports perServicePerDay { day serviceId reports } triageDue triagedWithinTarget triagedWithinTargetShare replyDue repliedWithin48Hours repliedWithin48HoursShare triageBreaches replyBreaches channels { channel reports } } }`;
+    return (await this.staff.call<{ forceFigures: Figures }>(context, query, { days })).forceFigures;
+  }
+
+  async staffSettings(context: StaffContext): Promise<StaffSettings> {
+    return (await this.staff.call<{ staffSettings: StaffSettings }>(context, 'query AdminStaffSettings { staffSettings { realm issuer clientId clientSecretEnv rolesClaim } }', {})).staffSettings;
+  }
+
+  async updateStaffSettings(context: StaffContext, settings: Record<string, unknown>): Promise<FieldProblem[]> {
+    const query = `mutation AdminUpdateStaffSettings($settings: JSON!) { updateStaffSettings(settings: $settings) { ${PROBLEMS} } }`;
+    return (await this.staff.call<{ updateStaffSettings: { problems: FieldProblem[] } }>(context, query, { settings })).updateStaffSettings.problems;
   }
 }

@@ -12,7 +12,8 @@ import type { PublicTenant } from '../tenant/public-tenant.js';
 import { StaffApi, type StaffContext } from '../staff/staff-api.js';
 import { StaffCookies } from '../staff/staff-cookies.js';
 import { formValues, type FieldError } from '../staff/staff-forms.js';
-import { bodyOf, errorSummary, StaffPageController } from '../staff/staff-page-controller.js';
+import { bodyOf } from '../staff/staff-page-controller.js';
+import { AdminPageController } from './admin-page-controller.js';
 import { StaffPages } from '../staff/staff-pages.js';
 import { STAFF_LOGGER } from '../staff/staff-providers.js';
 import { csrfMatches } from '../staff/staff-session.js';
@@ -34,7 +35,7 @@ const MAX_OVERLAY_TEXT = 200_000;
  * may make it; refusals are shown on their fields and change nothing.
  */
 @Controller('admin')
-export class AdminController extends StaffPageController {
+export class AdminController extends AdminPageController {
   constructor(
     pages: StaffPages,
     cookies: StaffCookies,
@@ -59,6 +60,9 @@ export class AdminController extends StaffPageController {
           { href: '/admin/site', text: T.home.site, hint: T.home.siteHint, tagHtml: tag(Boolean(settings.draft)) },
           { href: '/admin/services', text: T.home.services, hint: T.home.servicesHint, tagHtml: tag(drafts > 0) },
           { href: '/admin/drift', text: T.home.drift, hint: T.home.driftHint, tagHtml: '' },
+          { href: '/admin/routing', text: T.home.routing, hint: T.home.routingHint, tagHtml: '' },
+          { href: '/admin/figures', text: T.home.figures, hint: T.home.figuresHint, tagHtml: '' },
+          { href: '/admin/settings', text: T.home.settings, hint: T.home.settingsHint, tagHtml: '' },
         ],
       });
     });
@@ -479,37 +483,6 @@ export class AdminController extends StaffPageController {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  /** A signed-in page: its work, with an ended session and "not found" (or not allowed) handled. */
-  private async page(site: RequestSite, request: FastifyRequest, reply: FastifyReply, work: (context: StaffContext) => Promise<unknown>) {
-    const context = this.open(site, request, reply);
-    if (!context) return;
-    await this.run(context, () => work(context));
-  }
-
-  /** A signed-in form post with its token. */
-  private async action(site: RequestSite, request: FastifyRequest, reply: FastifyReply, work: (context: StaffContext) => Promise<unknown>) {
-    const context = this.open(site, request, reply, { post: true });
-    if (!context) return;
-    await this.run(context, () => work(context));
-  }
-
-  private show(context: StaffContext, page: string, title: string, data: Record<string, unknown>, status = 200) {
-    const errors = (data.errors as FieldError[] | undefined) ?? [];
-    return this.html(
-      context.reply,
-      this.pages.render(context.site, page.includes('/') ? page : `admin/${page}`, {
-        pageTitle: `${errors.length ? 'Error: ' : ''}${title}`,
-        admin: T,
-        staff: this.header(context, 'admin'),
-        banner: this.takeFlash(context),
-        errorSummary: errorSummary(errors),
-        ...data,
-      }),
-      status,
-      context,
-    );
-  }
 
   private showSiteForm(context: StaffContext, values: SiteValues, errors: FieldError[], welsh: boolean, hasLogo: boolean, status = 200) {
     return this.show(
