@@ -243,7 +243,7 @@ describe('routing rules', () => {
     const vehicle = await call(await northAdmin(), SIMULATE, { i: { serviceId: 'report-a-crime', answers: { 'crime-type': { crimeType: 'vehicle-crime' } } } });
     expect(vehicle.data.simulateRouting).toMatchObject({ rule: 'Vehicle crime', queue: 'roads-policing' });
     // A place in eastmarch's area: transferred.
-    const away = await call(await northAdmin(), SIMULATE, { i: { serviceId: 'report-a-crime', location: { latitude: 52.2, longitude: 0.9 } } });
+    const away = await call(await northAdmin(), SIMULATE, { i: { serviceId: 'report-a-crime', location: { latitude: 54.3, longitude: -0.5 } } });
     expect(away.data.simulateRouting).toMatchObject({ rule: 'Outside our area', transferTo: 'eastmarch' });
     // Unpublished rules, tested first; the national default where none matches.
     const draft = await call(await northAdmin(), SIMULATE, { i: { serviceId: 'contact-us', rules: { rules: [{ name: 'Everything crime', when: { services: ['report-a-crime'] }, then: { queue: 'tdiu', priority: 2 } }] } } });
@@ -262,7 +262,7 @@ describe('routing rules', () => {
     broken[2].then.priority = 9;
     broken.push({ name: 'Ufo', when: { services: ['report-a-ufo'] }, then: { queue: 'x-files', priority: 2 } });
     const refused = await call(await northAdmin(), PUBLISH, { r: { rules: broken } });
-    expect(refused.data.publishRoutingRules.problems).toEqual([{ field: 'rules."Hate crime".then', message: expect.any(String) }]);
+    expect(refused.data.publishRoutingRules.problems).toEqual([{ field: 'rules."Hate crime".then.priority', message: expect.any(String) }]);
     const unknownService = await call(await northAdmin(), PUBLISH, { r: { rules: [...rules, { name: 'Ufo', when: { services: ['report-a-ufo'] }, then: { queue: 'x-files', priority: 2 } }] } });
     expect(unknownService.data.publishRoutingRules.problems).toEqual([{ field: 'rules."Ufo".when.services', message: 'report-a-ufo is not a national service' }]);
     expect((await call(await northAdmin(), VERSIONS)).data.routingRuleVersions).toHaveLength(1);

@@ -6,6 +6,7 @@ import { createLogger } from '@front-counter/logging';
 import { createApiApp } from '../../apps/api/src/create-api-app.js';
 import { graphqlAs } from '../support/graphql.js';
 import { getWithHost } from '../support/http.js';
+import { submitThroughApi, theftAnswers } from '../support/reports.js';
 import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { startTestIssuer, type TestIssuer } from '../support/test-issuer.js';
@@ -204,6 +205,7 @@ describe('a new version of a national service', () => {
   });
 
   it("shows every force's figures and SLA compliance", async () => {
+    await submitThroughApi(stack.apiUrl, NORTH, 'report-a-crime', theftAnswers());
     const figures = (await call(stack.apiUrl, await national(), `{ nationalFigures(days: 30) { slug status figures { reports triagedWithinTargetShare triageBreaches } } }`)).data.nationalFigures;
     expect(figures.map((force: { slug: string }) => force.slug)).toEqual(['dyffryn', 'eastmarch', 'northshire']);
     expect(figures[2].figures.reports).toBeGreaterThan(0);
