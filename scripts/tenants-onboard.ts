@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDocument } from 'yaml';
 import { loadConfigOrExit } from '@front-counter/config';
+import { forceFromTemplate, TemplateError, type ForceFromTemplate } from '@front-counter/tenancy';
 import { NATIONAL_REALM, seededUsername } from '../apps/idp/src/seeded-users.js';
 import { devProviderToken, DevTokenError } from './dev-provider-token.js';
 
@@ -45,37 +45,16 @@ function readArguments() {
   }
 }
 
-const TEMPLATE_SLUG = 'newforce';
-const TEMPLATE_NAME = 'New Force Police';
-
 const args = readArguments();
 const config = loadConfigOrExit(process.env, { needsDatabase: false });
-const folder = path.resolve(args.from);
-const tenantFile = path.join(folder, 'tenant.yaml');
-if (!existsSync(tenantFile)) fail(`${args.from} has no tenant.yaml: --from names a force folder or template, like tenants/_template`);
-
-const replacePlaceholders = (text: string) => text.replaceAll(TEMPLATE_NAME, args.name).replaceAll(TEMPLATE_SLUG, args.slug);
-const tenantDocument = parseDocument(replacePlaceholders(readFileSync(tenantFile, 'utf8')));
-if (tenantDocument.errors.length > 0) fail(`${tenantFile}: ${tenantDocument.errors[0].message}`);
-tenantDocument.set('slug', args.slug);
-tenantDocument.setIn(['name', 'en'], args.name);
-if (args.domain?.length) tenantDocument.set('domains', args.domain.map((domain) => domain.trim().toLowerCase()));
-if (args.realm) tenantDocument.setIn(['identity', 'realm'], args.realm);
-if (args.issuer) tenantDocument.setIn(['identity', 'issuer'], args.issuer);
-
-const force = tenantDocument.toJS() as { branding?: { logo?: { svg?: string } }; domains?: string[] };
-let logoSvg: string | null = null;
-const logoFile = force.branding?.logo?.svg;
-if (logoFile) {
-  const file = path.join(folder, logoFile);
-  if (!existsSync(file)) fail(`${tenantFile}: branding.logo.svg: ${file} does not exist`);
-  logoSvg = readFileSync(file, 'utf8');
-  delete force.branding!.logo!.svg;
+let made: ForceFromTemplate;
+try {
+  made = forceFromTemplate(path.resolve(args.from), { slug: args.slug, name: args.name, domains: args.domain, realm: args.realm, issuer: args.issuer });
+} catch (error) {
+  if (error instanceof TemplateError) fail(error.message);
+  throw error;
 }
-const routingFile = path.join(folder, 'routing.yaml');
-const routingText = existsSync(routingFile) ? replacePlaceholders(readFileSync(routingFile, 'utf8')) : null;
-const routingDocument = routingText === null ? null : parseDocument(routingText);
-if (routingDocument?.errors.length) fail(`${routingFile}: ${routingDocument.errors[0].message}`);
+const { force, routing, logoSvg } = made;
 
 async function nationalToken(): Promise<string> {
   if (process.env.FRONT_COUNTER_TOKEN) return process.env.FRONT_COUNTER_TOKEN;
@@ -105,7 +84,7 @@ async function onboard(token: string, dryRun: boolean): Promise<Result> {
     response = await fetch(`${config.api.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: MUTATION, variables: { force, routing: routingDocument?.toJS() ?? null, logoSvg, dryRun } }),
+      body: JSON.stringify({ query: MUTATION, variables: { force, routing, logoSvg, dryRun } }),
       signal: AbortSignal.timeout(60_000),
     });
   } catch (error) {
@@ -121,10 +100,7 @@ async function onboard(token: string, dryRun: boolean): Promise<Result> {
 
 function writeFolder(): void {
   const target = path.resolve(config.tenants.directory, args.slug);
-  const tenantYaml = tenantDocument.toString();
-  const files: [string, string][] = [[path.join(target, 'tenant.yaml'), tenantYaml]];
-  if (routingText !== null) files.push([path.join(target, 'routing.yaml'), routingText]);
-  if (logoFile && logoSvg) files.push([path.join(target, logoFile), logoSvg]);
+  const files = [...made.files].map(([name, content]) => [path.join(target, name), content] as const);
   const same = files.every(([file, content]) => existsSync(file) && readFileSync(file, 'utf8') === content);
   if (same) {
     process.stdout.write(`${path.relative(process.cwd(), target)}/ already holds this force: nothing written.\n`);

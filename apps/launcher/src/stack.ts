@@ -38,7 +38,7 @@ async function startIdp(config: AppConfig, urls: DatabaseUrls, logger: Logger): 
     const idp = await startDevIdp(
       {
         baseUrl: (port) => (devProvider.port === 0 ? `http://127.0.0.1:${port}` : devProvider.url),
-        realms: registryRealms((sql) => pool.query(sql), { audience: config.identity.national.audience }),
+        realms: registryRealms((sql) => pool.query(sql), { audience: config.identity.national.audience, redirectHosts: config.web.nationalHost ? [config.web.nationalHost] : [] }),
         keysFile: path.join(path.dirname(config.mail.directory), 'dev-idp', 'signing-keys.json'),
         cookieSecret: config.session.secret,
         log: (line) => logger.info(line),

@@ -56,6 +56,7 @@ export async function createWebApp(config: AppConfig, logger: Logger): Promise<N
   const pages = app.get(PageRenderer);
   renderer = pages;
   registerTenantHook(fastify, {
+    nationalHost: config.web.nationalHost,
     lookup: app.get(TenantLookup),
     renderer: pages,
     logger,

@@ -15,6 +15,8 @@ import { staffProviders } from './staff/staff-providers.js';
 import { AdminApi } from './admin/admin-api.js';
 import { AdminController } from './admin/admin.controller.js';
 import { AdminRoutingController } from './admin/admin-routing.controller.js';
+import { NationalApi } from './national/national-api.js';
+import { NationalController } from './national/national.controller.js';
 import { TenantLookup } from './tenant/tenant-lookup.js';
 import { ThemeService } from './theme/theme.service.js';
 import { TrackingApi } from './tracking/tracking-api.js';
@@ -31,7 +33,7 @@ export class WebModule {
       module: WebModule,
       imports: [ConfigModule.forRoot(config)],
       // The development mailbox exists only outside production. Journey routes come last: they match any path.
-      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, StaffController, AdminController, AdminRoutingController, JourneyController],
+      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, StaffController, AdminController, AdminRoutingController, NationalController, JourneyController],
       providers: [
         ApiClient,
         JourneyApi,
@@ -41,6 +43,7 @@ export class WebModule {
         PageRenderer,
         ...staffProviders(logger),
         AdminApi,
+        NationalApi,
         { provide: WEB_LOGGER, useValue: logger },
         { provide: APP_FILTER, useFactory: (pages: PageRenderer) => new WebExceptionFilter(pages, logger), inject: [PageRenderer] },
       ],

@@ -50,6 +50,12 @@ const environmentSchema = z.object({
   IDP_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   NATIONAL_ISSUER: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
   NATIONAL_AUDIENCE: z.string().trim().min(1).default('front-counter'),
+  /** Where the national programme team's pages answer (their own host, never a force's). */
+  NATIONAL_ADMIN_HOST: z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .refine((value) => /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(value), 'must be a host name like admin.front-counter.example')
+    .optional(),
   STAFF_IDLE_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number').min(1).max(24 * 60).default(30),
   STAFF_SESSION_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int('must be a whole number').min(1).max(24).default(10),
   EVIDENCE_STORE: z.enum(['local', 's3'], { message: 'must be local or s3' }).default('local'),
@@ -84,7 +90,8 @@ export interface DatabaseConfig {
 
 export interface AppConfig {
   environment: 'development' | 'test' | 'production';
-  web: { host: string; port: number; quickExitUrl: string; tenantCacheSeconds: number };
+  /** nationalHost: where the national programme team's pages answer (national.localhost in development; none unless set in production). */
+  web: { host: string; port: number; quickExitUrl: string; tenantCacheSeconds: number; nationalHost: string | null };
   api: { host: string; port: number; url: string; trustProxy: string; maxQueryDepth: number; maxQueryCost: number; exposeSchema: boolean };
   database: DatabaseConfig;
   tenants: { directory: string; allowLocalhostSlugs: boolean };
@@ -162,7 +169,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
   const apiPort = env.API_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);
   return {
     environment: env.NODE_ENV,
-    web: { host: env.HOST, port: env.PORT, quickExitUrl: env.QUICK_EXIT_URL, tenantCacheSeconds: env.TENANT_CACHE_SECONDS },
+    web: {
+      host: env.HOST,
+      port: env.PORT,
+      quickExitUrl: env.QUICK_EXIT_URL,
+      tenantCacheSeconds: env.TENANT_CACHE_SECONDS,
+      nationalHost: env.NATIONAL_ADMIN_HOST ?? (production ? null : 'national.localhost'),
+    },
     api: {
       host: env.API_HOST,
       port: apiPort,

@@ -47,6 +47,18 @@ export class OnboardingResultModel {
   primaryDomain: string | null;
 }
 
+@ObjectType('NationalMember', { description: 'A member of the national programme team, from their verified token.' })
+export class NationalMemberModel {
+  @Field()
+  subject: string;
+
+  @Field(() => String, { nullable: true })
+  name: string | null;
+
+  @Field(() => [String])
+  roles: string[];
+}
+
 @ObjectType('NationalForce', { description: 'A force as the national programme team sees it.' })
 export class NationalForceModel {
   @Field()
@@ -187,6 +199,12 @@ export class NationalResolver {
   @StaffOnly(Permission.AdministerNational)
   async nationalFigures(@CurrentStaff() staff: StaffIdentity, @Args('days', { type: () => Int, defaultValue: 30 }) days: number): Promise<NationalForceFiguresModel[]> {
     return this.services.nationalFigures(staff, days);
+  }
+
+  @Query(() => NationalMemberModel, { description: 'Who is signed in to the national programme team.' })
+  @StaffOnly(Permission.AdministerNational)
+  nationalMe(@CurrentStaff() staff: StaffIdentity): NationalMemberModel {
+    return { subject: staff.subject, name: staff.name, roles: staff.roles };
   }
 
   @Query(() => [NationalForceModel], { description: 'Every force, with its status and domains.' })

@@ -20,3 +20,4 @@ import { Tenant } from './tenant.entity.js';
 export const TENANCY_ENTITIES = [Tenant, TenantDomain];
 export { issuerOf } from './tenant-identity.js';
 export { RegistryChanges, REGISTRY_CHANNEL, type RegistryChange } from './registry-changes.js';
+export { forceFromTemplate, TemplateError, TEMPLATE_NAME, TEMPLATE_SLUG, type ForceFromTemplate, type TemplateChoices } from './tenant-template.js';

@@ -15,6 +15,8 @@ import { WEB_ROOT } from '../web-paths.js';
 export interface RequestSite {
   tenant: PublicTenant;
   language: Language;
+  /** The national programme team's host: no force; only its own pages and staff sign-in. */
+  national?: boolean;
   /** A force administrator's preview of unpublished settings: the theme and logo come from the draft. */
   preview?: { themeHref: string; logoUrl?: string; backHref: string };
 }

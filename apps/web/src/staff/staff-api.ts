@@ -163,6 +163,13 @@ export class StaffApi {
       .then((data) => data.me);
   }
 
+  /** The national programme team's member as the api sees their token (used once, at sign-in on the national host). */
+  nationalMe(request: FastifyRequest, accessToken: string): Promise<StaffMember> {
+    return this.api
+      .query<{ nationalMe: StaffMember }>('query NationalMe { nationalMe { subject name roles } }', {}, this.target(request, accessToken))
+      .then((data) => ({ ...data.nationalMe, permissions: [], force: null }));
+  }
+
   queue(context: StaffContext, filters: QueueFilters) {
     return this.call<{
       queue: { items: QueueItem[]; total: number };

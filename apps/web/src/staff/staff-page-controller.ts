@@ -14,6 +14,7 @@ type Body = Record<string, unknown>;
 
 /** Where a member's pages start: the queue for triage staff, administration for a force administrator. */
 export function homeLink(roles: string[]): { href: string; text: string } {
+  if (roles.includes('national-admin')) return { href: '/national', text: T.notFound.nationalLink };
   return hasTriage(roles) || !isForceAdmin(roles) ? { href: '/staff/queue', text: T.notFound.queueLink } : { href: '/admin', text: T.notFound.adminLink };
 }
 
@@ -60,7 +61,7 @@ export abstract class StaffPageController {
 
   protected header(context: Pick<StaffContext, 'session'>, current?: StaffHeader['current']): StaffHeader {
     const { session } = context;
-    return { name: session.name, role: roleText(session.roles), csrf: session.csrf, supervisor: isSupervisor(session.roles), triage: hasTriage(session.roles), admin: isForceAdmin(session.roles), current };
+    return { name: session.name, role: roleText(session.roles), csrf: session.csrf, supervisor: isSupervisor(session.roles), triage: hasTriage(session.roles), admin: isForceAdmin(session.roles), national: session.roles.includes('national-admin'), current };
   }
 
   protected flash(context: StaffContext, text: string) {

@@ -19,7 +19,9 @@ export interface StaffHeader {
   triage: boolean;
   /** Force administrators: the administration pages. */
   admin: boolean;
-  current?: 'queue' | 'breaches' | 'admin';
+  /** The national programme team: its pages on the national host. */
+  national: boolean;
+  current?: 'queue' | 'breaches' | 'admin' | 'national';
 }
 
 /**

@@ -148,6 +148,6 @@ export function sealSession(sealer: StaffCookieSealer, force: string, session: S
 
 /** Only a path on the staff pages, with nothing that could lead off the site. */
 export function safeReturnTo(value: unknown): string {
-  const allowed = typeof value === 'string' && value.length <= 500 && (value === '/admin' || /^\/(?:staff|admin)\/(?![/\\])[\w\-/?=&.%+]*$/.test(value));
+  const allowed = typeof value === 'string' && value.length <= 500 && (value === '/admin' || value === '/national' || /^\/(?:staff|admin|national)\/(?![/\\])[\w\-/?=&.%+]*$/.test(value));
   return allowed ? value : '/staff/queue';
 }

@@ -5,6 +5,7 @@ import * as oidc from 'openid-client';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { ApiClient } from '../api-client.js';
 import type { SignInTransaction } from './staff-session.js';
+import { siteOf } from '../tenant/current-site.decorator.js';
 
 /** Where the force's staff sign in, from the api's public `tenant` query. */
 export interface StaffSignInSettings {
@@ -61,6 +62,8 @@ export class StaffSignIn {
 
   /** The request's force's sign-in settings (the public tenant, found by Host as every public page is). */
   async settings(request: FastifyRequest): Promise<StaffSignInSettings> {
+    // The national programme team signs in through the national realm, which no force's record names.
+    if (siteOf(request)?.national) return { issuer: this.config.identity.national.issuer, clientId: 'front-counter-staff', clientSecretEnv: null };
     const data = await this.api.query<{ tenant: { staffSignIn: StaffSignInSettings } }>(
       'query StaffSignIn { tenant { staffSignIn { issuer clientId clientSecretEnv } } }',
       {},

@@ -9,6 +9,7 @@ export const STAFF_TEXT = {
   signOut: 'Sign out',
   navQueue: 'Queue',
   navAdmin: 'Administration',
+  navNational: 'Forces',
   navBreaches: 'Deadlines at risk',
   navLabel: 'Staff pages',
   errorTitle: 'There is a problem',
@@ -60,6 +61,7 @@ export const STAFF_TEXT = {
     body: 'If you typed the web address, check it is correct. If you followed a link to a report, it may have moved to another force.',
     queueLink: 'Go to the queue',
     adminLink: 'Go to administration',
+    nationalLink: 'Go to the forces',
   },
 
   queue: {

@@ -87,8 +87,8 @@ export class StaffController extends StaffPageController {
   @Get()
   start(@Query('returnTo') returnTo: unknown, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const lookup = this.cookies.read(request, site.tenant.slug);
-    if (lookup.kind === 'active') return this.redirect(reply, safeReturnTo(returnTo));
-    if (lookup.kind === 'ended') return this.ended(request, reply, lookup.why, safeReturnTo(returnTo));
+    if (lookup.kind === 'active') return this.redirect(reply, siteReturnTo(site, returnTo));
+    if (lookup.kind === 'ended') return this.ended(request, reply, lookup.why, siteReturnTo(site, returnTo));
     return this.html(
       reply,
       this.pages.render(site, 'message', {
@@ -102,7 +102,7 @@ export class StaffController extends StaffPageController {
 
   @Get('sign-in')
   async beginSignIn(@Query() query: Query, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const returnTo = safeReturnTo(query.returnTo);
+    const returnTo = siteReturnTo(site, query.returnTo);
     const chooseAccount = query.account === 'choose';
     if (!chooseAccount && this.cookies.read(request, site.tenant.slug).kind === 'active') return this.redirect(reply, returnTo);
     const settings = await this.signIn.settings(request);
@@ -125,12 +125,12 @@ export class StaffController extends StaffPageController {
       this.logger.info({ requestId: request.id, reason: error.reason, err: error.cause instanceof Error ? error.cause : undefined }, 'staff sign-in did not complete');
       return this.signInProblem(site, reply, [T.signInProblem[error.reason]], error.reason === 'cancelled' ? 200 : 400);
     }
-    const member = await this.api.me(request, tokens.accessToken).catch((error: unknown) => {
+    const member = await (site.national ? this.api.nationalMe(request, tokens.accessToken) : this.api.me(request, tokens.accessToken)).catch((error: unknown) => {
       if (error instanceof ApiError && error.codes.includes('NOT_FOUND')) return null;
       throw error;
     });
     // No role here (the api answers "not found"), or an account of another force (a shared provider).
-    if (!member || member.force !== force) {
+    if (!member || (site.national ? member.force !== null : member.force !== force)) {
       this.logger.info({ requestId: request.id, force: member?.force ?? null }, 'staff sign-in refused: no staff access to this force');
       const name = tokens.name ?? member?.name ?? '';
       return this.signInProblem(site, reply, [fill(T.signInProblem.noAccess, { name, force: site.tenant.name.en })], 403, true);
@@ -150,7 +150,7 @@ export class StaffController extends StaffPageController {
     };
     this.cookies.write(request, reply, force, session);
     // A force administrator without triage starts at administration rather than a queue they cannot see.
-    const returnTo = transaction!.returnTo === '/staff/queue' && !hasTriage(member.roles) ? homeLink(member.roles).href : transaction!.returnTo;
+    const returnTo = site.national ? (transaction!.returnTo.startsWith('/national') ? transaction!.returnTo : '/national') : transaction!.returnTo === '/staff/queue' && !hasTriage(member.roles) ? homeLink(member.roles).href : transaction!.returnTo;
     return this.redirect(reply, returnTo);
   }
 
@@ -592,6 +592,12 @@ export class StaffController extends StaffPageController {
       throw error;
     }
   }
+}
+
+/** Where to go once signed in: a staff or administration page, or on the national host one of its own. */
+function siteReturnTo(site: RequestSite, returnTo: unknown): string {
+  const safe = safeReturnTo(returnTo);
+  return site.national && !safe.startsWith('/national') ? '/national' : safe;
 }
 
 function signInHref(returnTo: unknown): string {
