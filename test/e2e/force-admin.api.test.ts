@@ -1,3 +1,5 @@
+import http from 'node:http';
+import sharp from 'sharp';
 import { graphqlAs } from '../support/graphql.js';
 import { getWithHost } from '../support/http.js';
 import { submitThroughApi, theftAnswers } from '../support/reports.js';
@@ -309,5 +311,39 @@ describe('staff settings and figures', () => {
     expect(figures).toMatchObject({ reports: count, triageDue: count, triagedWithinTarget: count, triagedWithinTargetShare: 1, replyDue: 0, repliedWithin48HoursShare: null, triageBreaches: 0, replyBreaches: 0, channels: [{ channel: 'online', reports: count }] });
     expect(figures.perServicePerDay).toEqual([{ day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), serviceId: 'report-a-crime', reports: count }]);
     expect((await call(await northHandler(), `{ forceFigures { reports } }`)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('a PNG logo', () => {
+  it('is re-encoded without its metadata and scaled to fit, then served by the force site; a disguised file is refused', async () => {
+    const big = await sharp({ create: { width: 2000, height: 600, channels: 3, background: '#123456' } })
+      .png()
+      .withMetadata({ exif: { IFD0: { Copyright: 'Secret Camera Co', Artist: 'Nell Admin' } } })
+      .toBuffer();
+    expect(big.toString('latin1')).toContain('Secret Camera Co');
+    const settings = (await call(await eastAdmin(), SITE, {}, EAST)).data.adminSite.published.settings;
+    const withPng = { ...settings, branding: { ...settings.branding, logoSvg: null, logoPng: big.toString('base64') } };
+    const saved = await call(await eastAdmin(), SAVE_SITE, { s: withPng }, EAST);
+    expect(saved.data.saveSiteDraft.problems).toEqual([]);
+    await call(await eastAdmin(), PUBLISH_SITE, {}, EAST);
+
+    const home = await getWithHost(stack.webUrl, EAST, '/');
+    const logoHref = /<img class="fc-header__logo" src="(\/assets\/logo\/[0-9a-f]+\.png)"/.exec(home.text)![1];
+    // The site's own logo address (a GET with the force's Host; the body is binary).
+    const served = await new Promise<Buffer>((resolve, reject) => {
+      const base = new URL(stack.webUrl);
+      http.get({ hostname: base.hostname, port: base.port, path: logoHref, headers: { host: EAST } }, (response) => {
+        expect(response.headers['content-type']).toBe('image/png');
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve(Buffer.concat(chunks)));
+      }).on('error', reject);
+    });
+    const metadata = await sharp(served).metadata();
+    expect({ format: metadata.format, width: metadata.width, height: metadata.height, exif: metadata.exif }).toEqual({ format: 'png', width: 800, height: 240, exif: undefined });
+    expect(served.toString('latin1')).not.toContain('Secret Camera Co');
+
+    const disguised = await call(await eastAdmin(), SAVE_SITE, { s: { ...withPng, branding: { ...withPng.branding, logoPng: Buffer.from('<html><script>alert(1)</script></html>').toString('base64') } } }, EAST);
+    expect(disguised.data.saveSiteDraft.problems).toEqual([{ field: 'branding.logoPng', message: 'The logo is not a PNG image' }]);
   });
 });

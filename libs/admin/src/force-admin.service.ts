@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import sharp from 'sharp';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { leafDifferences, type LeafDifference } from '@front-counter/data-files';
@@ -114,6 +115,11 @@ export class ForceAdminService {
     const tenantId = this.forceOf(staff);
     const parsed = siteSettingsSchema.safeParse(input);
     if (!parsed.success) return { problems: zodProblems(parsed.error) };
+    if (parsed.data.branding.logoPng) {
+      const png = await sanitisedPng(parsed.data.branding.logoPng);
+      if (!png) return { problems: [{ field: 'branding.logoPng', message: 'The logo is not a PNG image' }] };
+      parsed.data.branding.logoPng = png;
+    }
     const tenant = await this.transactions.run(tenantId, (manager) => this.tenant(manager, tenantId));
     const welsh = missingWelsh(parsed.data, tenant.languages);
     if (welsh.length > 0) return { problems: welsh };
@@ -399,6 +405,22 @@ export class ForceAdminService {
   }
 }
 
+/**
+ * A PNG logo as it is kept: decoded, checked to be a PNG, scaled to fit 800 by 240 pixels, and
+ * re-encoded by sharp, which drops every metadata chunk. Null when it is not a readable PNG.
+ */
+async function sanitisedPng(base64: string): Promise<string | null> {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length < 8 || bytes.subarray(0, 8).compare(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) !== 0) return null;
+  try {
+    const image = sharp(bytes, { limitInputPixels: 25_000_000 });
+    if ((await image.metadata()).format !== 'png') return null;
+    return (await image.resize({ width: 800, height: 240, fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 9 }).toBuffer()).toString('base64');
+  } catch {
+    return null;
+  }
+}
+
 function compileOverlay(national: ServiceDefinition, overlay: ServiceOverlay | undefined): { form: CompiledForm } | { problems: FieldProblem[] } {
   try {
     return { form: compileForm(national, overlay) };
@@ -448,6 +470,6 @@ function summary(differences: LeafDifference[]): string[] {
 
 function leafSummary(before: SiteSettings, after: SiteSettings): string[] {
   return leafDifferences(JSON.parse(JSON.stringify(before)), JSON.parse(JSON.stringify(after))).map((difference) =>
-    difference.path === 'branding.logoSvg' ? `branding.logoSvg: ${difference.before ? (difference.after ? 'replaced' : 'removed') : 'added'}` : `${difference.path}: ${show(difference.before)} → ${show(difference.after)}`,
+    difference.path === 'branding.logoSvg' || difference.path === 'branding.logoPng' ? `${difference.path}: ${difference.before ? (difference.after ? 'replaced' : 'removed') : 'added'}` : `${difference.path}: ${show(difference.before)} → ${show(difference.after)}`,
   );
 }

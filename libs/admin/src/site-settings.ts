@@ -30,9 +30,12 @@ export const siteSettingsSchema = z
             const problem = svg === null ? undefined : svgLogoProblem(svg);
             if (problem) context.addIssue({ code: 'custom', message: `The logo ${problem}` });
           }),
+        /** Or a PNG logo, base64 (re-encoded without metadata before it is kept). */
+        logoPng: z.string().max(300_000, 'The logo must be smaller than 200 kB').nullable().default(null),
       })
       .strict()
       .superRefine((branding, context) => {
+        if (branding.logoSvg && branding.logoPng) context.addIssue({ code: 'custom', path: ['logoPng'], message: 'Choose an SVG or a PNG logo, not both' });
         const ratio = contrastRatio(branding.brandColour, '#ffffff');
         if (ratio < MINIMUM_TEXT_CONTRAST) {
           context.addIssue({
@@ -58,6 +61,7 @@ export function siteSettingsOf(tenant: Tenant): SiteSettings {
       secondaryColour: tenant.branding.secondaryColour,
       logoText: tenant.branding.logo.text,
       logoSvg: tenant.branding.logoSvg ?? null,
+      logoPng: tenant.branding.logoPng ?? null,
     },
     contact: tenant.contact,
     promises: tenant.promises,
@@ -74,6 +78,7 @@ export function tenantFieldsOf(settings: SiteSettings, tenant: Tenant) {
       secondaryColour: settings.branding.secondaryColour,
       logo: { ...tenant.branding.logo, text: settings.branding.logoText },
       logoSvg: settings.branding.logoSvg,
+      logoPng: settings.branding.logoPng,
     },
     contact: settings.contact,
     promises: settings.promises,

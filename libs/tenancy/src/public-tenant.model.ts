@@ -26,8 +26,14 @@ export class TenantBrandingModel {
   @Field(() => LocalizedTextModel)
   logoText: LocalizedTextModel;
 
-  @Field({ description: 'Whether the force has an SVG logo, served by the force site as an image.' })
+  @Field({ description: 'Whether the force has a logo (SVG or PNG), served by the force site as an image.' })
   hasLogo: boolean;
+
+  @Field(() => String, { nullable: true, description: 'svg or png; null without a logo.' })
+  logoType: 'svg' | 'png' | null;
+
+  @Field(() => String, { nullable: true, description: 'The PNG logo, base64 (re-encoded without metadata).' })
+  logoPng: string | null;
 
   @Field(() => String, { nullable: true, description: 'The SVG logo, checked for active or external content at load.' })
   logoSvg: string | null;

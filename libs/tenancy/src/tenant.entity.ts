@@ -8,6 +8,8 @@ export interface TenantBranding {
   logo: { text: LocalizedText; svg?: string };
   /** The SVG logo's content, checked at load (see svg-logo.ts); served only as an image. */
   logoSvg: string | null;
+  /** Or a PNG logo, base64, re-encoded without metadata when a force administrator uploaded it. */
+  logoPng?: string | null;
 }
 
 export interface TenantContact {

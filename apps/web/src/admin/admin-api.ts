@@ -13,7 +13,7 @@ export interface FieldProblem {
 export interface SiteSettings {
   name: Text;
   website: string | null;
-  branding: { brandColour: string; secondaryColour: string; logoText: Text; logoSvg: string | null };
+  branding: { brandColour: string; secondaryColour: string; logoText: Text; logoSvg: string | null; logoPng?: string | null };
   contact: { nonEmergency: string; textRelayEmergency: string; textRelayNonEmergency?: string; email?: string };
   promises: { triageWithinMinutes: number; replyWithinHours: number; whatHappensNext?: Text };
 }

@@ -31,7 +31,7 @@ export const SITE_FIELDS = [
 export function fieldOf(path: string): string {
   const id = path
     .replace(/^(branding|contact|promises)\./, '')
-    .replace(/^logoSvg$/, 'logo')
+    .replace(/^logo(Svg|Png)$/, 'logo')
     .replace(/\.(en|cy)$/, '-$1');
   return (SITE_FIELDS as readonly string[]).includes(id) || id === 'logo' ? id : 'name-en';
 }
@@ -68,7 +68,7 @@ const optional = (value: string) => (value ? value : undefined);
  * The settings the form describes. Whole numbers are checked here (the api would only see NaN);
  * everything else the api checks, naming each field.
  */
-export function siteSettingsFrom(values: SiteValues, logoSvg: string | null): { settings: SiteSettings } | { errors: FieldError[] } {
+export function siteSettingsFrom(values: SiteValues, logo: { svg: string | null; png: string | null }): { settings: SiteSettings } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
   const whole = (name: 'triageWithinMinutes' | 'replyWithinHours') => {
     if (!/^\d{1,6}$/.test(values[name])) errors.push({ field: name, text: T.wholeNumber });
@@ -77,7 +77,7 @@ export function siteSettingsFrom(values: SiteValues, logoSvg: string | null): { 
   const settings: SiteSettings = {
     name: text(values['name-en'], values['name-cy']),
     website: values.website || null,
-    branding: { brandColour: values.brandColour, secondaryColour: values.secondaryColour, logoText: text(values['logoText-en'], values['logoText-cy']), logoSvg },
+    branding: { brandColour: values.brandColour, secondaryColour: values.secondaryColour, logoText: text(values['logoText-en'], values['logoText-cy']), logoSvg: logo.svg, logoPng: logo.png },
     contact: JSON.parse(
       JSON.stringify({ nonEmergency: values.nonEmergency, textRelayEmergency: values.textRelayEmergency, textRelayNonEmergency: optional(values.textRelayNonEmergency), email: optional(values.email) }),
     ),
@@ -120,7 +120,7 @@ export function siteFormHtml(render: RenderPartial, values: SiteValues, errors: 
     logo:
       input('logoText-en', T.logoText) +
       cy(input('logoText-cy', `${T.logoText} ${T.welsh}`)) +
-      render('govuk/file-upload', { id: 'logo', name: 'logo', label: { text: T.logo }, hint: { text: T.logoHint }, attributes: { accept: '.svg,image/svg+xml' }, errorMessage: error('logo') }) +
+      render('govuk/file-upload', { id: 'logo', name: 'logo', label: { text: T.logo }, hint: { text: T.logoHint }, attributes: { accept: '.svg,.png,image/svg+xml,image/png' }, errorMessage: error('logo') }) +
       (hasLogo ? render('govuk/checkboxes', { name: 'removeLogo', idPrefix: 'removeLogo', classes: 'govuk-checkboxes--small', items: [{ value: 'yes', text: T.removeLogo, checked: values.removeLogo === 'yes' }] }) : ''),
     contact:
       input('nonEmergency', T.nonEmergency, { classes: 'govuk-input--width-10', type: 'tel' }) +

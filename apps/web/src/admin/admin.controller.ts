@@ -24,7 +24,8 @@ import { ADMIN_TEXT as T } from './admin-texts.js';
 
 const SERVICE = /^[a-z][a-z0-9-]{1,60}$/;
 const ID = /^[A-Za-z][\w-]{0,80}$/;
-const MAX_LOGO_BYTES = 50_000;
+const MAX_LOGO_BYTES = 200_000;
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const MAX_OVERLAY_TEXT = 200_000;
 
 /**
@@ -76,7 +77,7 @@ export class AdminController extends AdminPageController {
     await this.page(site, request, reply, async (context) => {
       const settings = await this.admin.site(context);
       const current = settings.draft?.settings ?? settings.published.settings;
-      return this.showSiteForm(context, siteValues(current), [], settings.languages.includes('cy'), Boolean(current.branding.logoSvg));
+      return this.showSiteForm(context, siteValues(current), [], settings.languages.includes('cy'), Boolean(current.branding.logoSvg || current.branding.logoPng));
     });
   }
 
@@ -91,12 +92,12 @@ export class AdminController extends AdminPageController {
       const settings = await this.admin.site(context);
       const current = settings.draft?.settings ?? settings.published.settings;
       const welsh = settings.languages.includes('cy');
-      const logoSvg = values.removeLogo === 'yes' ? null : (logo ?? current.branding.logoSvg);
-      const parsed = siteSettingsFrom(values, logoSvg);
+      const kept = { svg: current.branding.logoSvg, png: current.branding.logoPng ?? null };
+      const parsed = siteSettingsFrom(values, values.removeLogo === 'yes' ? { svg: null, png: null } : (logo ?? kept));
       const errors = [...(logoError ? [{ field: 'logo', text: logoError }] : []), ...('errors' in parsed ? parsed.errors : [])];
-      if (errors.length || 'errors' in parsed) return this.showSiteForm(context, values, errors, welsh, Boolean(current.branding.logoSvg), 400);
+      if (errors.length || 'errors' in parsed) return this.showSiteForm(context, values, errors, welsh, Boolean(current.branding.logoSvg || current.branding.logoPng), 400);
       const problems = await this.admin.saveSiteDraft(context, parsed.settings);
-      if (problems.length) return this.showSiteForm(context, values, problemsAsErrors(problems, fieldOf), welsh, Boolean(current.branding.logoSvg), 400);
+      if (problems.length) return this.showSiteForm(context, values, problemsAsErrors(problems, fieldOf), welsh, Boolean(current.branding.logoSvg || current.branding.logoPng), 400);
       return this.redirect(reply, '/admin/site/preview', context);
     });
   }
@@ -148,7 +149,11 @@ export class AdminController extends AdminPageController {
       const previewSite: RequestSite = {
         tenant: draftTenant(site.tenant, draft),
         language: site.language,
-        preview: { themeHref: `/admin/preview/theme/${draft.branding.brandColour.slice(1)}-${draft.branding.secondaryColour.slice(1)}.css`, logoUrl: draft.branding.logoSvg ? '/admin/preview/logo.svg' : undefined, backHref: '/admin/site/preview' },
+        preview: {
+          themeHref: `/admin/preview/theme/${draft.branding.brandColour.slice(1)}-${draft.branding.secondaryColour.slice(1)}.css`,
+          logoUrl: draft.branding.logoSvg ? '/admin/preview/logo.svg' : draft.branding.logoPng ? '/admin/preview/logo.png' : undefined,
+          backHref: '/admin/site/preview',
+        },
       };
       const services = await this.journeys.services(request);
       if (page === 'home') {
@@ -170,20 +175,21 @@ export class AdminController extends AdminPageController {
     return reply.code(200).header('content-type', 'text/css; charset=utf-8').header('cache-control', 'private, no-store').send(css);
   }
 
-  @Get('preview/logo.svg')
-  async previewLogo(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  @Get('preview/logo.:type')
+  async previewLogo(@Param('type') type: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.page(site, request, reply, async (context) => {
       const settings = await this.admin.site(context);
-      const svg = (settings.draft?.settings ?? settings.published.settings).branding.logoSvg;
-      if (!svg) return this.notFound(context);
+      const branding = (settings.draft?.settings ?? settings.published.settings).branding;
+      const logo = type === 'svg' ? branding.logoSvg : type === 'png' && branding.logoPng ? Buffer.from(branding.logoPng, 'base64') : null;
+      if (!logo) return this.notFound(context);
       this.writeSession(context);
       return reply
         .code(200)
-        .header('content-type', 'image/svg+xml')
+        .header('content-type', type === 'svg' ? 'image/svg+xml' : 'image/png')
         .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, no-store')
-        .send(svg);
+        .send(logo);
     });
   }
 
@@ -588,7 +594,7 @@ function draftTenant(tenant: PublicTenant, draft: SiteSettings): PublicTenant {
     ...tenant,
     name: { en: draft.name.en, cy: draft.name.cy ?? null },
     website: draft.website,
-    branding: { brandColour: draft.branding.brandColour, secondaryColour: draft.branding.secondaryColour, logoText: { en: draft.branding.logoText.en, cy: draft.branding.logoText.cy ?? null }, hasLogo: Boolean(draft.branding.logoSvg) },
+    branding: { brandColour: draft.branding.brandColour, secondaryColour: draft.branding.secondaryColour, logoText: { en: draft.branding.logoText.en, cy: draft.branding.logoText.cy ?? null }, hasLogo: Boolean(draft.branding.logoSvg || draft.branding.logoPng), logoType: draft.branding.logoSvg ? 'svg' : draft.branding.logoPng ? 'png' : null },
     contact: { nonEmergency: draft.contact.nonEmergency, textRelayEmergency: draft.contact.textRelayEmergency, textRelayNonEmergency: draft.contact.textRelayNonEmergency ?? null, email: draft.contact.email ?? null },
     promises: {
       triageWithinMinutes: draft.promises.triageWithinMinutes,
@@ -628,7 +634,10 @@ function siteChanges(before: SiteSettings, after: SiteSettings): FormChange[] {
   const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
   return paths
     .filter((path) => JSON.stringify(a.get(path) ?? null) !== JSON.stringify(b.get(path) ?? null))
-    .map((path) => (path === 'branding.logoSvg' ? { path: 'branding.logo', before: a.get(path) ? 'SVG logo' : null, after: b.get(path) ? (a.get(path) ? 'A new SVG logo' : 'SVG logo') : null } : { path, before: a.get(path), after: b.get(path) }));
+    .map((path) => {
+      const logo = { 'branding.logoSvg': 'SVG logo', 'branding.logoPng': 'PNG logo' }[path];
+      return logo ? { path: 'branding.logo', before: a.get(path) ? logo : null, after: b.get(path) ? (a.get(path) ? `A new ${logo}` : logo) : null } : { path, before: a.get(path), after: b.get(path) };
+    });
 }
 
 function changesTable(changes: FormChange[], what: string, before: string, after: string) {
@@ -663,9 +672,9 @@ function escape(text: string): string {
 }
 
 /** The site form (multipart, for the logo): its fields, and the logo's content when one was chosen. */
-async function readSiteForm(request: FastifyRequest): Promise<{ values: SiteValues; logo: string | null; logoError?: string }> {
+async function readSiteForm(request: FastifyRequest): Promise<{ values: SiteValues; logo: { svg: string | null; png: string | null } | null; logoError?: string }> {
   const raw: Record<string, string> = {};
-  let logo: string | null = null;
+  let logo: { svg: string | null; png: string | null } | null = null;
   let logoError: string | undefined;
   if (!request.isMultipart()) return { values: formValues(request.body, [...SITE_FIELDS, '_csrf']), logo };
   for await (const part of request.parts({ limits: { fileSize: MAX_LOGO_BYTES + 1, fields: 50, files: 1 } })) {
@@ -677,9 +686,11 @@ async function readSiteForm(request: FastifyRequest): Promise<{ values: SiteValu
     for await (const chunk of part.file) chunks.push(chunk as Buffer);
     const content = Buffer.concat(chunks);
     if (!part.filename || content.length === 0) continue;
+    // Told apart by their bytes, not their names: the api checks each again (and re-encodes a PNG).
     if (part.file.truncated || content.length > MAX_LOGO_BYTES) logoError = T.site.logoTooBig;
-    else if (!/\.svg$/i.test(part.filename) && part.mimetype !== 'image/svg+xml') logoError = T.site.logoNotSvg;
-    else logo = content.toString('utf8');
+    else if (content.subarray(0, 8).equals(PNG_SIGNATURE)) logo = { svg: null, png: content.toString('base64') };
+    else if (/\.svg$/i.test(part.filename) || part.mimetype === 'image/svg+xml') logo = { svg: content.toString('utf8'), png: null };
+    else logoError = T.site.logoNotSvg;
   }
   return { values: formValues(raw, [...SITE_FIELDS, '_csrf']), logo, logoError };
 }

@@ -35,9 +35,14 @@ export class AssetsController {
 
   @Get('logo/:file')
   async logo(@Param('file') file: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (file !== `${site.tenant.themeVersion}.svg` || !site.tenant.branding.hasLogo) throw new NotFoundException();
-    const svg = await this.lookup.logoSvg(request.headers.host ?? '', request.id);
-    if (!svg) throw new NotFoundException();
+    if (!site.tenant.branding.hasLogo) throw new NotFoundException();
+    const logo = await this.lookup.logo(request.headers.host ?? '', request.id);
+    if (file === `${site.tenant.themeVersion}.png` && logo.png) {
+      await reply.header('content-type', 'image/png').header('cache-control', IMMUTABLE).header('x-content-type-options', 'nosniff').send(Buffer.from(logo.png, 'base64'));
+      return;
+    }
+    const svg = logo.svg;
+    if (file !== `${site.tenant.themeVersion}.svg` || !svg) throw new NotFoundException();
     // An SVG is only ever an image here: its own CSP forbids scripts even if opened directly.
     await reply
       .header('content-type', 'image/svg+xml')

@@ -7,7 +7,7 @@ import { localText } from '@front-counter/forms';
 import type { Language } from '@front-counter/tenancy';
 import { translate, type MessageParams } from '../i18n/messages.js';
 import { createViewEngine } from '../rendering/handlebars.js';
-import type { PublicTenant } from '../tenant/public-tenant.js';
+import { logoUrlOf, type PublicTenant } from '../tenant/public-tenant.js';
 import { ThemeService } from '../theme/theme.service.js';
 import { WEB_ROOT } from '../web-paths.js';
 
@@ -58,7 +58,7 @@ export class PageRenderer {
     const force = {
       name: local(tenant.name),
       logoText: local(tenant.branding.logoText),
-      logoUrl: site.preview ? site.preview.logoUrl : tenant.branding.hasLogo ? `/assets/logo/${tenant.themeVersion}.svg` : undefined,
+      logoUrl: site.preview ? site.preview.logoUrl : logoUrlOf(tenant),
       brandColour: tenant.branding.brandColour,
       website: tenant.website,
       email: tenant.contact.email,

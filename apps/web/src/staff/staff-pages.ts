@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
 import { partialRenderer, type RenderPartial } from '../journey/question-view.js';
 import { ThemeService } from '../theme/theme.service.js';
+import { logoUrlOf } from '../tenant/public-tenant.js';
 import { WEB_ROOT } from '../web-paths.js';
 import { STAFF_TEXT } from './staff-texts.js';
 
@@ -58,7 +59,7 @@ export class StaffPages {
       force: {
         name: tenant.name.en,
         logoText: tenant.branding.logoText.en,
-        logoUrl: tenant.branding.hasLogo ? `/assets/logo/${tenant.themeVersion}.svg` : undefined,
+        logoUrl: logoUrlOf(tenant),
         brandColour: tenant.branding.brandColour,
       },
       css: { base: this.theme.baseCss().version, theme: this.theme.themeCss(tenant).version },

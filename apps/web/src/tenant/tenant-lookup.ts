@@ -34,8 +34,8 @@ export class TenantLookup {
     return tenant;
   }
 
-  async logoSvg(host: string, requestId: string): Promise<string | null> {
-    const data = await this.api.query<{ tenant: { branding: { logoSvg: string | null } } }>(`query TenantLogo { tenant { branding { logoSvg } } }`, {}, { host, requestId });
-    return data.tenant.branding.logoSvg;
+  async logo(host: string, requestId: string): Promise<{ svg: string | null; png: string | null }> {
+    const data = await this.api.query<{ tenant: { branding: { logoSvg: string | null; logoPng: string | null } } }>(`query TenantLogo { tenant { branding { logoSvg logoPng } } }`, {}, { host, requestId });
+    return { svg: data.tenant.branding.logoSvg, png: data.tenant.branding.logoPng };
   }
 }
