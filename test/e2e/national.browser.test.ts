@@ -24,6 +24,11 @@ afterAll(async () => {
   await stack?.close();
 });
 
+async function andLand(page: Page, action: () => Promise<unknown>) {
+  await Promise.all([page.waitForEvent('load'), action()]);
+  await audit(page);
+}
+
 async function freshPage(): Promise<Page> {
   const context = await browser.newContext();
   contexts.push(context);
@@ -71,5 +76,21 @@ it('signs the programme team in on the national host, onboards a force from the 
   await pressButton(page, 'Reinstate Eastmarch Constabulary');
   expect(await page.locator('.govuk-notification-banner').textContent()).toContain('eastmarch is live again');
   expect(pathOf(page)).toBe('/national');
+
+  // A new national version of contact-us: checked, its landing shown, published, rolled out.
+  await follow(page, 'National services');
+  await andLand(page, () => page.getByRole('link', { name: /^Publish a new version of Contact us/ }).click());
+  const yaml = await page.getByLabel('Definition (YAML)').inputValue();
+  expect(yaml).toMatch(/^version: 2$/m);
+  await page.getByLabel('Definition (YAML)').fill(yaml.replace(/^version: 2$/m, 'version: 7'));
+  await pressButton(page, 'Check');
+  expect(await page.locator('.govuk-error-summary').textContent()).toContain('version: The next version of contact-us is 2.');
+  await page.getByLabel('Definition (YAML)').fill(yaml.replace('Contact us', 'Contact us online'));
+  await pressButton(page, 'Check');
+  expect(await page.locator('#publish-impact').textContent()).toContain('northshire: can upgrade automatically');
+  await pressButton(page, 'Publish');
+  expect(await page.locator('.govuk-notification-banner').textContent()).toContain('version 2 is published');
+  await andLand(page, () => page.getByRole('button', { name: 'Roll out to every force that can upgrade automatically' }).first().click());
+  expect(await page.locator('.govuk-notification-banner').textContent()).toMatch(/Upgraded: .*northshire/);
   expect(violationsOn(page)).toEqual([]);
-}, 120_000);
+}, 150_000);

@@ -25,6 +25,7 @@ export interface ForceImpact {
 export interface NationalServiceView {
   id: string;
   version: number;
+  definition: ServiceDefinition;
   title: ServiceDefinition['title'];
   forces: ForceImpact[];
 }
@@ -116,7 +117,7 @@ export class NationalServicesService {
       if (!current) continue;
       impacts.push(await this.impact(force.slug, current, definition));
     }
-    return { id: definition.id, version: definition.version, title: definition.title, forces: impacts };
+    return { id: definition.id, version: definition.version, definition, title: definition.title, forces: impacts };
   }
 
   private async impact(slug: string, current: FormVersion, definition: ServiceDefinition): Promise<ForceImpact> {

@@ -118,6 +118,9 @@ export class NationalServiceModel {
   @Field(() => LocalizedTextModel)
   title: LocalizedTextModel;
 
+  @Field(() => JSONScalar, { description: 'The whole definition, as in tenants/_national/services.' })
+  definition: unknown;
+
   @Field(() => [ForceImpactModel])
   forces: ForceImpactModel[];
 }

@@ -25,6 +25,7 @@ export interface Onboarding {
 export interface NationalService {
   id: string;
   version: number;
+  definition?: Record<string, unknown>;
   title: Text;
   forces: { slug: string; nationalVersion: number; upToDate: boolean; automatic: boolean; conflicts: string[]; problems: FieldProblem[] }[];
 }
@@ -61,6 +62,18 @@ export class NationalApi {
   async services(context: StaffContext): Promise<NationalService[]> {
     const query = 'query NationalServices { nationalServices { id version title { en cy } forces { slug nationalVersion upToDate automatic conflicts problems { field message } } } }';
     return (await this.staff.call<{ nationalServices: NationalService[] }>(context, query, {})).nationalServices;
+  }
+
+  async service(context: StaffContext, serviceId: string): Promise<NationalService | null> {
+    const query = 'query NationalServiceDefinitions { nationalServices { id version title { en cy } definition forces { slug nationalVersion upToDate automatic conflicts problems { field message } } } }';
+    return (await this.staff.call<{ nationalServices: NationalService[] }>(context, query, {})).nationalServices.find((service) => service.id === serviceId) ?? null;
+  }
+
+  async publish(context: StaffContext, definition: unknown, dryRun: boolean): Promise<{ problems: FieldProblem[]; service: NationalService | null }> {
+    const query = `mutation NationalPublish($definition: JSON!, $dryRun: Boolean!) {
+      publishNationalService(definition: $definition, dryRun: $dryRun) { problems { field message } service { id version title { en cy } forces { slug nationalVersion upToDate automatic conflicts problems { field message } } } }
+    }`;
+    return (await this.staff.call<{ publishNationalService: { problems: FieldProblem[]; service: NationalService | null } }>(context, query, { definition, dryRun })).publishNationalService;
   }
 
   async rollOut(context: StaffContext, serviceId: string): Promise<{ upgraded: string[]; skipped: { slug: string; reason: string }[] }> {

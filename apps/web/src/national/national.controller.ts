@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { Logger } from '@front-counter/logging';
 import { forceFromTemplate } from '@front-counter/tenancy';
@@ -63,6 +64,14 @@ const T = {
   review: 'needs its administrators’ review ({pages})',
   cannot: 'its changes do not fit: {problems}',
   rollOut: 'Roll out to every force that can upgrade automatically',
+  publishLink: 'Publish a new version',
+  publishTitle: 'Publish a new version of {service}',
+  publishLead: 'The whole definition, in YAML, with its version raised by one. Checking it shows how it would land at each force; nothing changes until you publish it.',
+  definitionLabel: 'Definition (YAML)',
+  check: 'Check',
+  publish: 'Publish',
+  impactTitle: 'How it would land',
+  publishedVersion: '{service} version {version} is published. Every force sees it in its drift report.',
   rolledOut: 'Upgraded: {upgraded}. {skipped}',
   nobody: 'nobody',
 };
@@ -201,8 +210,42 @@ export class NationalController extends StaffPageController {
                   : fill(T.review, { pages: force.conflicts.join(', ') }),
           })),
           rollOut: service.forces.some((force) => force.automatic) ? `/national/services/${service.id}/roll-out` : null,
+          publishHref: `/national/services/${service.id}/publish`,
         })),
       });
+    });
+  }
+
+  @Get('services/:serviceId/publish')
+  async publishForm(@Param('serviceId') serviceId: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.page(site, request, reply, async (context) => {
+      const service = SLUG.test(serviceId) ? await this.national.service(context, serviceId) : null;
+      if (!service?.definition) return this.notFound(context);
+      return this.showPublish(context, service.title.en, serviceId, toYaml({ ...service.definition, version: service.version + 1 }), []);
+    });
+  }
+
+  @Post('services/:serviceId/publish')
+  async publish(@Param('serviceId') serviceId: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.action(site, request, reply, async (context) => {
+      const service = SLUG.test(serviceId) ? await this.national.service(context, serviceId) : null;
+      if (!service) return this.notFound(context);
+      const { definition: text, step } = formValues(request.body, ['definition', 'step']);
+      let definition: unknown;
+      try {
+        definition = parseYaml(text.slice(0, 1_000_000));
+      } catch (error) {
+        if (!(error instanceof YAMLParseError)) throw error;
+        return this.showPublish(context, service.title.en, serviceId, text, [{ field: 'definition', text: `This is not valid YAML: ${error.message.split('\n')[0]}` }], undefined, 400);
+      }
+      if ((definition as { id?: unknown } | null)?.id !== serviceId) return this.showPublish(context, service.title.en, serviceId, text, [{ field: 'definition', text: `id: must stay ${serviceId}` }], undefined, 400);
+      const outcome = await this.national.publish(context, definition, step !== 'publish');
+      if (outcome.problems.length) return this.showPublish(context, service.title.en, serviceId, text, outcome.problems.map((problem) => ({ field: 'definition', text: `${problem.field}: ${problem.message}` })), undefined, 400);
+      if (step === 'publish') {
+        this.flash(context, fill(T.publishedVersion, { service: service.title.en, version: outcome.service!.version }));
+        return this.redirect(reply, '/national/services', context);
+      }
+      return this.showPublish(context, service.title.en, serviceId, text, [], outcome.service!.forces.map((force) => `${force.slug}: ${force.automatic ? T.automatic : force.problems.length ? fill(T.cannot, { problems: force.problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ') }) : force.upToDate ? T.upToDate : fill(T.review, { pages: force.conflicts.join(', ') })}`));
     });
   }
 
@@ -249,6 +292,35 @@ export class NationalController extends StaffPageController {
       }),
       status,
       context,
+    );
+  }
+
+  private showPublish(context: StaffContext, title: string, serviceId: string, text: string, errors: FieldError[], impact?: string[], status = 200) {
+    const heading = fill(T.publishTitle, { service: title });
+    return this.show(
+      context,
+      'publish',
+      heading,
+      {
+        heading,
+        lead: T.publishLead,
+        errors,
+        csrf: context.session.csrf,
+        national: T,
+        action: `/national/services/${serviceId}/publish`,
+        impact: impact ?? null,
+        textarea: this.pages.renderPartial('govuk/textarea', {
+          id: 'definition',
+          name: 'definition',
+          label: { text: T.definitionLabel, classes: 'govuk-label--s' },
+          value: text,
+          rows: 30,
+          spellcheck: false,
+          classes: 'fc-code',
+          errorMessage: errors.length ? { text: errors.map((error) => error.text).join(' | ') } : undefined,
+        }),
+      },
+      status,
     );
   }
 
