@@ -155,17 +155,15 @@ export class ForceAdminService {
     const tenantId = this.forceOf(staff);
     const parsed = staffSettingsSchema.safeParse(input);
     if (!parsed.success) return { problems: zodProblems(parsed.error) };
-    const changes = await this.transactions.run(tenantId, async (manager) => {
+    await this.transactions.run(tenantId, async (manager) => {
       await this.lock(manager, tenantId, 'site');
       const tenant = await this.tenant(manager, tenantId);
       const identity = { ...tenant.identity, clientId: parsed.data.clientId, rolesClaim: parsed.data.rolesClaim, clientSecretEnv: parsed.data.clientSecretEnv ?? undefined };
-      const differences = leafDifferences(JSON.parse(JSON.stringify(tenant.identity)), JSON.parse(JSON.stringify(identity))).map((difference) => `identity.${difference.path}: ${show(difference.before)} → ${show(difference.after)}`);
-      if (differences.length === 0) return differences;
+      const changes = leafDifferences(JSON.parse(JSON.stringify(tenant.identity)), JSON.parse(JSON.stringify(identity))).map((difference) => `identity.${difference.path}: ${show(difference.before)} → ${show(difference.after)}`);
+      if (changes.length === 0) return;
       await manager.query(`SELECT update_force_settings($1::jsonb)`, [JSON.stringify({ identity })]);
-      await this.record(manager, tenantId, actor, 'force.staff-settings-changed', 'force', tenantId, { changes: differences });
-      return differences;
+      await this.record(manager, tenantId, actor, 'force.staff-settings-changed', 'force', tenantId, { changes });
     });
-    void changes;
     return { problems: [], result: await this.staffSettings(staff) };
   }
 
