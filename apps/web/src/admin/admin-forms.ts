@@ -144,4 +144,10 @@ export function showValue(value: unknown, nothing: string): string {
   return json.length > 300 ? `${json.slice(0, 297)}...` : json;
 }
 
+/** The api's refusals as one line for a banner: their messages. */
+export const problemMessages = (problems: FieldProblem[]) => problems.map((problem) => problem.message).join(' ');
+
+/** The api's refusals, each naming its field, e.g. "texts.questions.x: no such question". */
+export const problemLines = (problems: FieldProblem[]) => problems.map((problem) => `${problem.field}: ${problem.message}`);
+
 export { fill };

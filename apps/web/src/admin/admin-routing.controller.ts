@@ -13,7 +13,7 @@ import { StaffPages } from '../staff/staff-pages.js';
 import { STAFF_LOGGER } from '../staff/staff-providers.js';
 import { formatDateTime } from '../staff/staff-view.js';
 import { AdminApi, type RoutingRule, type Simulation } from './admin-api.js';
-import { fill } from './admin-forms.js';
+import { fill, problemLines, problemMessages } from './admin-forms.js';
 import { AdminPageController } from './admin-page-controller.js';
 import { ADMIN_TEXT as T } from './admin-texts.js';
 
@@ -79,7 +79,7 @@ export class AdminRoutingController extends AdminPageController {
       if (from < 0 || to < 0 || to >= rules.length) return this.redirect(reply, '/admin/routing', context);
       [rules[from], rules[to]] = [rules[to], rules[from]];
       const problems = await this.admin.saveRoutingDraft(context, { rules });
-      this.flash(context, problems.length ? problems.map((problem) => `${problem.field}: ${problem.message}`).join(' ') : T.routing.moved);
+      this.flash(context, problems.length ? problemLines(problems).join(' ') : T.routing.moved);
       return this.redirect(reply, '/admin/routing', context);
     });
   }
@@ -115,7 +115,7 @@ export class AdminRoutingController extends AdminPageController {
   async publish(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.action(site, request, reply, async (context) => {
       const outcome = await this.admin.publishRoutingDraft(context, formValues(request.body, ['note']).note.trim().slice(0, 500));
-      this.flash(context, outcome.version ? fill(T.routing.published, { version: outcome.version.version }) : outcome.problems.map((problem) => problem.message).join(' '));
+      this.flash(context, outcome.version ? fill(T.routing.published, { version: outcome.version.version }) : problemMessages(outcome.problems));
       return this.redirect(reply, '/admin/routing', context);
     });
   }
@@ -155,7 +155,7 @@ export class AdminRoutingController extends AdminPageController {
       const version = Number(bodyOf(request).version);
       if (!Number.isInteger(version) || version < 1) return this.notFound(context);
       const outcome = await this.admin.rollBackRouting(context, version);
-      this.flash(context, outcome.version ? fill(T.routing.rolledBack, { version: outcome.version.version, to: version }) : outcome.problems.map((problem) => problem.message).join(' '));
+      this.flash(context, outcome.version ? fill(T.routing.rolledBack, { version: outcome.version.version, to: version }) : problemMessages(outcome.problems));
       return this.redirect(reply, '/admin/routing/history', context);
     });
   }

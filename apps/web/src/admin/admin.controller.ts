@@ -19,7 +19,7 @@ import { STAFF_LOGGER } from '../staff/staff-providers.js';
 import { csrfMatches } from '../staff/staff-session.js';
 import { formatDateTime } from '../staff/staff-view.js';
 import { AdminApi, type AdminService, type FieldProblem, type FormChange, type SiteSettings } from './admin-api.js';
-import { fieldOf, fill, problemsAsErrors, showValue, SITE_FIELDS, siteFormHtml, siteSettingsFrom, siteValues, type SiteValues } from './admin-forms.js';
+import { fieldOf, fill, problemLines, problemMessages, problemsAsErrors, showValue, SITE_FIELDS, siteFormHtml, siteSettingsFrom, siteValues, type SiteValues } from './admin-forms.js';
 import { ADMIN_TEXT as T } from './admin-texts.js';
 
 const SERVICE = /^[a-z][a-z0-9-]{1,60}$/;
@@ -125,7 +125,7 @@ export class AdminController extends AdminPageController {
   async publishSite(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     await this.action(site, request, reply, async (context) => {
       const problems = await this.admin.publishSiteDraft(context);
-      this.flash(context, problems.length ? problems.map((problem) => problem.message).join(' ') : T.preview.published);
+      this.flash(context, problems.length ? problemMessages(problems) : T.preview.published);
       return this.redirect(reply, problems.length ? '/admin/site/preview' : '/admin', context);
     });
   }
@@ -236,7 +236,7 @@ export class AdminController extends AdminPageController {
         draft: service.draft
           ? {
               line: fill(T.service.draftLine, { when: formatDateTime(service.draft.updatedAt), who: service.draft.updatedByName ?? '' }),
-              problems: service.draft.problems.map((problem) => `${problem.field}: ${problem.message}`),
+              problems: problemLines(service.draft.problems),
               publishable: service.draft.problems.length === 0,
               note: this.pages.renderPartial('govuk/input', { id: 'note', name: 'note', label: { text: T.service.publishNote } }),
             }
@@ -355,7 +355,7 @@ export class AdminController extends AdminPageController {
       if (!SERVICE.test(serviceId)) return this.notFound(context);
       const note = formValues(request.body, ['note']).note.trim().slice(0, 500);
       const outcome = await this.admin.publishServiceDraft(context, serviceId, note);
-      this.flash(context, outcome.version ? fill(T.service.published, { version: outcome.version.version }) : outcome.problems.map((problem) => problem.message).join(' '));
+      this.flash(context, outcome.version ? fill(T.service.published, { version: outcome.version.version }) : problemMessages(outcome.problems));
       return this.redirect(reply, `/admin/services/${serviceId}`, context);
     });
   }
@@ -418,7 +418,7 @@ export class AdminController extends AdminPageController {
       const version = Number(bodyOf(request).version);
       if (!SERVICE.test(serviceId) || !Number.isInteger(version) || version < 1) return this.notFound(context);
       const outcome = await this.admin.rollBack(context, serviceId, version);
-      this.flash(context, outcome.version ? fill(T.history.rolledBack, { version: outcome.version.version, to: version }) : outcome.problems.map((problem) => problem.message).join(' '));
+      this.flash(context, outcome.version ? fill(T.history.rolledBack, { version: outcome.version.version, to: version }) : problemMessages(outcome.problems));
       return this.redirect(reply, `/admin/services/${serviceId}/history`, context);
     });
   }
@@ -445,7 +445,7 @@ export class AdminController extends AdminPageController {
             oursTable: entry.overlayChanges.length ? changesTable(entry.overlayChanges, T.diff.path, 'National', 'Yours') : null,
             nationalTable: newer && entry.nationalChanges.length ? changesTable(entry.nationalChanges, T.diff.path, fill(T.diff.before, { from: entry.nationalVersion }), fill(T.diff.after, { to: entry.latestNationalVersion })) : null,
             conflicts: entry.conflicts.length ? fill(T.drift.conflicts, { pages: entry.conflicts.join(', ') }) : null,
-            problems: entry.upgradeProblems.map((problem) => `${problem.field}: ${problem.message}`),
+            problems: problemLines(entry.upgradeProblems),
             upgradeHref: newer && entry.upgradeProblems.length === 0 ? `/admin/services/${entry.serviceId}/upgrade` : null,
           };
         }),
@@ -464,7 +464,7 @@ export class AdminController extends AdminPageController {
         heading,
         caption: service.title.en,
         backHref: '/admin/drift',
-        problems: outcome.problems.map((problem) => `${problem.field}: ${problem.message}`),
+        problems: problemLines(outcome.problems),
         table: outcome.changes.length ? changesTable(outcome.changes, T.diff.path, T.preview.before, T.preview.after) : null,
         action: outcome.problems.length ? null : `/admin/services/${serviceId}/upgrade`,
         csrf: context.session.csrf,
@@ -477,7 +477,7 @@ export class AdminController extends AdminPageController {
     await this.action(site, request, reply, async (context) => {
       if (!SERVICE.test(serviceId)) return this.notFound(context);
       const outcome = await this.admin.upgrade(context, serviceId, false);
-      this.flash(context, outcome.version ? fill(T.drift.upgraded, { version: outcome.version.version, national: outcome.version.nationalVersion }) : outcome.problems.map((problem) => problem.message).join(' '));
+      this.flash(context, outcome.version ? fill(T.drift.upgraded, { version: outcome.version.version, national: outcome.version.nationalVersion }) : problemMessages(outcome.problems));
       return this.redirect(reply, `/admin/services/${serviceId}`, context);
     });
   }

@@ -14,6 +14,7 @@ import { errorSummary, StaffPageController } from '../staff/staff-page-controlle
 import { StaffPages } from '../staff/staff-pages.js';
 import { STAFF_LOGGER } from '../staff/staff-providers.js';
 import { fill } from '../staff/staff-texts.js';
+import { problemLines } from '../admin/admin-forms.js';
 import { NationalApi } from './national-api.js';
 
 const SLUG = /^[a-z][a-z0-9-]{1,39}$/;
@@ -206,7 +207,7 @@ export class NationalController extends StaffPageController {
               : force.automatic
                 ? T.automatic
                 : force.problems.length
-                  ? fill(T.cannot, { problems: force.problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ') })
+                  ? fill(T.cannot, { problems: problemLines(force.problems).join('; ') })
                   : fill(T.review, { pages: force.conflicts.join(', ') }),
           })),
           rollOut: service.forces.some((force) => force.automatic) ? `/national/services/${service.id}/roll-out` : null,
@@ -245,7 +246,7 @@ export class NationalController extends StaffPageController {
         this.flash(context, fill(T.publishedVersion, { service: service.title.en, version: outcome.service!.version }));
         return this.redirect(reply, '/national/services', context);
       }
-      return this.showPublish(context, service.title.en, serviceId, text, [], outcome.service!.forces.map((force) => `${force.slug}: ${force.automatic ? T.automatic : force.problems.length ? fill(T.cannot, { problems: force.problems.map((problem) => `${problem.field}: ${problem.message}`).join('; ') }) : force.upToDate ? T.upToDate : fill(T.review, { pages: force.conflicts.join(', ') })}`));
+      return this.showPublish(context, service.title.en, serviceId, text, [], outcome.service!.forces.map((force) => `${force.slug}: ${force.automatic ? T.automatic : force.problems.length ? fill(T.cannot, { problems: problemLines(force.problems).join('; ') }) : force.upToDate ? T.upToDate : fill(T.review, { pages: force.conflicts.join(', ') })}`));
     });
   }
 
