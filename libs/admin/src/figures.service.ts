@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TenantTransactions } from '@front-counter/database';
-import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
+import type { StaffIdentity } from '@front-counter/identity';
+import { administeredForce } from './administered-force.js';
 
 export interface DailyCount {
   day: string;
@@ -43,8 +44,7 @@ export class FiguresService {
   constructor(private readonly transactions: TenantTransactions) {}
 
   async forForce(staff: StaffIdentity, days: number): Promise<ForceFigures> {
-    if (!isAllowed(staff, Permission.AdministerForce) || !staff.tenantId) throw AccessException.notFoundOrNoAccess();
-    return this.of(staff.tenantId, days);
+    return this.of(administeredForce(staff), days);
   }
 
   /** For the national view: the caller has checked the national programme team's permission. */

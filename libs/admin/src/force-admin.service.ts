@@ -4,8 +4,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { leafDifferences, type LeafDifference } from '@front-counter/data-files';
 import { TenantTransactions } from '@front-counter/database';
-import { compileForm, formHash, FormVersion, NationalService, OverlayError, overlaySchema, type CompiledForm, type ServiceDefinition, type ServiceOverlay } from '@front-counter/forms';
-import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
+import { compileForm, formHash, FormVersion, latestNationalServices, NationalService, OverlayError, overlaySchema, type CompiledForm, type ServiceDefinition, type ServiceOverlay } from '@front-counter/forms';
+import { AccessException, type StaffIdentity } from '@front-counter/identity';
+import { administeredForce } from './administered-force.js';
 import { z } from 'zod';
 import { identitySchema, Tenant } from '@front-counter/tenancy';
 import { AdminDraft } from './admin-draft.entity.js';
@@ -96,7 +97,7 @@ export class ForceAdminService {
   // The site: name, branding, contact numbers, promises
 
   async site(staff: StaffIdentity): Promise<SiteView> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => {
       const tenant = await this.tenant(manager, tenantId);
       const draft = await manager.findOne(AdminDraft, { where: { tenantId, kind: 'site', key: '' } });
@@ -112,7 +113,7 @@ export class ForceAdminService {
 
   /** Checks and keeps a draft of the site's settings; the public see nothing until it is published. */
   async saveSiteDraft(staff: StaffIdentity, input: unknown): Promise<Outcome<SiteView>> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const parsed = siteSettingsSchema.safeParse(input);
     if (!parsed.success) return { problems: zodProblems(parsed.error) };
     if (parsed.data.branding.logoPng) {
@@ -128,7 +129,7 @@ export class ForceAdminService {
   }
 
   async publishSiteDraft(staff: StaffIdentity, actor: Actor): Promise<Outcome<SiteView>> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const problems = await this.transactions.run(tenantId, async (manager) => {
       await this.lock(manager, tenantId, 'site');
       const draft = await manager.findOne(AdminDraft, { where: { tenantId, kind: 'site', key: '' } });
@@ -146,13 +147,13 @@ export class ForceAdminService {
 
   /** The staff sign-in settings a force may change itself: names only (a secret is referenced by its environment variable, never stored). */
   async staffSettings(staff: StaffIdentity): Promise<StaffSettings> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const tenant = await this.transactions.run(tenantId, (manager) => this.tenant(manager, tenantId));
     return { realm: tenant.identity.realm, issuer: tenant.identity.issuer ?? null, clientId: tenant.identity.clientId, clientSecretEnv: tenant.identity.clientSecretEnv ?? null, rolesClaim: tenant.identity.rolesClaim };
   }
 
   async updateStaffSettings(staff: StaffIdentity, input: unknown, actor: Actor): Promise<Outcome<StaffSettings>> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const parsed = staffSettingsSchema.safeParse(input);
     if (!parsed.success) return { problems: zodProblems(parsed.error) };
     await this.transactions.run(tenantId, async (manager) => {
@@ -168,7 +169,7 @@ export class ForceAdminService {
   }
 
   async discardDraft(staff: StaffIdentity, kind: 'site' | 'service', key: string): Promise<boolean> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => ((await manager.delete(AdminDraft, { tenantId, kind, key })).affected ?? 0) > 0);
   }
 
@@ -176,7 +177,7 @@ export class ForceAdminService {
   // Services
 
   async services(staff: StaffIdentity): Promise<ServiceView[]> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const national = await this.latestNational();
     return this.transactions.run(tenantId, async (manager) => {
       const tenant = await this.tenant(manager, tenantId);
@@ -187,7 +188,7 @@ export class ForceAdminService {
   }
 
   async service(staff: StaffIdentity, serviceId: string): Promise<ServiceView> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const latest = (await this.latestNational()).find((service) => service.id === serviceId);
     if (!latest) throw AccessException.notFoundOrNoAccess();
     return this.transactions.run(tenantId, async (manager) => this.serviceView(manager, await this.tenant(manager, tenantId), latest));
@@ -195,7 +196,7 @@ export class ForceAdminService {
 
   /** Switches a national service on or off for the force; switched on for the first time, it is published as the national baseline. */
   async setServiceEnabled(staff: StaffIdentity, serviceId: string, enabled: boolean, actor: Actor): Promise<ServiceView> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const latest = (await this.latestNational()).find((service) => service.id === serviceId);
     if (!latest) throw AccessException.notFoundOrNoAccess();
     await this.transactions.run(tenantId, async (manager) => {
@@ -214,7 +215,7 @@ export class ForceAdminService {
 
   /** Checks an overlay against the national form it builds on and keeps it as the service's draft. */
   async saveServiceDraft(staff: StaffIdentity, serviceId: string, input: unknown): Promise<Outcome<ServiceView>> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const view = await this.service(staff, serviceId);
     if (Buffer.byteLength(JSON.stringify(input ?? null)) > MAX_OVERLAY_BYTES) return { problems: [{ field: 'overlay', message: `The overlay is larger than ${MAX_OVERLAY_BYTES / 1000} kB.` }] };
     const candidate = input && typeof input === 'object' && !Array.isArray(input) ? { ...(input as object), service: serviceId, basedOnVersion: view.national.version } : input;
@@ -228,7 +229,7 @@ export class ForceAdminService {
 
   /** Publishes the service's draft as a new immutable version: new journeys use it at once; drafts and reports keep theirs. */
   async publishServiceDraft(staff: StaffIdentity, serviceId: string, note: string | null, actor: Actor): Promise<Outcome<FormVersion>> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const view = await this.service(staff, serviceId);
     return this.transactions.run(tenantId, async (manager) => {
       await this.lock(manager, tenantId, `service:${serviceId}`);
@@ -248,13 +249,13 @@ export class ForceAdminService {
   }
 
   async versions(staff: StaffIdentity, serviceId: string): Promise<FormVersion[]> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, (manager) => manager.find(FormVersion, { where: { tenantId, serviceId }, order: { version: 'DESC' } }));
   }
 
   /** What changed from one version to another (either way round). */
   async versionDifferences(staff: StaffIdentity, serviceId: string, from: number, to: number): Promise<LeafDifference[]> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => {
       const [before, after] = await Promise.all([from, to].map((version) => manager.findOne(FormVersion, { where: { tenantId, serviceId, version } })));
       if (!before || !after) throw AccessException.notFoundOrNoAccess();
@@ -264,7 +265,7 @@ export class ForceAdminService {
 
   /** Publishes an earlier version's form again, as a new version (history is never rewritten). */
   async rollBack(staff: StaffIdentity, serviceId: string, toVersion: number, actor: Actor): Promise<Outcome<FormVersion>> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => {
       await this.lock(manager, tenantId, `service:${serviceId}`);
       const target = await manager.findOne(FormVersion, { where: { tenantId, serviceId, version: toVersion } });
@@ -281,7 +282,7 @@ export class ForceAdminService {
   // Drift from the national baseline, and upgrades
 
   async drift(staff: StaffIdentity): Promise<ServiceDrift[]> {
-    const tenantId = this.forceOf(staff);
+    const tenantId = administeredForce(staff);
     const latest = await this.latestNational();
     return this.transactions.run(tenantId, async (manager) => {
       const tenant = await this.tenant(manager, tenantId);
@@ -297,7 +298,7 @@ export class ForceAdminService {
 
   /** Rebuilds the force's form on the newest national version with its overlay; with `dryRun`, only says what would change. */
   async upgrade(staff: StaffIdentity, serviceId: string, dryRun: boolean, actor: Actor): Promise<Outcome<{ changes: LeafDifference[]; version: FormVersion | null }>> {
-    return this.upgradeForce(this.forceOf(staff), serviceId, dryRun, actor);
+    return this.upgradeForce(administeredForce(staff), serviceId, dryRun, actor);
   }
 
   /** Also the national roll-out's step for one force (the caller has checked who may do it). */
@@ -321,11 +322,6 @@ export class ForceAdminService {
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  private forceOf(staff: StaffIdentity): string {
-    if (!isAllowed(staff, Permission.AdministerForce) || !staff.tenantId) throw AccessException.notFoundOrNoAccess();
-    return staff.tenantId;
-  }
 
   private async tenant(manager: EntityManager, tenantId: string): Promise<Tenant> {
     const tenant = await manager.findOne(Tenant, { where: { id: tenantId } });
@@ -377,8 +373,7 @@ export class ForceAdminService {
 
   /** The newest version of every national service. */
   private async latestNational(): Promise<ServiceDefinition[]> {
-    const rows: { definition: ServiceDefinition }[] = await this.dataSource.query(`SELECT DISTINCT ON (id) definition FROM national_services ORDER BY id, version DESC`);
-    return rows.map((row) => row.definition);
+    return latestNationalServices((sql) => this.dataSource.query(sql));
   }
 
   private async national(known: ServiceDefinition | null, serviceId: string, version: number): Promise<ServiceDefinition> {

@@ -1,14 +1,14 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { leafDifferences, type LeafDifference } from '@front-counter/data-files';
 import { TenantTransactions } from '@front-counter/database';
 import { FLAGS, FormCatalogue, raisedFlags, type FormAnswers } from '@front-counter/forms';
-import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
+import { AccessException, type StaffIdentity } from '@front-counter/identity';
+import { administeredForce } from './administered-force.js';
 import { parseReference, Report, ReportIntake } from '@front-counter/reports';
 import { Tenant } from '@front-counter/tenancy';
-import { routeReport, RoutingRuleSet, routingRulesSchema, type RoutingRules } from '@front-counter/triage';
+import { routeReport, RoutingRuleSet, routingRulesHash, routingRulesSchema, type RoutingRules } from '@front-counter/triage';
 import { AdminDraft } from './admin-draft.entity.js';
 import type { Actor, Outcome } from './force-admin.service.js';
 import { zodProblems, type FieldProblem } from './field-problems.js';
@@ -44,8 +44,6 @@ export interface SimulationResult {
   explanation: string[];
 }
 
-const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
 /**
  * A force administrator's routing rules: the published version and its history, a new version
  * (checked by field and published whole: list, edit and reorder are one edit of the ordered list),
@@ -63,19 +61,19 @@ export class RoutingAdminService {
   ) {}
 
   async versions(staff: StaffIdentity): Promise<RoutingRuleSet[]> {
-    const tenantId = forceOf(staff);
+    const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, (manager) => manager.find(RoutingRuleSet, { where: { tenantId }, order: { version: 'DESC' } }));
   }
 
   /** The unpublished rules, if any: whole ordered lists, edited and reordered before publishing. */
   async draft(staff: StaffIdentity): Promise<{ rules: RoutingRules; updatedAt: Date; updatedByName: string | null } | null> {
-    const tenantId = forceOf(staff);
+    const tenantId = administeredForce(staff);
     const row = await this.transactions.run(tenantId, (manager) => manager.findOne(AdminDraft, { where: { tenantId, kind: 'routing', key: '' } }));
     return row ? { rules: row.content as unknown as RoutingRules, updatedAt: row.updatedAt, updatedByName: row.updatedByName } : null;
   }
 
   async saveDraft(staff: StaffIdentity, input: unknown): Promise<Outcome<RoutingRules>> {
-    const tenantId = forceOf(staff);
+    const tenantId = administeredForce(staff);
     const checked = await this.check(input);
     if ('problems' in checked) return { problems: checked.problems };
     await this.transactions.run(tenantId, (manager) =>
@@ -85,7 +83,7 @@ export class RoutingAdminService {
   }
 
   async discardDraft(staff: StaffIdentity): Promise<boolean> {
-    const tenantId = forceOf(staff);
+    const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => ((await manager.delete(AdminDraft, { tenantId, kind: 'routing', key: '' })).affected ?? 0) > 0);
   }
 
@@ -99,13 +97,13 @@ export class RoutingAdminService {
   }
 
   async publish(staff: StaffIdentity, input: unknown, note: string | null, actor: Actor): Promise<Outcome<RoutingRuleSet>> {
-    const tenantId = forceOf(staff);
+    const tenantId = administeredForce(staff);
     const checked = await this.check(input);
     if ('problems' in checked) return { problems: checked.problems };
     return this.transactions.run(tenantId, async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`front-counter:admin:${tenantId}:routing`]);
       const current = await latest(manager, tenantId);
-      if (current?.hash === hashOf(checked.rules)) return { problems: [{ field: 'rules', message: 'These rules are the ones already published.' }] };
+      if (current?.hash === routingRulesHash(checked.rules)) return { problems: [{ field: 'rules', message: 'These rules are the ones already published.' }] };
       const version = await this.insert(manager, tenantId, checked.rules, actor, note?.trim().slice(0, 500) || null);
       await this.record(manager, tenantId, actor, 'routing.published', version.version, describe(current?.rules ?? null, checked.rules));
       return { problems: [], result: version };
@@ -113,7 +111,7 @@ export class RoutingAdminService {
   }
 
   async rollBack(staff: StaffIdentity, toVersion: number, actor: Actor): Promise<Outcome<RoutingRuleSet>> {
-    const tenantId = forceOf(staff);
+    const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`front-counter:admin:${tenantId}:routing`]);
       const target = await manager.findOne(RoutingRuleSet, { where: { tenantId, version: toVersion } });
@@ -127,7 +125,7 @@ export class RoutingAdminService {
   }
 
   async simulate(staff: StaffIdentity, input: SimulationInput): Promise<SimulationResult> {
-    const tenantId = forceOf(staff);
+    const tenantId = administeredForce(staff);
     const empty: SimulationResult = { problems: [], rule: null, transferTo: null, queue: null, priority: null, triageWithinMinutes: null, replyWithinHours: null, tags: [], flags: [], insideArea: null, explanation: [] };
     let rules: RoutingRules | null = null;
     if (input.rules !== undefined && input.rules !== null) {
@@ -206,18 +204,13 @@ export class RoutingAdminService {
   private async insert(manager: EntityManager, tenantId: string, rules: RoutingRules, actor: Actor, note: string | null): Promise<RoutingRuleSet> {
     const current = await latest(manager, tenantId);
     const version = (current?.version ?? 0) + 1;
-    await manager.insert(RoutingRuleSet, { tenantId, version, rules, hash: hashOf(rules), publishedBy: actor.subject, publishedByName: actor.name, note });
+    await manager.insert(RoutingRuleSet, { tenantId, version, rules, hash: routingRulesHash(rules), publishedBy: actor.subject, publishedByName: actor.name, note });
     return (await manager.findOne(RoutingRuleSet, { where: { tenantId, version } }))!;
   }
 
   private async record(manager: EntityManager, tenantId: string, actor: Actor, action: string, version: number, changes: string[]): Promise<void> {
     await this.audit.record(manager, { tenantId, actorType: 'staff', actorId: actor.subject, action, subjectType: 'routing-rules', subjectId: String(version), details: { actorName: actor.name, version, changes }, requestId: actor.requestId });
   }
-}
-
-function forceOf(staff: StaffIdentity): string {
-  if (!isAllowed(staff, Permission.AdministerForce) || !staff.tenantId) throw AccessException.notFoundOrNoAccess();
-  return staff.tenantId;
 }
 
 function latest(manager: EntityManager, tenantId: string): Promise<RoutingRuleSet | null> {

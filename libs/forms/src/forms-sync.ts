@@ -20,7 +20,13 @@ export interface ForceForms {
 export const FORMS_FILE_PUBLISHER = 'tenant-sync';
 const FILE_PUBLISHER = FORMS_FILE_PUBLISHER;
 
-const definitionHash = (definition: ServiceDefinition) => createHash('sha256').update(JSON.stringify(definition)).digest('hex');
+/** The content hash a national service version is kept with (a changed definition needs a new version). */
+export const definitionHash = (definition: ServiceDefinition) => createHash('sha256').update(JSON.stringify(definition)).digest('hex');
+
+/** The newest version of every national service (the registry is readable without a tenant). */
+export async function latestNationalServices(query: (sql: string) => Promise<{ definition: ServiceDefinition }[]>): Promise<ServiceDefinition[]> {
+  return (await query(`SELECT DISTINCT ON (id) definition FROM national_services ORDER BY id, version DESC`)).map((row) => row.definition);
+}
 
 /**
  * Checks, without touching the database, that every force's services exist nationally and every

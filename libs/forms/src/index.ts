@@ -11,7 +11,7 @@ export { DEFAULT_MESSAGES, fillText } from './default-messages.js';
 export { NationalService } from './national-service.entity.js';
 export { FormVersion } from './form-version.entity.js';
 export { loadOverlays } from './overlays.js';
-export { syncForms, checkForceForms, type ForceForms } from './forms-sync.js';
+export { syncForms, checkForceForms, definitionHash, latestNationalServices, type ForceForms } from './forms-sync.js';
 
 import { FormVersion } from './form-version.entity.js';
 import { NationalService } from './national-service.entity.js';

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FiguresService, ForceAdminService, formDifferences, pagesTouched, textProblems, zodProblems, type FieldProblem, type ForceFigures } from '@front-counter/admin';
 import { TenantTransactions } from '@front-counter/database';
-import { checkServiceStructure, compileForm, FormVersion, OverlayError, serviceDefinitionSchema, type ServiceDefinition } from '@front-counter/forms';
+import { checkServiceStructure, compileForm, definitionHash, FormVersion, latestNationalServices, OverlayError, serviceDefinitionSchema, type ServiceDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
 import { Tenant } from '@front-counter/tenancy';
 
@@ -30,8 +29,6 @@ export interface NationalServiceView {
   forces: ForceImpact[];
 }
 
-const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-
 /**
  * The national programme team's services: publish a new version of a national service (checked as
  * tenant sync checks a file), see how it lands at each force (those without overlays on the changed
@@ -49,8 +46,8 @@ export class NationalServicesService {
 
   async services(staff: StaffIdentity): Promise<NationalServiceView[]> {
     guard(staff);
-    const latest: { definition: ServiceDefinition }[] = await this.dataSource.query(`SELECT DISTINCT ON (id) definition FROM national_services ORDER BY id, version DESC`);
-    return Promise.all(latest.map(({ definition }) => this.view(definition)));
+    const latest = await latestNationalServices((sql) => this.dataSource.query(sql));
+    return Promise.all(latest.map((definition) => this.view(definition)));
   }
 
   async service(staff: StaffIdentity, serviceId: string): Promise<NationalServiceView> {
@@ -72,7 +69,7 @@ export class NationalServicesService {
     if (latest.version === null) return { problems: [{ field: 'id', message: `There is no national service "${definition.id}"; new services come through tenants/_national/services.` }], service: null };
     if (definition.version !== latest.version + 1) return { problems: [{ field: 'version', message: `The next version of ${definition.id} is ${latest.version + 1}.` }], service: null };
     if (dryRun) return { problems: [], service: await this.view(definition) };
-    await this.dataSource.query(`SELECT publish_national_service($1, $2, $3::jsonb, $4)`, [definition.id, definition.version, JSON.stringify(definition), hashOf(definition)]);
+    await this.dataSource.query(`SELECT publish_national_service($1, $2, $3::jsonb, $4)`, [definition.id, definition.version, JSON.stringify(definition), definitionHash(definition)]);
     return { problems: [], service: await this.service(staff, definition.id) };
   }
 

@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { textProblems, zodProblems, type FieldProblem } from '@front-counter/admin';
 import { AuditService } from '@front-counter/audit';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { leafDifferences } from '@front-counter/data-files';
-import { compileForm, formHash, FormVersion, OverlayError, type ServiceDefinition } from '@front-counter/forms';
+import { compileForm, formHash, FormVersion, latestNationalServices, OverlayError, type ServiceDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
 import { issuerOf, svgLogoProblem, Tenant, TenantDomain, tenantFileSchema, type TenantFile } from '@front-counter/tenancy';
-import { RoutingRuleSet, routingRulesSchema, type RoutingRules } from '@front-counter/triage';
+import { RoutingRuleSet, routingRulesHash, routingRulesSchema, type RoutingRules } from '@front-counter/triage';
 
 export interface OnboardingRequest {
   /** The force, in the shape of a tenant file (tenants/_template/tenant.yaml). */
@@ -128,7 +127,7 @@ export class OnboardingService {
       if (parsedRules.success) rules = parsedRules.data;
       else problems.push(...zodProblems(parsedRules.error, 'routing'));
     }
-    const latest: ServiceDefinition[] = (await this.dataSource.query(`SELECT DISTINCT ON (id) definition FROM national_services ORDER BY id, version DESC`)).map((row: { definition: ServiceDefinition }) => row.definition);
+    const latest = await latestNationalServices((sql) => this.dataSource.query(sql));
     const known = new Map(latest.map((service) => [service.id, service]));
     // Named even when other fields are wrong, so one round trip shows every problem.
     const services = (request.force as { services?: unknown } | null)?.services;
@@ -183,7 +182,7 @@ export class OnboardingService {
       });
     }
     if (rules) {
-      await manager.insert(RoutingRuleSet, { tenantId, version: 1, rules, hash: createHash('sha256').update(JSON.stringify(rules)).digest('hex'), publishedBy: staff.subject, publishedByName: staff.name, note: 'Onboarded' });
+      await manager.insert(RoutingRuleSet, { tenantId, version: 1, rules, hash: routingRulesHash(rules), publishedBy: staff.subject, publishedByName: staff.name, note: 'Onboarded' });
     }
   }
 }

@@ -15,7 +15,7 @@ export {
 export { routeReport, deadlines, NATIONAL_DEFAULT, type ReportFacts, type RoutingOutcome } from './evaluate-rules.js';
 export { forceAreaSchema, containsPoint, boundingBox, type ForceArea } from './force-area.js';
 export { loadForceTriageFiles, type ForceTriageFiles } from './triage-files.js';
-export { syncTriage, FILE_PUBLISHER, type ForceTriageData } from './triage-sync.js';
+export { syncTriage, routingRulesHash, FILE_PUBLISHER, type ForceTriageData } from './triage-sync.js';
 export { RoutingRuleSet, TenantArea } from './routing-rule-set.entity.js';
 
 import { RoutingRuleSet, TenantArea } from './routing-rule-set.entity.js';

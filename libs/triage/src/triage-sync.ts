@@ -8,6 +8,9 @@ export const FILE_PUBLISHER = 'tenant-sync';
 
 const hashOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
+/** The content hash a version of routing rules is kept with (the same rules, the same hash, wherever published). */
+export const routingRulesHash = (rules: RoutingRules) => hashOf(rules);
+
 export interface ForceTriageData {
   slug: string;
   tenantId: string;
@@ -26,7 +29,7 @@ export async function syncTriage(manager: EntityManager, forces: ForceTriageData
   for (const force of forces) {
     if (migrated && force.tenantId) await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [force.tenantId]);
     if (force.rules) {
-      const hash = hashOf(force.rules);
+      const hash = routingRulesHash(force.rules);
       const fromFiles = migrated && force.tenantId ? await manager.findOne(RoutingRuleSet, { where: { tenantId: force.tenantId, publishedBy: FILE_PUBLISHER }, order: { version: 'DESC' } }) : null;
       if (fromFiles?.hash !== hash) {
         const latest = migrated && force.tenantId ? await manager.findOne(RoutingRuleSet, { where: { tenantId: force.tenantId }, order: { version: 'DESC' } }) : null;

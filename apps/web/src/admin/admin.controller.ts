@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
+import { leafDifferences } from '@front-counter/data-files';
 import { questionsOf, type CompiledForm, type PageDefinition } from '@front-counter/forms';
 import type { Logger } from '@front-counter/logging';
 import { ApiError } from '../api-client.js';
@@ -625,18 +626,11 @@ function pruneEmpty(value: Record<string, unknown>): Record<string, unknown> {
 }
 
 function siteChanges(before: SiteSettings, after: SiteSettings): FormChange[] {
-  const flat = (value: unknown, path: string, into: Map<string, unknown>) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) for (const [key, child] of Object.entries(value)) flat(child, path ? `${path}.${key}` : key, into);
-    else into.set(path, value);
-    return into;
-  };
-  const [a, b] = [flat(before, '', new Map()), flat(after, '', new Map())];
-  const paths = [...new Set([...a.keys(), ...b.keys()])].sort();
-  return paths
-    .filter((path) => JSON.stringify(a.get(path) ?? null) !== JSON.stringify(b.get(path) ?? null))
-    .map((path) => {
-      const logo = { 'branding.logoSvg': 'SVG logo', 'branding.logoPng': 'PNG logo' }[path];
-      return logo ? { path: 'branding.logo', before: a.get(path) ? logo : null, after: b.get(path) ? (a.get(path) ? `A new ${logo}` : logo) : null } : { path, before: a.get(path), after: b.get(path) };
+  return leafDifferences(before, after)
+    .filter((change) => JSON.stringify(change.before ?? null) !== JSON.stringify(change.after ?? null))
+    .map((change) => {
+      const logo = { 'branding.logoSvg': 'SVG logo', 'branding.logoPng': 'PNG logo' }[change.path];
+      return logo ? { path: 'branding.logo', before: change.before ? logo : null, after: change.after ? (change.before ? `A new ${logo}` : logo) : null } : change;
     });
 }
 
