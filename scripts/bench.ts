@@ -122,7 +122,7 @@ async function main() {
     EMBEDDED_POSTGRES_PORT: String(20000 + Math.floor(Math.random() * 20000)),
     ...(database ? { DATABASE_URL: process.env.DATABASE_URL!.replace(/\/[^/]*$/, `/${database}`) } : {}),
   };
-  const config = loadConfig(environment);
+  const config = loadConfig(environment, { defaultEnvironment: 'development' });
   process.stdout.write('Preparing: database, migrations, tenants/ ...\n');
   const resolved = await resolveDatabase(config);
   await migrateAndSync(resolved.urls.admin, config.tenants.directory, { dryRun: false });

@@ -46,7 +46,7 @@ function readArguments() {
 }
 
 const args = readArguments();
-const config = loadConfigOrExit(process.env, { needsDatabase: false });
+const config = loadConfigOrExit(process.env, { role: 'client', defaultEnvironment: 'development' });
 let made: ForceFromTemplate;
 try {
   made = forceFromTemplate(path.resolve(args.from), { slug: args.slug, name: args.name, domains: args.domain, realm: args.realm, issuer: args.issuer });

@@ -6,8 +6,13 @@ import { migrateAndSync } from '../apps/launcher/src/prepare-database.js';
 
 // npm run tenants:sync [-- --dry-run] [-- --dir tenants]
 // Applies tenants/ to the database idempotently and says what changed; --dry-run only says.
-const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, dir: { type: 'string' } } });
-const config = loadConfigOrExit(values.dir ? { ...process.env, TENANTS_DIR: values.dir } : process.env);
+// Also the migrate job of a release (pending migrations first). Production unless NODE_ENV says
+// otherwise; `npm run tenants:sync` passes --development, which makes the embedded database the default.
+const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, dir: { type: 'string' }, development: { type: 'boolean', default: false } } });
+const config = loadConfigOrExit(values.dir ? { ...process.env, TENANTS_DIR: values.dir } : process.env, {
+  role: 'migrate',
+  defaultEnvironment: values.development ? 'development' : 'production',
+});
 let exitCode = 0;
 let database: Awaited<ReturnType<typeof resolveDatabase>> | undefined;
 try {

@@ -41,7 +41,7 @@ function realmOf(tenant: string, tenantsDirectory: string): string {
 }
 
 const { tenant, role, user } = readArguments();
-const config = loadConfigOrExit(process.env, { needsDatabase: false });
+const config = loadConfigOrExit(process.env, { role: 'client', defaultEnvironment: 'development' });
 const providerUrl = config.identity.devProvider.url;
 const realm = realmOf(tenant, config.tenants.directory);
 const username = user ?? seededUsername(realm, role);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
@@ -116,7 +117,7 @@ describe('health', () => {
 describe('in production', () => {
   let production: TestStack;
   beforeAll(async () => {
-    production = await startTestStack({ NODE_ENV: 'production', DATABASE_URL: 'postgres://unused.invalid/x', DATABASE_APP_PASSWORD: 'not-used-by-this-test', SESSION_SECRET: 'x'.repeat(32), SMTP_URL: 'smtp://127.0.0.1:1' });
+    production = await startTestStack({ NODE_ENV: 'production', DATABASE_URL: 'postgres://unused.invalid/x', DATABASE_APP_PASSWORD: 'not-used-by-this-test', SESSION_SECRET: randomBytes(36).toString('base64url'), SMTP_URL: 'smtp://127.0.0.1:1' });
   });
   afterAll(() => production?.close());
 

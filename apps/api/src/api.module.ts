@@ -10,6 +10,7 @@ import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
 import { EvidenceController, EvidenceModule } from '@front-counter/evidence';
 import { NationalModule } from '@front-counter/national';
 import { IdentityModule, StaffAuthService } from '@front-counter/identity';
+import { MetricsModule, type AppMetrics } from '@front-counter/metrics';
 import { FORMS_ENTITIES } from '@front-counter/forms';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
 import { REPORTS_ENTITIES, ReportsModule } from '@front-counter/reports';
@@ -24,17 +25,18 @@ export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_EN
 
 @Module({})
 export class ApiModule {
-  static register(config: AppConfig, urls: DatabaseUrls): DynamicModule {
+  static register(config: AppConfig, urls: DatabaseUrls, metrics: AppMetrics | null = null): DynamicModule {
     return {
       module: ApiModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot(metrics),
         DatabaseModule.forRoot({ urls, entities: API_ENTITIES, poolSize: config.database.poolSize, applicationName: 'front-counter-api' }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [IdentityModule],
           inject: [StaffAuthService],
-          useFactory: (auth: StaffAuthService) => graphqlOptions(config, auth),
+          useFactory: (auth: StaffAuthService) => graphqlOptions(config, auth, metrics),
         }),
         AuditModule,
         TenancyModule,

@@ -2,14 +2,20 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@front-counter/config';
-import type { DatabaseUrls } from '@front-counter/database';
+import { poolStatistics, type DatabaseUrls } from '@front-counter/database';
+import { AppMetrics, registerDatabasePoolMetrics, registerHttpMetrics } from '@front-counter/metrics';
+import { DataSource } from 'typeorm';
 import { NestPinoLogger, registerRequestLogging, requestIdFor, type Logger } from '@front-counter/logging';
 import { StaffAuthService } from '@front-counter/identity';
 import { ApiModule } from './api.module.js';
 import { registerStaffAuthentication } from './staff-authentication.js';
 
-/** The api, initialised but not listening: `main.ts`, the launcher and tests each decide where it listens. */
+/**
+ * The api, initialised but not listening: `main.ts`, the launcher and tests each decide where it
+ * listens. Its metrics (when METRICS_ENABLED) are `app.get(APP_METRICS)`, served by the caller.
+ */
 export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<NestFastifyApplication> {
+  const metrics = config.metrics.enabled ? new AppMetrics('api') : null;
   const adapter = new FastifyAdapter({
     trustProxy: config.api.trustProxy,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers),
@@ -18,13 +24,18 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
     // Signed evidence links travel in the path.
     routerOptions: { maxParamLength: 1000 },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, urls), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, urls, metrics), adapter, {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Evidence uploads: the body stays a stream for the evidence controller (never buffered, so no bodyLimit).
   fastify.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
   registerRequestLogging(app.getHttpAdapter().getInstance(), logger);
+  if (metrics) {
+    registerHttpMetrics(fastify, metrics);
+    const dataSource = app.get(DataSource);
+    registerDatabasePoolMetrics(metrics, () => poolStatistics(dataSource));
+  }
   registerStaffAuthentication(app.getHttpAdapter().getInstance(), app.get(StaffAuthService), logger.child({ component: 'staff-auth' }));
   await app.init();
   return app;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { IdentityException, setRequestStaff, StaffAuthService } from '@front-counter/identity';
-import type { Logger } from '@front-counter/logging';
+import { setRequestTenant, type Logger } from '@front-counter/logging';
 
 /**
  * A request with `Authorization` is a staff request: its bearer token is verified before GraphQL
@@ -13,7 +13,9 @@ export function registerStaffAuthentication(fastify: FastifyInstance, auth: Staf
     const authorization = request.headers.authorization;
     if (authorization === undefined) return;
     try {
-      setRequestStaff(request, await auth.authenticate(authorization));
+      const staff = await auth.authenticate(authorization);
+      setRequestStaff(request, staff);
+      if (staff.force) setRequestTenant(request, staff.force);
     } catch (error) {
       if (!(error instanceof IdentityException)) throw error;
       logger.info({ requestId: request.id, reason: error.reason }, 'staff token refused');

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@front-counter/config';
+import { loadConfigOrExit, startupFailureMessage } from '@front-counter/config';
 import { resolveDatabase } from '@front-counter/database';
 import { createLogger } from '@front-counter/logging';
 import { migrateAndSync } from './prepare-database.js';
@@ -8,11 +8,22 @@ import { startStack } from './stack.js';
 // `npm start`: everything on one machine with nothing else installed. The database (embedded under
 // DATA_DIR unless DATABASE_URL is set), migrations, tenants/ synced, then the api and every force site.
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const config = loadConfigOrExit();
+// `npm start` is development unless NODE_ENV says otherwise: the one place development conveniences
+// (the development sign-in provider, /dev/mail, e-mail to files, known secrets) are turned on.
+const config = loadConfigOrExit(process.env, { role: 'all', defaultEnvironment: 'development' });
 const logger = createLogger({ level: config.logLevel, name: 'front-counter' });
 
-say(config.database.adminUrl ? 'Using the PostgreSQL server at DATABASE_URL.' : `Starting the embedded PostgreSQL (data in ${config.database.embedded.dataDir})...`);
-const database = await resolveDatabase(config, (line) => logger.debug({ component: 'postgres' }, line));
+/** Whatever stops start-up is said in words (what failed, why, what to do), then the process exits. */
+function failed(error: unknown): never {
+  process.stderr.write(`\nFront Counter could not start: ${startupFailureMessage(error)}\n`);
+  if (config.logLevel === 'debug' || config.logLevel === 'trace') process.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  process.exit(1);
+}
+
+const { embedded } = config.database;
+say(config.database.adminUrl ? 'Using the PostgreSQL server at DATABASE_URL.' : `Starting the embedded PostgreSQL (data in ${embedded.dataDir})...`);
+const database = await resolveDatabase(config, (line) => logger.debug({ component: 'postgres' }, line)).catch(failed);
+if (database.embedded) say(`PostgreSQL is on 127.0.0.1:${new URL(database.urls.admin).port}${database.reused ? ' (already running for this DATA_DIR; reused)' : ''}.`);
 let stack: Awaited<ReturnType<typeof startStack>> | undefined;
 let stopping = false;
 
@@ -38,9 +49,8 @@ try {
   say(prepared.summary);
   stack = await startStack(config, database.urls, logger);
 } catch (error) {
-  process.stderr.write(`${error instanceof Error && 'problems' in error ? error.message : (error as Error).stack}\n`);
-  await database.stop();
-  process.exit(1);
+  await database.stop().catch(() => undefined);
+  failed(error);
 }
 
 say('\nFront Counter is running. Force sites:');
@@ -52,4 +62,7 @@ if (stack.idp) {
   say(`\nStaff pages: /staff on each force site (e.g. http://northshire.localhost:${stack.webPort}/staff).`);
   say(`Development sign-in (not for real use): ${stack.idp.url}/realms/<force>; a token for scripts: npm run token -- --tenant northshire --role call-handler`);
 }
-say(`GraphQL api: ${stack.apiUrl}/graphql\nPress Ctrl-C to stop.`);
+say(`GraphQL api: ${stack.apiUrl}/graphql`);
+const metrics = Object.entries(stack.metrics).filter(([, server]) => server !== null);
+if (config.metrics.enabled) say(`Metrics (Prometheus): ${metrics.map(([app, server]) => `${app} ${server!.url}/metrics`).join(', ')}`);
+say('Press Ctrl-C to stop.');

@@ -7,7 +7,9 @@ import { createWebApp } from '../../web/src/create-web-app.js';
 import { createWorker } from '../../worker/src/create-worker.js';
 import { registryRealms, startDevIdp, type RunningDevIdp } from '../../idp/src/dev-idp.js';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { AppConfig } from '@front-counter/config';
+import { listening, PortInUseError, type AppConfig } from '@front-counter/config';
+import { serveMetrics, type MetricsServer } from '@front-counter/metrics';
+import { WorkerLoop } from '../../worker/src/worker-loop.js';
 import type { DatabaseUrls } from '@front-counter/database';
 import type { Logger } from '@front-counter/logging';
 
@@ -21,6 +23,8 @@ export interface RunningStack {
   worker: INestApplicationContext;
   apiUrl: string;
   webPort: number;
+  /** Each app's Prometheus endpoint (null where METRICS_ENABLED is false; the worker's always answers its health). */
+  metrics: { web: MetricsServer | null; api: MetricsServer | null; worker: MetricsServer | null };
   close(): Promise<void>;
 }
 
@@ -44,14 +48,17 @@ async function startIdp(config: AppConfig, urls: DatabaseUrls, logger: Logger): 
         log: (line) => logger.info(line),
       },
       { host: devProvider.host, port: devProvider.port },
-    );
+    ).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') throw new PortInUseError(devProvider.port, 'the development sign-in provider: PORT + 2, or IDP_PORT');
+      throw error;
+    });
     if (devProvider.port !== 0) return { idp, pool, config };
     // With port 0 (tests) the addresses built from the configured port are rebuilt from the real one.
     const identity = {
       ...config.identity,
       devProvider: { ...devProvider, port: idp.port, url: idp.url },
       defaultIssuerBase: `${idp.url}/realms`,
-      national: { ...config.identity.national, issuer: config.identity.national.issuer.replace(devProvider.url, idp.url) },
+      national: { ...config.identity.national, issuer: config.identity.national.issuer?.replace(devProvider.url, idp.url) ?? null },
     };
     return { idp, pool, config: { ...config, identity } };
   } catch (error) {
@@ -77,14 +84,20 @@ export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, l
     await stopIdp();
     throw error;
   }
-  await api.listen({ port: config.api.port, host: config.api.host });
+  try {
+    await listening(config.api.port, 'the api: PORT + 1, or API_PORT', () => api.listen({ port: config.api.port, host: config.api.host }));
+  } catch (error) {
+    await api.close();
+    await stopIdp();
+    throw error;
+  }
   const apiPort = (api.getHttpServer().address() as AddressInfo).port;
   // With API_PORT=0 (tests) the api's real port is known only now; API_URL, when set, still wins.
   const apiUrl = config.api.port === 0 ? `http://127.0.0.1:${apiPort}` : config.api.url;
   let web: NestFastifyApplication;
   try {
     web = await createWebApp({ ...config, api: { ...config.api, url: apiUrl } }, logger.child({ app: 'web' }));
-    await web.listen({ port: config.web.port, host: config.web.host });
+    await listening(config.web.port, 'the force sites: PORT', () => web.listen({ port: config.web.port, host: config.web.host }));
   } catch (error) {
     await api.close();
     await stopIdp();
@@ -92,6 +105,23 @@ export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, l
   }
   const webPort = (web.getHttpServer().address() as AddressInfo).port;
   const worker = await createWorker({ ...config, web: { ...config.web, port: webPort } }, urls, logger.child({ app: 'worker' }));
+  const metrics: RunningStack['metrics'] = { web: null, api: null, worker: null };
+  const closeAll = async () => {
+    await Promise.all(Object.values(metrics).map((server) => server?.close()));
+    await web.close();
+    await api.close();
+    await worker.close();
+    await stopIdp();
+  };
+  try {
+    metrics.web = await serveMetrics(web, config.metrics.web, undefined, 'the force sites\' metrics: PORT + 4, or METRICS_PORT');
+    metrics.api = await serveMetrics(api, config.metrics.api, undefined, 'the api\'s metrics: PORT + 5, or METRICS_PORT + 1');
+    const loop = worker.get(WorkerLoop);
+    metrics.worker = await serveMetrics(worker, config.metrics.worker, { live: () => loop.live, ready: () => loop.ready() }, 'the worker\'s metrics: PORT + 6, or METRICS_PORT + 2');
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
   return {
     idp,
     config,
@@ -100,11 +130,7 @@ export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, l
     worker,
     apiUrl,
     webPort,
-    close: async () => {
-      await web.close();
-      await api.close();
-      await worker.close();
-      await stopIdp();
-    },
+    metrics,
+    close: closeAll,
   };
 }

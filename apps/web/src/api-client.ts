@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { REQUEST_ID_HEADER } from '@front-counter/logging';
+import { onwardHeaders } from '@front-counter/logging';
 
 export interface GraphQLErrorBody {
   message: string;
@@ -30,7 +30,7 @@ export class ApiClient {
         'content-type': 'application/json',
         'x-forwarded-host': context.host,
         'x-forwarded-proto': context.protocol ?? 'http',
-        [REQUEST_ID_HEADER]: context.requestId,
+        ...onwardHeaders(context.requestId),
         ...(context.bearer ? { authorization: `Bearer ${context.bearer}` } : {}),
       },
       body: JSON.stringify({ query, variables }),

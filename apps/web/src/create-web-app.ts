@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@front-counter/config';
 import { NestPinoLogger, registerRequestLogging, requestIdFor, type Logger } from '@front-counter/logging';
+import { AppMetrics, registerHttpMetrics } from '@front-counter/metrics';
 import { PageRenderer } from './pages/page-renderer.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantHook } from './tenant/tenant-hook.js';
@@ -16,8 +17,12 @@ import { ThemeService } from './theme/theme.service.js';
 import { GOVUK_FRONTEND_ROOT, WEB_ROOT } from './web-paths.js';
 import { WebModule } from './web.module.js';
 
-/** The force sites, initialised but not listening. Every force is served from this one app; the Host decides which. */
+/**
+ * The force sites, initialised but not listening. Every force is served from this one app; the Host
+ * decides which. Its metrics (when METRICS_ENABLED) are `app.get(APP_METRICS)`, served by the caller.
+ */
 export async function createWebApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const metrics = config.metrics.enabled ? new AppMetrics('web') : null;
   let renderer: PageRenderer | undefined;
   const adapter = new FastifyAdapter({
     trustProxy: config.api.trustProxy,
@@ -34,11 +39,12 @@ export async function createWebApp(config: AppConfig, logger: Logger): Promise<N
         .send(renderer?.renderPlain('badRequest') ?? 'Bad request');
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(WebModule.register(config, logger), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(WebModule.register(config, logger, metrics), adapter, {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerRequestLogging(fastify, logger);
+  if (metrics) registerHttpMetrics(fastify, metrics);
   await registerSecurityHeaders(fastify, { production: config.environment === 'production' });
   await app.register(fastifyCookie, { secret: config.session.secret });
   // Evidence: file parts are streamed on to the api as they arrive (which enforces each question's

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import type { Logger } from '@front-counter/logging';
+import { MetricsModule, type AppMetrics } from '@front-counter/metrics';
 import { ApiClient } from './api-client.js';
 import { HealthController } from './health.controller.js';
 import { JourneyApi } from './journey/journey-api.js';
@@ -28,11 +29,11 @@ export const WEB_LOGGER = Symbol('WEB_LOGGER');
 /** The force sites: server-rendered pages over the api. It holds no data and has no database access. */
 @Module({})
 export class WebModule {
-  static register(config: AppConfig, logger: Logger): DynamicModule {
+  static register(config: AppConfig, logger: Logger, metrics: AppMetrics | null = null): DynamicModule {
     return {
       module: WebModule,
-      imports: [ConfigModule.forRoot(config)],
-      // The development mailbox exists only outside production. Journey routes come last: they match any path.
+      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot(metrics)],
+      // The development mailbox exists only outside production (and answers only on loopback). Journey routes come last: they match any path.
       controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, StaffController, AdminController, AdminRoutingController, NationalController, JourneyController],
       providers: [
         ApiClient,

@@ -3,11 +3,17 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { AppConfig } from '@front-counter/config';
 import type { DatabaseUrls } from '@front-counter/database';
 import { NestPinoLogger, type Logger } from '@front-counter/logging';
+import { AppMetrics } from '@front-counter/metrics';
 import { WorkerModule } from './worker.module.js';
 
-/** The worker, running its loop once initialised; `close()` stops it after the current round. */
+/**
+ * The worker, running its loop once initialised; `close()` stops it after the current round. It has
+ * no HTTP server of its own: its metrics and health answer on its metrics port, which the caller
+ * serves (`app.get(APP_METRICS)`, `app.get(WorkerLoop)` for health).
+ */
 export async function createWorker(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<INestApplicationContext> {
-  const worker = await NestFactory.createApplicationContext(WorkerModule.register(config, urls, logger), { logger: new NestPinoLogger(logger.child({ component: 'nest' })) });
+  const metrics = config.metrics.enabled ? new AppMetrics('worker') : null;
+  const worker = await NestFactory.createApplicationContext(WorkerModule.register(config, urls, logger, metrics), { logger: new NestPinoLogger(logger.child({ component: 'nest' })) });
   await worker.init();
   return worker;
 }

@@ -8,6 +8,7 @@ import { OutboxDispatcher } from '@front-counter/outbox';
 import { SlaMonitor } from '@front-counter/casework';
 import { EvidenceService } from '@front-counter/evidence';
 import { JourneysService } from '@front-counter/reports';
+import { WorkerMetrics } from './worker-metrics.js';
 
 export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
 const CLEAN_UP_EVERY_MS = 60 * 60 * 1000;
@@ -32,6 +33,7 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly journeys: JourneysService,
     private readonly sla: SlaMonitor,
     private readonly evidence: EvidenceService,
+    private readonly metrics: WorkerMetrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
   ) {
@@ -43,23 +45,43 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
     this.dispatcher = new OutboxDispatcher(dataSource, transactions, emailHandlers({ mailer, templates, siteUrl }), (error, event) =>
       this.logger.warn({ eventId: event.id, type: event.type, err: { message: (error as Error).message } }, 'outbox delivery failed; will retry'),
     );
+    metrics.deliveredTypes = this.dispatcher.types;
+  }
+
+  /** The loop is running (the worker's liveness probe): false once it has been told to stop. */
+  get live(): boolean {
+    return !this.stopped;
+  }
+
+  /** The worker can work: its database answers (the readiness probe). */
+  async ready(): Promise<boolean> {
+    return this.dataSource.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
   }
 
   /** One round: what the loop does each tick, callable directly by tests. */
   async tick(): Promise<void> {
-    const delivered = await this.dispatcher.deliverPending();
+    const { delivered, failed } = await this.dispatcher.deliverPendingCounted();
+    this.metrics.count('outbox', 'delivered', delivered);
+    this.metrics.count('outbox', 'failed', failed);
     if (delivered > 0) this.logger.info({ delivered }, 'outbox delivered');
     const active: { id: string }[] = await this.dataSource.query(`SELECT id FROM tenants WHERE status = 'active'`);
     const breaches = await this.sla.markBreaches(active.map((tenant) => tenant.id));
+    this.metrics.count('sla-breaches', 'marked', breaches);
     if (breaches > 0) this.logger.info({ breaches }, 'SLA breaches marked');
     const processed = await this.evidence.processPending(active.map((tenant) => tenant.id));
+    this.metrics.count('evidence-scan', 'processed', processed);
     if (processed > 0) this.logger.info({ processed }, 'evidence files scanned');
     if (Date.now() - this.lastCleanUp >= CLEAN_UP_EVERY_MS) {
       this.lastCleanUp = Date.now();
       const tenants: { id: string }[] = await this.dataSource.query('SELECT id FROM tenants');
       const deleted = await this.journeys.deleteExpired(tenants.map((tenant) => tenant.id));
+      this.metrics.count('clean-up', 'drafts-deleted', deleted);
       if (deleted > 0) this.logger.info({ deleted }, 'expired drafts deleted');
       const abandoned = await this.evidence.deleteAbandoned(tenants.map((tenant) => tenant.id));
+      this.metrics.count('clean-up', 'files-deleted', abandoned);
       if (abandoned > 0) this.logger.info({ abandoned }, 'abandoned evidence files deleted');
     }
   }
@@ -69,7 +91,11 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
       if (this.stopped) return;
       this.timer = setTimeout(() => {
         this.running = this.tick()
-          .catch((error: Error) => this.logger.error({ err: { message: error.message } }, 'worker round failed'))
+          .then(() => this.metrics.roundFinished())
+          .catch((error: Error) => {
+            this.metrics.count('round', 'failed');
+            this.logger.error({ err: { message: error.message } }, 'worker round failed');
+          })
           .finally(schedule);
       }, this.config.worker.pollMs);
     };

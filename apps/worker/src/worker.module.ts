@@ -6,25 +6,28 @@ import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
 import { EvidenceModule } from '@front-counter/evidence';
 import { FORMS_ENTITIES } from '@front-counter/forms';
 import type { Logger } from '@front-counter/logging';
+import { MetricsModule, type AppMetrics } from '@front-counter/metrics';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
 import { REPORTS_ENTITIES, ReportsModule } from '@front-counter/reports';
 import { TENANCY_ENTITIES } from '@front-counter/tenancy';
 import { TRIAGE_ENTITIES } from '@front-counter/triage';
 import { WORKER_LOGGER, WorkerLoop } from './worker-loop.js';
+import { WorkerMetrics } from './worker-metrics.js';
 
 @Module({})
 export class WorkerModule {
-  static register(config: AppConfig, urls: DatabaseUrls, logger: Logger): DynamicModule {
+  static register(config: AppConfig, urls: DatabaseUrls, logger: Logger, metrics: AppMetrics | null = null): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot(metrics),
         DatabaseModule.forRoot({ urls, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES], poolSize: 4, applicationName: 'front-counter-worker' }),
         AuditModule,
         ReportsModule,
         EvidenceModule,
       ],
-      providers: [WorkerLoop, SlaMonitor, { provide: WORKER_LOGGER, useValue: logger }],
+      providers: [WorkerLoop, WorkerMetrics, SlaMonitor, { provide: WORKER_LOGGER, useValue: logger }],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,9 +19,9 @@ const postgresUrl = z
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// connection URL');
 
 const environmentSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   PORT: port.default(3000),
-  HOST: z.string().trim().min(1, 'must be an address to listen on, like 0.0.0.0').default('0.0.0.0'),
+  HOST: z.string().trim().min(1, 'must be an address to listen on, like 0.0.0.0').optional(),
   API_PORT: port.optional(),
   API_HOST: z.string().trim().min(1, 'must be an address to listen on, like 127.0.0.1').default('127.0.0.1'),
   API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
@@ -29,7 +30,7 @@ const environmentSchema = z.object({
   DATABASE_APP_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   DATABASE_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(200, 'must be at most 200').default(10),
   DATA_DIR: z.string().min(1).default('.data'),
-  EMBEDDED_POSTGRES_PORT: port.default(54329),
+  EMBEDDED_POSTGRES_PORT: port.optional(),
   TENANTS_DIR: z.string().min(1).default('tenants'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z
@@ -72,6 +73,9 @@ const environmentSchema = z.object({
   EVIDENCE_MAX_IMAGE_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int('must be a whole number').min(1).max(500).default(20),
   EVIDENCE_MAX_VIDEO_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int('must be a whole number').min(1).max(10_240).default(2048),
   EVIDENCE_MAX_DOCUMENT_MB: z.coerce.number({ message: 'must be a number of megabytes' }).int('must be a whole number').min(1).max(500).default(20),
+  METRICS_ENABLED: booleanString.default(true),
+  METRICS_HOST: z.string().trim().min(1, 'must be an address to listen on, like 0.0.0.0').optional(),
+  METRICS_PORT: port.optional(),
   OUTBOX_POLL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(50, 'must be at least 50').max(60_000, 'must be at most 60000').default(1000),
 });
 
@@ -85,7 +89,14 @@ export interface DatabaseConfig {
   /** Only an explicit DATABASE_APP_PASSWORD (or the embedded server) ever sets the role's password on a server. */
   appPasswordExplicit: boolean;
   poolSize: number;
+  /** The embedded development server: its port follows PORT (PORT + 3) unless EMBEDDED_POSTGRES_PORT says; 0 picks a free one. */
   embedded: { dataDir: string; port: number };
+}
+
+/** Where a process's Prometheus metrics answer: a port of its own that no ingress routes. */
+export interface MetricsEndpoint {
+  host: string;
+  port: number;
 }
 
 export interface AppConfig {
@@ -96,11 +107,17 @@ export interface AppConfig {
   database: DatabaseConfig;
   tenants: { directory: string; allowLocalhostSlugs: boolean };
   reports: { draftTtlDays: number };
-  /** Signs the force sites' session cookies. */
+  /** Signs the force sites' session cookies and the api's evidence links. */
   session: { secret: string };
   /** SMTP when configured; otherwise (development) messages are written to `directory`. */
   mail: { smtpUrl?: string; from: string; directory: string };
   worker: { pollMs: number };
+  /**
+   * Each app's metrics port. A process running one app (a container) uses METRICS_PORT for it;
+   * `npm start`, which runs all three in one process, gives each its own (PORT + 4, + 5, + 6).
+   * With METRICS_ENABLED false nothing is measured; the worker still answers its health checks there.
+   */
+  metrics: { enabled: boolean; web: MetricsEndpoint; api: MetricsEndpoint; worker: MetricsEndpoint };
   evidence: {
     /** Local disk (development default, under DATA_DIR/evidence) or S3 and S3-compatible stores. */
     store: { kind: 'local'; directory: string } | { kind: 's3'; bucket: string; region: string; endpoint?: string; forcePathStyle: boolean; serverSideEncryption: boolean };
@@ -112,10 +129,14 @@ export interface AppConfig {
   identity: {
     /** The embedded development OIDC provider (Keycloak URL layout); never in production. */
     devProvider: { enabled: boolean; host: string; port: number; url: string };
-    /** Issuer of a force whose tenant file names none: its realm on the development provider. */
-    defaultIssuerBase: string;
-    /** The national programme team's realm. */
-    national: { issuer: string; audience: string };
+    /**
+     * Issuer base of a force whose tenant file names no issuer: its realm there (`<base>/<realm>`).
+     * The development provider in development; in production IDP_URL's realms, or none (such a
+     * force then has no staff sign-in until its tenant file names its issuer).
+     */
+    defaultIssuerBase: string | null;
+    /** The national programme team's realm; null in production when neither NATIONAL_ISSUER nor IDP_URL is set. */
+    national: { issuer: string | null; audience: string };
     /** Staff sessions on the force sites end after this much inactivity, and in any case after `absoluteHours`. */
     staffSession: { idleMinutes: number; absoluteHours: number };
   };
@@ -129,13 +150,86 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * What a process is, which decides what production asks of it: each container gets only the
+ * settings (and secrets) it uses. `all` is every app in one process (`npm start`, tests, the bench);
+ * `client` a command-line tool that talks to a running stack.
+ */
+export type ProcessRole = 'api' | 'web' | 'worker' | 'migrate' | 'all' | 'client';
+
 export interface LoadConfigOptions {
-  /** False for a process that never touches the database (the force sites). */
-  needsDatabase?: boolean;
+  role?: ProcessRole;
+  /**
+   * NODE_ENV when the environment does not set it. Production unless a development tool says
+   * otherwise: the apps' own entry points and the image are production-safe as they stand, and only
+   * `npm start` (and the other npm commands for a local stack) turn development conveniences on.
+   */
+  defaultEnvironment?: 'development' | 'production';
+}
+
+// Values that must never reach production: the development defaults below and the placeholders of
+// infra/kubernetes/secret.example.yaml.
+const DEVELOPMENT_SESSION_SECRET = 'front-counter-development-session-secret-not-for-production';
+const DEVELOPMENT_APP_PASSWORD = 'front-counter-development';
+const KNOWN_DEFAULTS = [DEVELOPMENT_SESSION_SECRET, DEVELOPMENT_APP_PASSWORD, 'front-counter-embedded'];
+const PLACEHOLDER = /change[-_ ]?me|placeholder|example-secret|^(secret|password|changeit)$/i;
+
+/** Why a production secret is unfit, or null: a default, a placeholder, too short, or too repetitive to be random. */
+export function weakSecretReason(value: string, minimumLength: number): string | null {
+  if (KNOWN_DEFAULTS.includes(value)) return 'is the development default';
+  if (PLACEHOLDER.test(value)) return 'is still a placeholder';
+  if (value.length < minimumLength) return `is too short (${value.length} characters; at least ${minimumLength})`;
+  if (new Set(value).size < Math.min(10, minimumLength / 2)) return 'is too repetitive to be random';
+  return null;
+}
+
+function urlPassword(url: string): string | null {
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : null;
+  } catch {
+    return null;
+  }
+}
+
+const HOW_TO_GENERATE = 'generate one with `openssl rand -base64 48`';
+
+/** What production requires of each kind of process, by the variables it reads. */
+function productionProblems(env: z.infer<typeof environmentSchema>, role: ProcessRole): string[] {
+  const problems: string[] = [];
+  const usesDatabase = role === 'api' || role === 'worker' || role === 'migrate' || role === 'all';
+  const ownsSchema = role === 'migrate' || role === 'all';
+  if (usesDatabase) {
+    if (ownsSchema && !env.DATABASE_URL && !(role === 'all' && env.APP_DATABASE_URL)) {
+      problems.push('DATABASE_URL must be set in production (the embedded database is for development only)');
+    } else if (!env.DATABASE_URL && !env.APP_DATABASE_URL) {
+      problems.push('APP_DATABASE_URL must be set in production (the embedded database is for development only)');
+    }
+    if (env.DATABASE_URL && !env.APP_DATABASE_URL && !env.DATABASE_APP_PASSWORD) problems.push('DATABASE_APP_PASSWORD must be set in production unless APP_DATABASE_URL is given');
+  }
+  if ((role === 'api' || role === 'web' || role === 'all') && !env.SESSION_SECRET) problems.push(`SESSION_SECRET must be set in production (at least 32 random characters: ${HOW_TO_GENERATE})`);
+  if ((role === 'worker' || role === 'all') && !env.SMTP_URL) problems.push('SMTP_URL must be set in production (development writes e-mail to DATA_DIR/mail instead)');
+  if (role === 'web' && !env.API_URL) problems.push('API_URL must be set in production (where the web finds the api, e.g. http://front-counter-api:3001)');
+  if (env.DEV_IDP) problems.push('DEV_IDP must not be true in production (the development sign-in provider lets anyone sign in as anyone)');
+
+  const secrets: [string, string | undefined, number][] = [
+    ['SESSION_SECRET', env.SESSION_SECRET, 32],
+    ['DATABASE_APP_PASSWORD', env.DATABASE_APP_PASSWORD, 16],
+  ];
+  for (const [name, value, minimumLength] of secrets) {
+    const reason = value === undefined ? null : weakSecretReason(value, minimumLength);
+    if (reason) problems.push(`${name} ${reason}: production needs its own secret (${HOW_TO_GENERATE})`);
+  }
+  for (const name of ['DATABASE_URL', 'APP_DATABASE_URL', 'SMTP_URL'] as const) {
+    const password = env[name] ? urlPassword(env[name]) : null;
+    const reason = password === null ? null : weakSecretReason(password, name === 'SMTP_URL' ? 8 : 16);
+    if (reason) problems.push(`${name}'s password ${reason}: production needs its own`);
+  }
+  return problems;
 }
 
 export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options: LoadConfigOptions = {}): AppConfig {
-  const needsDatabase = options.needsDatabase ?? true;
+  const role = options.role ?? 'all';
   // Empty strings count as unset so that `PORT= npm start` behaves like no PORT at all.
   const present = Object.fromEntries(Object.entries(environment).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = environmentSchema.safeParse(present);
@@ -144,42 +238,47 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
         const received = present[name];
-        const shown = received === undefined || /PASSWORD|DATABASE_URL/.test(name) ? '' : ` (got "${received}")`;
+        const shown = received === undefined || /PASSWORD|SECRET|_URL$/.test(name) ? '' : ` (got "${received}")`;
         return `${name} ${issue.message}${shown}`;
       }),
     );
   }
   const env = parsed.data;
-  const production = env.NODE_ENV === 'production';
-  const problems: string[] = [];
-  if (production && needsDatabase && !env.DATABASE_URL && !env.APP_DATABASE_URL) {
-    problems.push('DATABASE_URL must be set in production (the embedded database is for development only)');
-  }
-  if (production && !env.SESSION_SECRET) problems.push('SESSION_SECRET must be set in production (at least 32 random characters)');
-  if (production && !env.SMTP_URL) problems.push('SMTP_URL must be set in production (development writes e-mail to DATA_DIR/mail instead)');
-  if (production && needsDatabase && env.DATABASE_URL && !env.APP_DATABASE_URL && !env.DATABASE_APP_PASSWORD) {
-    problems.push('DATABASE_APP_PASSWORD must be set in production unless APP_DATABASE_URL is given');
-  }
-  if (production && env.DEV_IDP) problems.push('DEV_IDP must not be true in production (the development sign-in provider lets anyone sign in as anyone)');
+  const nodeEnvironment = env.NODE_ENV ?? options.defaultEnvironment ?? 'production';
+  const production = nodeEnvironment === 'production';
+  const problems = production ? productionProblems(env, role) : [];
   if (env.EVIDENCE_STORE === 's3' && !env.S3_BUCKET) problems.push('S3_BUCKET must be set when EVIDENCE_STORE is s3');
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const idpPort = env.IDP_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 2);
+  const offset = (by: number) => (env.PORT === 0 ? 0 : env.PORT + by);
+  const idpPort = env.IDP_PORT ?? offset(2);
+  // The development provider's address; in production IDP_URL is the real provider's (Keycloak) base, if any.
   const idpUrl = (env.IDP_URL ?? `http://localhost:${idpPort}`).replace(/\/+$/, '');
-  const apiPort = env.API_PORT ?? (env.PORT === 0 ? 0 : env.PORT + 1);
+  const issuerBase = production && !env.IDP_URL ? null : idpUrl;
+  const apiPort = env.API_PORT ?? offset(1);
+  const apiHost = env.API_HOST;
+  const metricsHost = env.METRICS_HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const metricsPort = (app: 'web' | 'api' | 'worker') => {
+    const index = { web: 0, api: 1, worker: 2 }[app];
+    // One app per process: METRICS_PORT is its own. All three in one process: consecutive ports.
+    if (role !== 'all') return env.METRICS_PORT ?? 9464;
+    if (env.METRICS_PORT !== undefined) return env.METRICS_PORT === 0 ? 0 : env.METRICS_PORT + index;
+    return offset(4 + index);
+  };
   return {
-    environment: env.NODE_ENV,
+    environment: nodeEnvironment,
     web: {
-      host: env.HOST,
+      // A development stack answers on this machine only; a container must listen on every interface.
+      host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
       port: env.PORT,
       quickExitUrl: env.QUICK_EXIT_URL,
       tenantCacheSeconds: env.TENANT_CACHE_SECONDS,
       nationalHost: env.NATIONAL_ADMIN_HOST ?? (production ? null : 'national.localhost'),
     },
     api: {
-      host: env.API_HOST,
+      host: apiHost,
       port: apiPort,
-      url: env.API_URL ?? `http://${env.API_HOST.includes(':') ? `[${env.API_HOST}]` : env.API_HOST}:${apiPort}`,
+      url: env.API_URL ?? `http://${apiHost === '0.0.0.0' ? '127.0.0.1' : apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${apiPort}`,
       trustProxy: env.TRUST_PROXY,
       maxQueryDepth: env.GRAPHQL_MAX_DEPTH,
       maxQueryCost: env.GRAPHQL_MAX_COST,
@@ -189,17 +288,24 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
       adminUrl: env.DATABASE_URL,
       appUrl: env.APP_DATABASE_URL,
       // A known development password only where nothing is at stake; production never invents one.
-      appPassword: env.DATABASE_APP_PASSWORD ?? (production ? undefined : 'front-counter-development'),
+      appPassword: env.DATABASE_APP_PASSWORD ?? (production ? undefined : DEVELOPMENT_APP_PASSWORD),
       appPasswordExplicit: env.DATABASE_APP_PASSWORD !== undefined,
       poolSize: env.DATABASE_POOL_SIZE,
-      embedded: { dataDir: path.resolve(env.DATA_DIR, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT },
+      embedded: { dataDir: path.resolve(env.DATA_DIR, 'postgres'), port: env.EMBEDDED_POSTGRES_PORT ?? offset(3) },
     },
     tenants: { directory: path.resolve(env.TENANTS_DIR), allowLocalhostSlugs: env.LOCALHOST_TENANT_HOSTS ?? !production },
     reports: { draftTtlDays: env.DRAFT_TTL_DAYS },
-    // A fixed development secret only where nothing is at stake; production must set its own.
-    session: { secret: env.SESSION_SECRET ?? 'front-counter-development-session-secret-not-for-production' },
+    // A fixed development secret only where nothing is at stake. In production a process that signs
+    // nothing (the worker, the migrate job) gets a random one, so nothing it could sign is ever valid.
+    session: { secret: env.SESSION_SECRET ?? (production ? randomBytes(48).toString('base64url') : DEVELOPMENT_SESSION_SECRET) },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, directory: path.resolve(env.DATA_DIR, 'mail') },
     worker: { pollMs: env.OUTBOX_POLL_MS },
+    metrics: {
+      enabled: env.METRICS_ENABLED,
+      web: { host: metricsHost, port: metricsPort('web') },
+      api: { host: metricsHost, port: metricsPort('api') },
+      worker: { host: metricsHost, port: metricsPort('worker') },
+    },
     evidence: {
       store:
         env.EVIDENCE_STORE === 's3'
@@ -209,9 +315,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
       maxBytes: { image: env.EVIDENCE_MAX_IMAGE_MB * MB, video: env.EVIDENCE_MAX_VIDEO_MB * MB, document: env.EVIDENCE_MAX_DOCUMENT_MB * MB },
     },
     identity: {
-      devProvider: { enabled: env.DEV_IDP ?? !production, host: env.API_HOST, port: idpPort, url: idpUrl },
-      defaultIssuerBase: `${idpUrl}/realms`,
-      national: { issuer: env.NATIONAL_ISSUER ?? `${idpUrl}/realms/national`, audience: env.NATIONAL_AUDIENCE },
+      devProvider: { enabled: env.DEV_IDP ?? !production, host: apiHost, port: idpPort, url: idpUrl },
+      defaultIssuerBase: issuerBase ? `${issuerBase}/realms` : null,
+      national: { issuer: env.NATIONAL_ISSUER ?? (issuerBase ? `${issuerBase}/realms/national` : null), audience: env.NATIONAL_AUDIENCE },
       staffSession: { idleMinutes: env.STAFF_IDLE_MINUTES, absoluteHours: env.STAFF_SESSION_HOURS },
     },
     logLevel: env.LOG_LEVEL,

@@ -35,3 +35,11 @@ export async function assertApplicationRole(dataSource: DataSource, source: stri
     throw new Error(`The application's database role "${role.name}" (from ${source}) ${problems.join(', ')}: row-level security would not protect tenants. Connect as ${APP_ROLE}, a role that owns nothing and cannot bypass it.`);
   }
 }
+
+/** How busy the data source's connection pool is, for metrics: connections in use and idle, requests waiting for one, and the ceiling. */
+export function poolStatistics(dataSource: DataSource): { inUse: number; idle: number; waiting: number; max: number } {
+  // node-postgres's Pool behind TypeORM's Postgres driver (`master`; no replicas are configured).
+  const pool = (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number; options: { max: number } } }).master;
+  if (!pool) return { inUse: 0, idle: 0, waiting: 0, max: 0 };
+  return { inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
+}

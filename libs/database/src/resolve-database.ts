@@ -11,7 +11,7 @@ export async function resolveDatabase(
   config: AppConfig,
   log: (line: string) => void = () => undefined,
   options: { provision: boolean } = { provision: true },
-): Promise<{ urls: DatabaseUrls; embedded: boolean; stop: () => Promise<void> }> {
+): Promise<{ urls: DatabaseUrls; embedded: boolean; reused?: boolean; stop: () => Promise<void> }> {
   const { database } = config;
   const appSource = database.appUrl ? 'APP_DATABASE_URL' : 'DATABASE_URL with the app role';
   if (!database.adminUrl && database.appUrl) {
@@ -30,5 +30,5 @@ export async function resolveDatabase(
   const server = await startEmbeddedPostgres({ dataDir: database.embedded.dataDir, port: database.embedded.port, persistent: true, log });
   const admin = withDatabase(server.url, EMBEDDED_DATABASE_NAME);
   if (options.provision) await provisionDatabase({ adminUrl: admin, appPassword: database.appPassword, createDatabase: true });
-  return { urls: { admin, app: database.appUrl ?? appUrlFor(admin, database.appPassword), appSource: 'the embedded server' }, embedded: true, stop: () => server.stop() };
+  return { urls: { admin, app: database.appUrl ?? appUrlFor(admin, database.appPassword), appSource: 'the embedded server' }, embedded: true, reused: !server.ownedByThisProcess, stop: () => server.stop() };
 }

@@ -6,6 +6,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { TenantTransactions } from '@front-counter/database';
+import { childTrace, currentTraceparent, runInTrace } from '@front-counter/logging';
 import type { FileKind, QuestionDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
 import { JourneysService, notifyReportChange, parseReference, recordReportEvent, type PublicTenantRef } from '@front-counter/reports';
@@ -139,9 +140,9 @@ export class EvidenceService {
         if (!draft) throw new EvidenceRefused('count', { en: 'Your report has already been sent or has expired', cy: "Mae eich adroddiad eisoes wedi'i anfon neu wedi dod i ben" });
         if ((await count(manager)) >= question.maxFiles) throw EvidenceRefused.count(question.maxFiles);
         await manager.query(
-          `INSERT INTO evidence_files (id, tenant_id, submission_id, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key)
-           VALUES ($1, $2, $3, $4, 'journey', $5, $6, $7, $8, $9, $10)`,
-          [fileId, tenant.id, draftId, question.id, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original],
+          `INSERT INTO evidence_files (id, tenant_id, submission_id, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key, trace_parent)
+           VALUES ($1, $2, $3, $4, 'journey', $5, $6, $7, $8, $9, $10, $11)`,
+          [fileId, tenant.id, draftId, question.id, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original, currentTraceparent() ?? null],
         );
         await this.audit.record(manager, {
           tenantId: tenant.id,
@@ -191,9 +192,9 @@ export class EvidenceService {
         if (!locked || locked.id !== report.id) throw notFound;
         if ((await countAdded(manager, report.id)) >= TRACKING_MAX_FILES) throw EvidenceRefused.count(TRACKING_MAX_FILES);
         await manager.query(
-          `INSERT INTO evidence_files (id, tenant_id, submission_id, report_id, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key)
-           VALUES ($1, $2, $3, $4, 'added-later', 'tracking', $5, $6, $7, $8, $9, $10)`,
-          [fileId, tenant.id, report.draft_id, report.id, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original],
+          `INSERT INTO evidence_files (id, tenant_id, submission_id, report_id, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key, trace_parent)
+           VALUES ($1, $2, $3, $4, 'added-later', 'tracking', $5, $6, $7, $8, $9, $10, $11)`,
+          [fileId, tenant.id, report.draft_id, report.id, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original, currentTraceparent() ?? null],
         );
         if (locked.status === 'awaiting-reporter') {
           await manager.query(`UPDATE reports SET status = 'awaiting-triage', claimed_by = NULL, claimed_by_name = NULL, claimed_at = NULL, updated_at = now() WHERE id = $1`, [report.id]);
@@ -251,22 +252,25 @@ export class EvidenceService {
     for (const tenantId of tenantIds) {
       for (;;) {
         const file = await this.transactions.run(tenantId, async (manager) => {
-          const [row]: EvidenceFileRow[] = await manager.query(
+          const [row]: (EvidenceFileRow & { traceParent: string | null })[] = await manager.query(
             `UPDATE evidence_files SET processing_started_at = now(), processing_attempts = processing_attempts + 1
               WHERE id = (SELECT id FROM evidence_files
                            WHERE scan_status = 'pending' AND processing_attempts < $1
                              AND (processing_started_at IS NULL OR processing_started_at < now() - make_interval(mins => $2))
                            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-              RETURNING ${COLUMNS}`,
+              RETURNING ${COLUMNS}, trace_parent AS "traceParent"`,
             [MAX_PROCESSING_ATTEMPTS, PROCESSING_TIMEOUT_MINUTES],
-          ).then((result: [EvidenceFileRow[], number]) => result[0]);
+          ).then((result: [(EvidenceFileRow & { traceParent: string | null })[], number]) => result[0]);
           return row;
         });
         if (!file) break;
-        await this.process(file).catch((error: unknown) => {
-          this.logger.warn(`evidence file ${file.id} of ${tenantId} could not be processed (it will be retried): ${(error as Error).message}`);
-          return this.transactions.run(tenantId, (manager) => manager.query(`UPDATE evidence_files SET processing_started_at = NULL WHERE id = $1`, [file.id]));
-        });
+        // The scan is a span of the trace of the upload that stored the file.
+        await runInTrace(childTrace(file.traceParent), () =>
+          this.process(file).catch((error: unknown) => {
+            this.logger.warn(`evidence file ${file.id} of ${tenantId} could not be processed (it will be retried): ${(error as Error).message}`);
+            return this.transactions.run(tenantId, (manager) => manager.query(`UPDATE evidence_files SET processing_started_at = NULL WHERE id = $1`, [file.id]));
+          }),
+        );
         processed++;
         if (processed >= limit) return processed;
       }

@@ -3,6 +3,7 @@
 // scanning (clamd), signed staff downloads and deletion with the report.
 export { EvidenceService, EVIDENCE_STORE, EVIDENCE_SCANNER, cleanFileName, evidenceKeys, type EvidenceFileRow, type EvidenceVariant, type JourneyFile, type ScanStatus } from './evidence.service.js';
 export { EvidenceModule, createEvidenceStore, createScanner } from './evidence.module.js';
+export { scanBacklog } from './evidence.queries.js';
 export { EvidenceRefused, ingest, type IngestedFile, type IngestLimits } from './ingest.js';
 export { acceptedFormats, formatBytes, FORMATS } from './formats.js';
 export { deriveImageCopies } from './derive.js';

@@ -6,6 +6,7 @@ import { TokenVerifier, type StaffIdentity, type TrustedIssuer } from './token-v
 
 interface TenantIdentityRow {
   id: string;
+  slug: string;
   identity: { realm: string; issuer?: string; audience: string; rolesClaim?: string };
 }
 
@@ -32,18 +33,19 @@ export class StaffAuthService {
 
   private async trustedIssuer(issuer: string): Promise<TrustedIssuer | null> {
     const { national } = this.config.identity;
-    if (issuer === national.issuer) return { tenantId: null, issuer, audience: national.audience, rolesClaim: 'realm_access.roles' };
+    if (issuer === national.issuer) return { tenantId: null, force: 'national', issuer, audience: national.audience, rolesClaim: 'realm_access.roles' };
     const maxAge = Math.max(this.config.web.tenantCacheSeconds, 1) * 1000;
     const age = this.issuers ? Date.now() - this.issuers.loadedAt : Infinity;
     // An unknown issuer re-reads the registry, so a force onboarded a moment ago is found; at most once
     // a second, so tokens naming made-up issuers cannot cost a registry query each.
     if (age > maxAge || (!this.issuers!.byIssuer.has(issuer) && age > 1000)) {
       // Suspended forces included: a suspension stops new reports, not the work on the ones it has.
-      const rows: TenantIdentityRow[] = await this.dataSource.query(`SELECT id, identity FROM tenants`);
+      const rows: TenantIdentityRow[] = await this.dataSource.query(`SELECT id, slug, identity FROM tenants`);
       const byIssuer = new Map<string, TrustedIssuer>();
       for (const row of rows) {
         const trusted = issuerOf(row.identity, this.config.identity.defaultIssuerBase);
-        byIssuer.set(trusted, { tenantId: row.id, issuer: trusted, audience: row.identity.audience, rolesClaim: row.identity.rolesClaim ?? 'realm_access.roles' });
+        if (trusted === null) continue; // no staff sign-in for this force (production without IDP_URL or an issuer of its own)
+        byIssuer.set(trusted, { tenantId: row.id, force: row.slug, issuer: trusted, audience: row.identity.audience, rolesClaim: row.identity.rolesClaim ?? 'realm_access.roles' });
       }
       this.issuers = { loadedAt: Date.now(), byIssuer };
     }

@@ -9,6 +9,8 @@ export const ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 
 export interface TrustedIssuer {
   /** The tenant this issuer signs for (null: the national programme team's realm). */
   tenantId: string | null;
+  /** That tenant's slug, for logs and metrics only (never for access decisions). */
+  force?: string;
   issuer: string;
   audience: string;
   /** Dotted path of the roles claim; Keycloak's is realm_access.roles. */
@@ -19,6 +21,8 @@ export interface TrustedIssuer {
 
 export interface StaffIdentity {
   tenantId: string | null;
+  /** The force's slug, for logs and metrics only: access decisions use tenantId. */
+  force?: string;
   subject: string;
   name: string | null;
   roles: StaffRole[];
@@ -69,6 +73,7 @@ export class TokenVerifier {
     if (payload.typ === 'ID' || payload.nonce !== undefined || payload.at_hash !== undefined) throw new IdentityException('an ID token was given where an access token is needed');
     return {
       tenantId: trusted.tenantId,
+      force: trusted.force,
       subject: String(payload.sub),
       name: typeof payload.name === 'string' ? payload.name : typeof payload.preferred_username === 'string' ? payload.preferred_username : null,
       roles: knownRoles(claimAt(payload, trusted.rolesClaim)),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { currentTraceparent, registerTraceContext, requestTrace, TRACEPARENT_HEADER } from './trace-context.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
@@ -16,11 +17,18 @@ export function setRequestTenant(request: FastifyRequest, slug: string): void {
   (request as unknown as Record<symbol, string>)[TENANT] = slug;
 }
 
+/** The force a request was for, once known (metrics and the request log line). */
+export function requestTenant(request: FastifyRequest): string | undefined {
+  return (request as unknown as Record<symbol, string | undefined>)[TENANT];
+}
+
 /**
- * One line per request: id, method, path (never the query string, which may hold personal data),
- * status, duration and the tenant slug once known. The id is echoed in the response header.
+ * One line per request: id, trace, method, path (never the query string, which may hold personal
+ * data), status, duration and the tenant slug once known. The id is echoed in the response header.
+ * Every request runs in its trace span (W3C traceparent), which every log line written for it carries.
  */
 export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
+  registerTraceContext(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
@@ -30,7 +38,8 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: Logger)
     logger.info(
       {
         requestId: request.id,
-        tenant: (request as unknown as Record<symbol, string | undefined>)[TENANT],
+        traceId: requestTrace(request)?.traceId,
+        tenant: requestTenant(request),
         method: request.method,
         path,
         status: reply.statusCode,
@@ -39,4 +48,10 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: Logger)
       'request',
     );
   });
+}
+
+/** Headers for a call the current request makes to another of our services: its request id and its trace. */
+export function onwardHeaders(requestId: string): Record<string, string> {
+  const traceparent = currentTraceparent();
+  return { [REQUEST_ID_HEADER]: requestId, ...(traceparent ? { [TRACEPARENT_HEADER]: traceparent } : {}) };
 }

@@ -82,7 +82,9 @@ export class OnboardingService {
     outcome.actions = [
       `Create force ${force.slug} (${force.name.en}), languages ${force.languages.join(', ')}`,
       ...force.domains.map((domain, index) => `Serve its site at ${domain}${index === 0 ? ' (primary)' : ''}`),
-      `Sign its staff in through ${issuer} (client ${force.identity.clientId}${force.identity.clientSecretEnv ? `, secret from $${force.identity.clientSecretEnv}` : ', public with PKCE'})`,
+      issuer === null
+        ? 'Its staff cannot sign in yet: name its identity provider in identity.issuer (or set IDP_URL for a shared one)'
+        : `Sign its staff in through ${issuer} (client ${force.identity.clientId}${force.identity.clientSecretEnv ? `, secret from $${force.identity.clientSecretEnv}` : ', public with PKCE'})`,
       `Branding: ${force.branding.brandColour} with ${force.branding.secondaryColour}${fields.branding.logoSvg ? ', SVG logo' : ', text logo'}`,
       ...national.map((service) => `Publish ${service.id} version 1 (national version ${service.version})`),
       rules ? `Publish routing rules version 1 (${rules.rules.length} rule${rules.rules.length === 1 ? '' : 's'})` : 'No routing rules: every report goes to the national default (queue general, priority 3)',

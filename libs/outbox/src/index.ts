@@ -2,7 +2,8 @@
 // an e-mail to send), delivered at least once afterwards by the worker.
 export { OutboxEvent } from './outbox-event.entity.js';
 export { enqueue, type OutboxPayloads, type OutboxEventType } from './outbox.js';
-export { OutboxDispatcher, type OutboxHandler } from './outbox-dispatcher.js';
+export { OutboxDispatcher, OUTBOX_MAX_ATTEMPTS, type OutboxHandler } from './outbox-dispatcher.js';
+export { outboxBacklog, type OutboxBacklog } from './outbox.queries.js';
 
 import { OutboxEvent } from './outbox-event.entity.js';
 export const OUTBOX_ENTITIES = [OutboxEvent];

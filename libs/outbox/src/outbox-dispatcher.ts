@@ -1,11 +1,13 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import { TenantTransactions } from '@front-counter/database';
+import { childTrace, runInTrace } from '@front-counter/logging';
 import { OutboxEvent } from './outbox-event.entity.js';
 import type { OutboxEventType, OutboxPayloads } from './outbox.js';
 
 export type OutboxHandler<Type extends OutboxEventType = OutboxEventType> = (event: { tenantId: string; payload: OutboxPayloads[Type]; manager: EntityManager }) => Promise<void>;
 
-const MAX_ATTEMPTS = 10;
+/** After this many failed attempts an event is a dead letter: it waits for an operator (the metrics count it). */
+export const OUTBOX_MAX_ATTEMPTS = 10;
 
 /**
  * Delivers pending outbox events, tenant by tenant (row-level security confines each pass), with
@@ -20,26 +22,37 @@ export class OutboxDispatcher {
     private readonly onError: (error: unknown, event: OutboxEvent) => void = () => undefined,
   ) {}
 
-  /** One pass over every tenant; returns how many events were delivered. */
+  /** The event types this dispatcher delivers (others wait for a consumer of their own). */
+  get types(): string[] {
+    return Object.keys(this.handlers);
+  }
+
+  /** One pass over every tenant; returns how many events were delivered (and how many attempts failed). */
   async deliverPending(batchSize = 20): Promise<number> {
+    return (await this.deliverPendingCounted(batchSize)).delivered;
+  }
+
+  async deliverPendingCounted(batchSize = 20): Promise<{ delivered: number; failed: number }> {
     const tenants: { id: string }[] = await this.dataSource.query('SELECT id FROM tenants');
     let delivered = 0;
-    const types = Object.keys(this.handlers);
+    let failed = 0;
+    const types = this.types;
     for (const { id: tenantId } of tenants) {
       const events = await this.transactions.run(tenantId, (manager) =>
         manager
           .createQueryBuilder(OutboxEvent, 'event')
-          .where('event.delivered_at IS NULL AND event.available_at <= now() AND event.attempts < :max AND event.type IN (:...types)', { max: MAX_ATTEMPTS, types: types.length ? types : [''] })
+          .where('event.delivered_at IS NULL AND event.available_at <= now() AND event.attempts < :max AND event.type IN (:...types)', { max: OUTBOX_MAX_ATTEMPTS, types: types.length ? types : [''] })
           .orderBy('event.id')
           .limit(batchSize)
           .getMany(),
       );
       for (const event of events) {
-        const outcome = await this.transactions.run(tenantId, async (manager) => {
+        // The delivery is a span of the trace of the request that caused the event.
+        const outcome = await runInTrace(childTrace(event.traceParent), () => this.transactions.run(tenantId, async (manager) => {
           // Lock this one event; another worker that got here first has it, so skip.
           const locked = await manager.query(
             `SELECT id FROM outbox_events WHERE id = $1 AND delivered_at IS NULL AND available_at <= now() AND attempts < $2 FOR UPDATE SKIP LOCKED`,
-            [event.id, MAX_ATTEMPTS],
+            [event.id, OUTBOX_MAX_ATTEMPTS],
           );
           if (locked.length === 0) return 'skipped';
           const handler = this.handlers[event.type as OutboxEventType] as OutboxHandler | undefined;
@@ -63,10 +76,11 @@ export class OutboxDispatcher {
             );
             return 'failed';
           }
-        });
+        }));
         if (outcome === 'delivered') delivered++;
+        if (outcome === 'failed') failed++;
       }
     }
-    return delivered;
+    return { delivered, failed };
   }
 }

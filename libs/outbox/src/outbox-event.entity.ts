@@ -29,4 +29,8 @@ export class OutboxEvent {
 
   @Column({ name: 'last_error', type: 'text', nullable: true, insert: false })
   lastError: string | null;
+
+  /** The W3C traceparent of the request that caused the event: its delivery logs under the same trace. */
+  @Column({ name: 'trace_parent', type: 'text', nullable: true })
+  traceParent: string | null;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { currentTraceparent } from '@front-counter/logging';
 import { OutboxEvent } from './outbox-event.entity.js';
 
 /** Event types and their payloads. Handlers are chosen by type from a registry, never loaded by name from data. */
@@ -15,7 +16,7 @@ export interface OutboxPayloads {
 }
 export type OutboxEventType = keyof OutboxPayloads;
 
-/** Writes an event through the caller's transaction: it exists if and only if the change commits. */
+/** Writes an event through the caller's transaction: it exists if and only if the change commits. It keeps the request's trace. */
 export async function enqueue<Type extends OutboxEventType>(manager: EntityManager, tenantId: string, type: Type, payload: OutboxPayloads[Type]): Promise<void> {
-  await manager.insert(OutboxEvent, { tenantId, type, payload });
+  await manager.insert(OutboxEvent, { tenantId, type, payload, traceParent: currentTraceparent() ?? null });
 }

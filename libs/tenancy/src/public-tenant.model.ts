@@ -68,8 +68,8 @@ export class TenantPromisesModel {
 
 @ObjectType('StaffSignIn', { description: 'Where the force’s staff sign in (public: browsers are sent there).' })
 export class StaffSignInModel {
-  @Field({ description: 'The OpenID Connect issuer, e.g. https://idp.example/realms/northshire.' })
-  issuer: string;
+  @Field(() => String, { nullable: true, description: 'The OpenID Connect issuer, e.g. https://idp.example/realms/northshire; null when the force has none yet (no staff sign-in).' })
+  issuer: string | null;
 
   @Field({ description: 'The client the force site signs staff in as.' })
   clientId: string;

@@ -5,6 +5,8 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainException } from '@front-counter/errors';
 import { IdentityException, setRequestStaff, type StaffAuthService } from '@front-counter/identity';
+import type { AppMetrics } from '@front-counter/metrics';
+import { graphqlMetricsPlugin } from './graphql-metrics.plugin.js';
 import { clientErrorStatusPlugin, depthLimitRule, queryCostPlugin } from './query-limits.js';
 
 const KNOWN_CLIENT_ERRORS = new Set([
@@ -32,7 +34,7 @@ function isDomainError(error: unknown): boolean {
  * query depth and cost limits, CSRF prevention, and in production no introspection, no field
  * suggestions and never an internal error message.
  */
-export function graphqlOptions(config: AppConfig, auth: StaffAuthService): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, auth: StaffAuthService, metrics: AppMetrics | null): ApolloDriverConfig {
   const production = config.environment === 'production';
   return {
     driver: ApolloDriver,
@@ -47,7 +49,7 @@ export function graphqlOptions(config: AppConfig, auth: StaffAuthService): Apoll
     stringifyResult: (value: unknown) => JSON.stringify(value),
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule(config.api.maxQueryDepth)],
-    plugins: [queryCostPlugin(config.api.maxQueryCost), clientErrorStatusPlugin()],
+    plugins: [queryCostPlugin(config.api.maxQueryCost), clientErrorStatusPlugin(), ...(metrics ? [graphqlMetricsPlugin(metrics)] : [])],
     context: ({ req, extra }: { req?: unknown; extra?: { staffRequest?: object } }) => ({ req: req ?? extra?.staffRequest }),
     // Live updates for staff pages: graphql-ws on the same path. The token goes in connectionParams
     // (browsers cannot set headers on a WebSocket) and is verified once, when the socket opens.

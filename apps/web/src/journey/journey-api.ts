@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { FastifyRequest } from 'fastify';
 import type { CompiledForm, FieldError } from '@front-counter/forms';
 import type { Journey as ApiJourney } from '@front-counter/reports';
-import { REQUEST_ID_HEADER } from '@front-counter/logging';
+import { onwardHeaders } from '@front-counter/logging';
 import { ApiClient } from '../api-client.js';
 
 /** A file the reporter has sent with a journey. */
@@ -156,7 +156,7 @@ export class JourneyApi {
   // Files go over plain HTTP to the api's evidence routes: a stream is no GraphQL variable.
 
   private evidenceHeaders(request: FastifyRequest, session: string): Record<string, string> {
-    return { 'x-forwarded-host': request.headers.host ?? '', 'x-forwarded-proto': request.protocol, [REQUEST_ID_HEADER]: request.id, 'x-journey-session': session };
+    return { 'x-forwarded-host': request.headers.host ?? '', 'x-forwarded-proto': request.protocol, ...onwardHeaders(request.id), 'x-journey-session': session };
   }
 
   /** Streams one file to the api as it arrives from the browser; nothing is held here. */

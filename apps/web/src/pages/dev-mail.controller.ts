@@ -1,14 +1,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Header, Inject, NotFoundException, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { PageRenderer, type RequestSite } from './page-renderer.js';
 
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
 /**
  * Development only (never registered in production): the e-mail this force's site has sent, as
- * written to DATA_DIR/mail when no SMTP server is configured, newest first.
+ * written to DATA_DIR/mail when no SMTP server is configured, newest first. It lists tracking codes
+ * and resume links, so it answers only a connection made to and from this machine's loopback
+ * address, even when the site listens on every interface (HOST=0.0.0.0).
  */
 @Controller('dev/mail')
 export class DevMailController {
@@ -20,6 +24,8 @@ export class DevMailController {
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
   mailbox(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest): string {
+    const { localAddress, remoteAddress } = request.raw.socket;
+    if (!LOOPBACK.test(localAddress ?? '') || !LOOPBACK.test(remoteAddress ?? '')) throw new NotFoundException();
     const directory = this.config.mail.directory;
     const messages = existsSync(directory)
       ? readdirSync(directory)

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { REQUEST_ID_HEADER } from '@front-counter/logging';
+import { onwardHeaders } from '@front-counter/logging';
 import { ApiClient, ApiError } from '../api-client.js';
 import type { RequestSite } from '../pages/page-renderer.js';
 import { RefreshRefused, StaffSignIn } from './staff-sign-in.js';
@@ -206,7 +206,7 @@ export class StaffApi {
 
   /** A file behind a signed link, streamed from the api (the link is the capability; the api audits the download). */
   async evidence(context: StaffContext, token: string): Promise<Response> {
-    return fetch(`${this.config.api.url}/evidence/${encodeURIComponent(token)}`, { headers: { [REQUEST_ID_HEADER]: context.request.id } });
+    return fetch(`${this.config.api.url}/evidence/${encodeURIComponent(token)}`, { headers: onwardHeaders(context.request.id) });
   }
 
   /** Supervisors: every read and change of the report in the force (reading it is audited too). */

@@ -9,7 +9,7 @@ import { siteOf } from '../tenant/current-site.decorator.js';
 
 /** Where the force's staff sign in, from the api's public `tenant` query. */
 export interface StaffSignInSettings {
-  issuer: string;
+  issuer: string | null;
   clientId: string;
   clientSecretEnv: string | null;
 }
@@ -27,7 +27,7 @@ export interface StaffTokens {
 /** The sign-in did not complete: the person cancelled, it expired (or another tab started one), or the provider refused it. */
 export class SignInFailed extends Error {
   constructor(
-    readonly reason: 'cancelled' | 'expired' | 'failed',
+    readonly reason: 'cancelled' | 'expired' | 'failed' | 'notConfigured',
     options?: { cause?: unknown },
   ) {
     super(`staff sign-in ${reason}`, options);
@@ -73,6 +73,8 @@ export class StaffSignIn {
   }
 
   private configuration(settings: StaffSignInSettings): Promise<oidc.Configuration> {
+    // A force with no issuer (production without IDP_URL, and none in its tenant file) has no staff sign-in.
+    if (settings.issuer === null) return Promise.reject(new SignInFailed('notConfigured'));
     const key = `${settings.issuer} ${settings.clientId} ${settings.clientSecretEnv ?? ''}`;
     const cached = this.configurations.get(key);
     if (cached && cached.expires > Date.now()) return cached.configuration;

@@ -106,7 +106,15 @@ export class StaffController extends StaffPageController {
     const chooseAccount = query.account === 'choose';
     if (!chooseAccount && this.cookies.read(request, site.tenant.slug).kind === 'active') return this.redirect(reply, returnTo);
     const settings = await this.signIn.settings(request);
-    const { url, transaction } = await this.signIn.begin(settings, originOf(request), returnTo, { chooseAccount });
+    let begun;
+    try {
+      begun = await this.signIn.begin(settings, originOf(request), returnTo, { chooseAccount });
+    } catch (error) {
+      if (!(error instanceof SignInFailed)) throw error;
+      this.logger.warn({ requestId: request.id, reason: error.reason }, 'staff sign-in is not set up for this force');
+      return this.signInProblem(site, reply, [T.signInProblem[error.reason]], 503);
+    }
+    const { url, transaction } = begun;
     this.cookies.writeSignIn(request, reply, site.tenant.slug, transaction);
     return reply.code(303).header('location', url).header('cache-control', 'no-store').send();
   }

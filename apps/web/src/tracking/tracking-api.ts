@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { REQUEST_ID_HEADER } from '@front-counter/logging';
+import { onwardHeaders } from '@front-counter/logging';
 import { ApiClient } from '../api-client.js';
 
 /** LocalizedText: Welsh may be missing (then English is shown). */
@@ -49,7 +49,7 @@ export class TrackingApi {
       headers: {
         'x-forwarded-host': request.headers.host ?? '',
         'x-forwarded-proto': request.protocol,
-        [REQUEST_ID_HEADER]: request.id,
+        ...onwardHeaders(request.id),
         'x-tracking-session': token,
         'content-type': 'application/octet-stream',
         'x-file-name': encodeURIComponent(fileName),

@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { queueHealth, type QueueHealth } from '@front-counter/casework';
+import { poolStatistics, TenantTransactions } from '@front-counter/database';
+import { scanBacklog } from '@front-counter/evidence';
+import { APP_METRICS, registerDatabasePoolMetrics, type AppMetrics } from '@front-counter/metrics';
+import { outboxBacklog, type OutboxBacklog } from '@front-counter/outbox';
+
+/** Figures are read from the database at most this often, however many Prometheus servers scrape. */
+const FIGURES_MAX_AGE_MS = 5_000;
+
+interface ForceFigures {
+  slug: string;
+  queue: QueueHealth;
+  scans: { waiting: number; oldestWaitingSeconds: number };
+  outbox: OutboxBacklog[];
+}
+
+/**
+ * The worker's metrics: what is waiting for it (the job backlog the autoscaler reads), what it has
+ * done, and each force's triage queue at a glance, counted from the database when Prometheus scrapes.
+ * Every worker replica exports the same per-force gauges; alerts take their max.
+ */
+@Injectable()
+export class WorkerMetrics {
+  private figures?: { at: number; forces: Promise<ForceFigures[]> };
+  private readonly jobs;
+  private readonly lastRound;
+  /** The outbox event types this worker delivers; set by the loop. */
+  deliveredTypes: string[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TenantTransactions,
+    @Inject(APP_METRICS) private readonly metrics: AppMetrics | null,
+  ) {
+    this.jobs = metrics?.counter('front_counter_jobs_total', 'Work the worker has done, by job and outcome.', ['job', 'outcome']);
+    this.lastRound = metrics?.gauge('front_counter_worker_last_round_timestamp_seconds', 'When the worker last finished a round of its loop (Unix seconds).', []);
+    if (metrics) this.register(metrics);
+  }
+
+  /** Counts work done: `job` as in front_counter_job_backlog, `outcome` what became of it. */
+  count(job: string, outcome: string, amount = 1): void {
+    if (amount > 0) this.jobs?.inc({ job, outcome }, amount);
+  }
+
+  roundFinished(): void {
+    this.lastRound?.set(Date.now() / 1000);
+  }
+
+  private register(metrics: AppMetrics): void {
+    registerDatabasePoolMetrics(metrics, () => poolStatistics(this.dataSource));
+    const perForce = (name: string, help: string, value: (force: ForceFigures) => number) =>
+      metrics.gauge(name, help, ['force'], async (gauge) => {
+        gauge.reset();
+        for (const force of await this.forces()) gauge.set({ force: force.slug }, value(force));
+      });
+    perForce('front_counter_force_reports_awaiting_triage', 'Reports in the force\'s triage queue.', (force) => force.queue.awaitingTriage);
+    perForce('front_counter_force_oldest_awaiting_triage_minutes', 'How long the oldest report in the force\'s triage queue has waited since it was sent, in minutes.', (force) => force.queue.oldestAwaitingMinutes);
+    perForce('front_counter_force_triage_due_soon', 'Untriaged reports whose triage deadline is in the next 15 minutes.', (force) => force.queue.triageDueSoon);
+    perForce('front_counter_force_triage_overdue', 'Untriaged reports whose triage deadline has passed.', (force) => force.queue.triageOverdue);
+    perForce('front_counter_force_uploads_awaiting_scan', 'Evidence files of the force waiting for their malware scan.', (force) => force.scans.waiting);
+    metrics.gauge('front_counter_force_deadlines_missed_today', 'Deadlines that passed today (Europe/London), by force and deadline (triage, reply).', ['force', 'deadline'], async (gauge) => {
+      gauge.reset();
+      for (const force of await this.forces()) {
+        gauge.set({ force: force.slug, deadline: 'triage' }, force.queue.missedToday.triage);
+        gauge.set({ force: force.slug, deadline: 'reply' }, force.queue.missedToday.reply);
+      }
+    });
+    const outbox = (name: string, help: string, value: (backlog: OutboxBacklog) => number) =>
+      metrics.gauge(name, help, ['force', 'type'], async (gauge) => {
+        gauge.reset();
+        for (const force of await this.forces()) for (const backlog of force.outbox) gauge.set({ force: force.slug, type: backlog.type }, value(backlog));
+      });
+    outbox('front_counter_outbox_backlog', 'Outbox events waiting to be delivered (including those waiting to be retried), by force and type.', (backlog) => backlog.waiting);
+    outbox('front_counter_outbox_oldest_waiting_seconds', 'Age of the oldest outbox event waiting to be delivered, by force and type.', (backlog) => backlog.oldestWaitingSeconds);
+    outbox('front_counter_outbox_dead_letters', 'Outbox events given up on after every attempt failed, by force and type.', (backlog) => backlog.deadLetters);
+    metrics.gauge('front_counter_job_backlog', 'Work waiting for the workers, by job (outbox, evidence-scan): what their autoscaler reads.', ['job'], async (gauge) => {
+      const forces = await this.forces();
+      gauge.set({ job: 'outbox' }, forces.reduce((sum, force) => sum + force.outbox.reduce((inner, backlog) => inner + backlog.waiting, 0), 0));
+      gauge.set({ job: 'evidence-scan' }, forces.reduce((sum, force) => sum + force.scans.waiting, 0));
+    });
+    metrics.gauge('front_counter_job_oldest_waiting_seconds', 'Age of the oldest work waiting for the workers, by job.', ['job'], async (gauge) => {
+      const forces = await this.forces();
+      gauge.set({ job: 'outbox' }, Math.max(0, ...forces.flatMap((force) => force.outbox.map((backlog) => (backlog.waiting > 0 ? backlog.oldestWaitingSeconds : 0)))));
+      gauge.set({ job: 'evidence-scan' }, Math.max(0, ...forces.map((force) => force.scans.oldestWaitingSeconds)));
+    });
+  }
+
+  /** Every force's figures, one transaction per force (row-level security confines each), shared by the gauges of one scrape. */
+  private forces(): Promise<ForceFigures[]> {
+    if (this.figures && Date.now() - this.figures.at < FIGURES_MAX_AGE_MS) return this.figures.forces;
+    const forces = this.readForces();
+    this.figures = { at: Date.now(), forces };
+    // A failed read is not kept: the next scrape tries again (and this one answers 500).
+    forces.catch(() => (this.figures = undefined));
+    return forces;
+  }
+
+  private async readForces(): Promise<ForceFigures[]> {
+    const tenants: { id: string; slug: string }[] = await this.dataSource.query('SELECT id, slug FROM tenants ORDER BY slug');
+    const figures: ForceFigures[] = [];
+    for (const tenant of tenants) {
+      figures.push(
+        await this.transactions.run(tenant.id, async (manager) => ({
+          slug: tenant.slug,
+          queue: await queueHealth(manager),
+          scans: await scanBacklog(manager),
+          outbox: await outboxBacklog(manager, this.deliveredTypes),
+        })),
+      );
+    }
+    return figures;
+  }
+}

@@ -1,0 +1,96 @@
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+/**
+ * W3C Trace Context (https://www.w3.org/TR/trace-context/): one trace id follows a report from the
+ * browser's request through the web, the api and the worker's delivery of what it caused, and is on
+ * every log line written on the way. Each hop is a span of its own (a new span id, the caller's as parent).
+ */
+export interface TraceContext {
+  traceId: string;
+  spanId: string;
+  /** The caller's span, when the trace came in with the request (or the outbox event). */
+  parentSpanId?: string;
+  sampled: boolean;
+}
+
+export const TRACEPARENT_HEADER = 'traceparent';
+
+const storage = new AsyncLocalStorage<TraceContext>();
+const RESOURCE = Symbol('frontCounterTraceResource');
+const TRACE = Symbol('frontCounterTrace');
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+/** The parts of a valid `traceparent` header, or null (a malformed one starts a new trace, as the specification asks). */
+export function parseTraceparent(header: string | string[] | undefined | null): { traceId: string; parentSpanId: string; sampled: boolean } | null {
+  if (typeof header !== 'string' || header.length > 512) return null;
+  const match = TRACEPARENT.exec(header.trim());
+  if (!match) return null;
+  const [, version, traceId, parentSpanId, flags, rest] = match;
+  // Version ff is invalid; version 00 has nothing after the flags; later versions may add fields.
+  if (version === 'ff' || (version === '00' && rest !== undefined)) return null;
+  if (traceId === ZERO_TRACE || parentSpanId === ZERO_SPAN) return null;
+  return { traceId, parentSpanId, sampled: (parseInt(flags, 16) & 1) === 1 };
+}
+
+/** A new span: in the incoming trace when there is a valid one, else in a new trace. */
+export function childTrace(incoming?: string | string[] | null): TraceContext {
+  const parent = parseTraceparent(incoming);
+  const spanId = randomBytes(8).toString('hex');
+  return parent ? { traceId: parent.traceId, spanId, parentSpanId: parent.parentSpanId, sampled: parent.sampled } : { traceId: randomBytes(16).toString('hex'), spanId, sampled: false };
+}
+
+export function formatTraceparent(trace: TraceContext): string {
+  return `00-${trace.traceId}-${trace.spanId}-${trace.sampled ? '01' : '00'}`;
+}
+
+/** Runs `work` inside `trace`: every log line it writes, and every call it makes onwards, carries it. */
+export function runInTrace<T>(trace: TraceContext, work: () => T): T {
+  return storage.run(trace, work);
+}
+
+export function currentTrace(): TraceContext | undefined {
+  return storage.getStore();
+}
+
+/** The header to send onwards from the current span, if there is one. */
+export function currentTraceparent(): string | undefined {
+  const trace = storage.getStore();
+  return trace ? formatTraceparent(trace) : undefined;
+}
+
+/** The fields every log line gets (pino's mixin). */
+export function traceLogFields(): { traceId?: string; spanId?: string } {
+  const trace = storage.getStore();
+  return trace ? { traceId: trace.traceId, spanId: trace.spanId } : {};
+}
+
+/**
+ * Fastify hooks that put each request in its span. Fastify reads a body from stream events, which
+ * lose the request's async context, so the context is captured once (onRequest) and restored for
+ * the rest of the request once the body is in (preValidation), as @fastify/request-context does.
+ */
+export function registerTraceContext(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const trace = childTrace(request.headers[TRACEPARENT_HEADER]);
+    (request as unknown as Record<symbol, TraceContext>)[TRACE] = trace;
+    storage.run(trace, () => {
+      const resource = new AsyncResource('front-counter-request');
+      (request as unknown as Record<symbol, AsyncResource>)[RESOURCE] = resource;
+      resource.runInAsyncScope(done);
+    });
+  });
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    const resource = (request as unknown as Record<symbol, AsyncResource | undefined>)[RESOURCE];
+    if (resource) resource.runInAsyncScope(done);
+    else done();
+  });
+}
+
+/** The request's span (also outside its async context, as in an onResponse hook). */
+export function requestTrace(request: FastifyRequest): TraceContext | undefined {
+  return (request as unknown as Record<symbol, TraceContext | undefined>)[TRACE];
+}
