@@ -70,8 +70,9 @@ export function traceLogFields(): { traceId?: string; spanId?: string } {
 
 /**
  * Fastify hooks that put each request in its span. Fastify reads a body from stream events, which
- * lose the request's async context, so the context is captured once (onRequest) and restored for
- * the rest of the request once the body is in (preValidation), as @fastify/request-context does.
+ * can run outside the request's async context, so the context is captured once (onRequest) and
+ * restored for the rest of the request once the body is in (preValidation), as
+ * @fastify/request-context does.
  */
 export function registerTraceContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
