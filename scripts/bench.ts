@@ -38,12 +38,12 @@ function request(options: { port: number; path: string; host?: string; method?: 
   });
 }
 
-/** Requests per second over DURATION_MS with `concurrency` clients, each running `once` in a loop, after a short warm-up. */
-async function throughput(concurrency: number, once: () => Promise<void>): Promise<number> {
-  const warmUntil = performance.now() + Math.min(2000, DURATION_MS / 4);
+/** Requests per second over `duration` (DURATION_MS) with `concurrency` clients, each running `once` in a loop, after a short warm-up. */
+async function throughput(concurrency: number, once: () => Promise<void>, duration = DURATION_MS): Promise<number> {
+  const warmUntil = performance.now() + Math.min(2000, duration / 4);
   await Promise.all(Array.from({ length: concurrency }, async () => { while (performance.now() < warmUntil) await once(); }));
   let completed = 0;
-  const until = performance.now() + DURATION_MS;
+  const until = performance.now() + duration;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -169,6 +169,20 @@ async function main() {
   const homeRate = await throughput(concurrency, async () => expectStatus((await request({ port: stack.webPort, path: '/', host })).status, 200, 'the home page'));
   const questionRate = await throughput(concurrency, async () => expectStatus((await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } })).status, 200, 'the question page'));
 
+  // The cost of metrics on the question page: the same page from a second api and web with
+  // METRICS_ENABLED=false, on the same database (the journey's session is valid on both), measured
+  // in alternating rounds so that the machine's other load falls on both alike.
+  const unmeasured = await startStack({ ...stack.config, metrics: { ...stack.config.metrics, enabled: false }, identity: { ...stack.config.identity, devProvider: { ...stack.config.identity.devProvider, enabled: false } } }, resolved.urls, createLogger({ level: 'silent', name: 'bench' }));
+  const questionOn = (port: number) => async () => expectStatus((await request({ port, path: '/contact-us/emergency', host, headers: { cookie } })).status, 200, 'the question page');
+  let withMetrics = 0;
+  let withoutMetrics = 0;
+  const rounds = 3;
+  for (let round = 0; round < rounds; round++) {
+    withMetrics += await throughput(concurrency, questionOn(stack.webPort), DURATION_MS / 2);
+    withoutMetrics += await throughput(concurrency, questionOn(unmeasured.webPort), DURATION_MS / 2);
+  }
+  await unmeasured.close();
+
   // Raw single-row INSERT loop on the same PostgreSQL: the floor under any submission.
   const client = new pg.Client({ connectionString: resolved.urls.admin });
   await client.connect();
@@ -282,6 +296,10 @@ async function main() {
     ['node:http hello world (baseline)', `${helloRate.toFixed(0)} req/s`],
     ['force home page', `${homeRate.toFixed(0)} req/s  = ${(homeRate / helloRate).toFixed(3)} × baseline`],
     ['question page (with session)', `${questionRate.toFixed(0)} req/s  = ${(questionRate / helloRate).toFixed(3)} × baseline`],
+    [
+      `question page with metrics vs without (${rounds} alternating rounds)`,
+      `${(withMetrics / rounds).toFixed(0)} vs ${(withoutMetrics / rounds).toFixed(0)} req/s  = ${(withMetrics / withoutMetrics).toFixed(3)} × (metrics cost ${((1 - withMetrics / withoutMetrics) * 100).toFixed(1)} %)`,
+    ],
     ['raw single-row INSERT loop (baseline)', `${insertRate.toFixed(0)} rows/s`],
     ['complete submissions, draft to reference', `${submissionRate.toFixed(1)} /s  = ${(submissionRate / insertRate).toFixed(4)} × INSERT loop`],
     [`submit latency, ${concurrency} concurrent users (${latencies.length} submits)`, `p50 ${percentile(50).toFixed(1)} ms, p99 ${percentile(99).toFixed(1)} ms`],
