@@ -103,7 +103,10 @@ describe('the apps\' entry points without NODE_ENV', () => {
     const signIn = await getWithHost(webUrl, HOST, '/staff/sign-in');
     expect(signIn.status).toBe(503);
     expect(signIn.headers.get('location')).toBeNull();
+    expect(signIn.text).toContain('Staff sign-in is not available');
     expect(signIn.text).toContain('Staff sign-in has not been set up for this site yet.');
+    // Nothing to try again: only the force's tenant data can fix it.
+    expect(signIn.text).not.toContain('Try again');
   });
 
   it('hide the GraphQL schema', async () => {

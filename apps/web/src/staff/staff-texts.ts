@@ -48,6 +48,7 @@ export const STAFF_TEXT = {
     expired: 'Your sign-in took too long or was started in another tab. Try again.',
     failed: 'The sign-in service did not accept the sign-in. Try again, and if it keeps happening contact your service desk.',
     notConfigured: 'Staff sign-in has not been set up for this site yet. Contact your service desk.',
+    notConfiguredTitle: 'Staff sign-in is not available',
     noAccess: 'Your account ({name}) does not give access to the triage pages of {force}. They are for call handlers and supervisors.',
     otherAccount: 'Sign in as someone else',
     button: 'Try again',

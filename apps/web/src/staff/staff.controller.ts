@@ -112,7 +112,8 @@ export class StaffController extends StaffPageController {
     } catch (error) {
       if (!(error instanceof SignInFailed)) throw error;
       this.logger.warn({ requestId: request.id, reason: error.reason }, 'staff sign-in is not set up for this force');
-      return this.signInProblem(site, reply, [T.signInProblem[error.reason]], 503);
+      // Nothing the person signing in can retry: the force's identity issuer is missing from its tenant data.
+      return this.signInProblem(site, reply, [T.signInProblem[error.reason]], 503, { title: T.signInProblem.notConfiguredTitle, retry: false });
     }
     const { url, transaction } = begun;
     this.cookies.writeSignIn(request, reply, site.tenant.slug, transaction);
@@ -141,7 +142,7 @@ export class StaffController extends StaffPageController {
     if (!member || (site.national ? member.force !== null : member.force !== force)) {
       this.logger.info({ requestId: request.id, force: member?.force ?? null }, 'staff sign-in refused: no staff access to this force');
       const name = tokens.name ?? member?.name ?? '';
-      return this.signInProblem(site, reply, [fill(T.signInProblem.noAccess, { name, force: site.tenant.name.en })], 403, true);
+      return this.signInProblem(site, reply, [fill(T.signInProblem.noAccess, { name, force: site.tenant.name.en })], 403, { otherAccount: true });
     }
     const now = Date.now();
     const session: StaffSession = {
@@ -556,14 +557,20 @@ export class StaffController extends StaffPageController {
     );
   }
 
-  private signInProblem(site: RequestSite, reply: FastifyReply, paragraphs: string[], status: number, otherAccount = false) {
+  private signInProblem(
+    site: RequestSite,
+    reply: FastifyReply,
+    paragraphs: string[],
+    status: number,
+    { title = T.signInProblem.title, retry = true, otherAccount = false }: { title?: string; retry?: boolean; otherAccount?: boolean } = {},
+  ) {
     return this.html(
       reply,
       this.pages.render(site, 'message', {
-        pageTitle: T.signInProblem.title,
-        heading: T.signInProblem.title,
+        pageTitle: title,
+        heading: title,
         paragraphs,
-        button: { text: T.signInProblem.button, href: '/staff/sign-in' },
+        button: retry ? { text: T.signInProblem.button, href: '/staff/sign-in' } : undefined,
         links: otherAccount ? [{ href: '/staff/sign-in?account=choose', text: T.signInProblem.otherAccount }] : [],
       }),
       status,
