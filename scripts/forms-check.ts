@@ -8,7 +8,8 @@ try {
   const services = loadNationalServices(directory);
   for (const service of services) {
     const questions = service.pages.reduce((count, page) => count + ('questions' in page ? page.questions.length : 0), 0);
-    process.stdout.write(`ok  ${service.id} v${service.version}: ${service.pages.length} pages, ${questions} questions\n`);
+    const kept = service.retention ? `, reports kept ${service.retention.defaultDays} days once settled (a force may choose up to ${service.retention.maximumDays})` : '';
+    process.stdout.write(`ok  ${service.id} v${service.version}: ${service.pages.length} pages, ${questions} questions${kept}\n`);
   }
 } catch (error) {
   process.stderr.write(`${error instanceof FormDefinitionError ? error.message : (error as Error).stack}\n`);

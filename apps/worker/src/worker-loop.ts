@@ -8,6 +8,7 @@ import { OutboxDispatcher } from '@front-counter/outbox';
 import { SlaMonitor } from '@front-counter/casework';
 import { EvidenceService } from '@front-counter/evidence';
 import { JourneysService } from '@front-counter/reports';
+import { RetentionService } from '@front-counter/retention';
 import { WorkerMetrics } from './worker-metrics.js';
 
 export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
@@ -34,6 +35,7 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly sla: SlaMonitor,
     private readonly evidence: EvidenceService,
     private readonly metrics: WorkerMetrics,
+    retention: RetentionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
   ) {
@@ -42,7 +44,7 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
     // Links in e-mail: the force's primary domain; in development its <slug>.localhost site on this machine.
     const siteUrl = ({ slug, primaryDomain }: { slug: string; primaryDomain: string | null }) =>
       config.environment === 'production' || !config.tenants.allowLocalhostSlugs ? `https://${primaryDomain ?? `${slug}.localhost`}` : `http://${slug}.localhost:${config.web.port}`;
-    this.dispatcher = new OutboxDispatcher(dataSource, transactions, emailHandlers({ mailer, templates, siteUrl }), (error, event) =>
+    this.dispatcher = new OutboxDispatcher(dataSource, transactions, { ...emailHandlers({ mailer, templates, siteUrl }), ...retention.outboxHandlers }, (error, event) =>
       this.logger.warn({ eventId: event.id, type: event.type, err: { message: (error as Error).message } }, 'outbox delivery failed; will retry'),
     );
     metrics.deliveredTypes = this.dispatcher.types;

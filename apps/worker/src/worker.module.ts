@@ -9,8 +9,10 @@ import type { Logger } from '@front-counter/logging';
 import { MetricsModule, type AppMetrics } from '@front-counter/metrics';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
 import { REPORTS_ENTITIES, ReportsModule } from '@front-counter/reports';
+import { RetentionModule } from '@front-counter/retention';
 import { TENANCY_ENTITIES } from '@front-counter/tenancy';
 import { TRIAGE_ENTITIES } from '@front-counter/triage';
+import { RetentionSchedule } from './retention-schedule.js';
 import { WORKER_LOGGER, WorkerLoop } from './worker-loop.js';
 import { WorkerMetrics } from './worker-metrics.js';
 
@@ -26,8 +28,9 @@ export class WorkerModule {
         AuditModule,
         ReportsModule,
         EvidenceModule,
+        RetentionModule,
       ],
-      providers: [WorkerLoop, WorkerMetrics, SlaMonitor, { provide: WORKER_LOGGER, useValue: logger }],
+      providers: [WorkerLoop, WorkerMetrics, SlaMonitor, RetentionSchedule, { provide: WORKER_LOGGER, useValue: logger }],
     };
   }
 }

@@ -77,6 +77,9 @@ const environmentSchema = z.object({
   METRICS_HOST: z.string().trim().min(1, 'must be an address to listen on, like 0.0.0.0').optional(),
   METRICS_PORT: port.optional(),
   OUTBOX_POLL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(50, 'must be at least 50').max(60_000, 'must be at most 60000').default(1000),
+  RETENTION_EVERY_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1').max(1440, 'must be at most 1440 (a day)').default(60),
+  RETENTION_BATCH_SIZE: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
+  OUTBOX_KEEP_DELIVERED_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int('must be a whole number of hours').min(1, 'must be at least 1').max(8760, 'must be at most 8760 (a year)').default(72),
 });
 
 export interface DatabaseConfig {
@@ -112,6 +115,12 @@ export interface AppConfig {
   /** SMTP when configured; otherwise (development) messages are written to `directory`. */
   mail: { smtpUrl?: string; from: string; directory: string };
   worker: { pollMs: number };
+  /**
+   * The worker's retention schedule: every `everyMinutes` it deletes reports past their service's
+   * retention period and drafts past their expiry, `batchSize` to a transaction, and delivered outbox
+   * events older than `keepDeliveredOutboxHours` (undelivered ones are always kept).
+   */
+  retention: { everyMinutes: number; batchSize: number; keepDeliveredOutboxHours: number };
   /**
    * Each app's metrics port. A process running one app (a container) uses METRICS_PORT for it;
    * `npm start`, which runs all three in one process, gives each its own (PORT + 4, + 5, + 6).
@@ -300,6 +309,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
     session: { secret: env.SESSION_SECRET ?? (production ? randomBytes(48).toString('base64url') : DEVELOPMENT_SESSION_SECRET) },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, directory: path.resolve(env.DATA_DIR, 'mail') },
     worker: { pollMs: env.OUTBOX_POLL_MS },
+    retention: { everyMinutes: env.RETENTION_EVERY_MINUTES, batchSize: env.RETENTION_BATCH_SIZE, keepDeliveredOutboxHours: env.OUTBOX_KEEP_DELIVERED_HOURS },
     metrics: {
       enabled: env.METRICS_ENABLED,
       web: { host: metricsHost, port: metricsPort('web') },

@@ -12,6 +12,8 @@ export interface CompiledForm {
   startPage: ServiceDefinition['startPage'];
   allowsAnonymous: boolean;
   pages: PageDefinition[];
+  /** Present only when the force's overlay lengthens the national retention period: how long it keeps the reports. */
+  retention?: { days: number };
 }
 
 export class OverlayError extends Error {
@@ -66,6 +68,7 @@ export function compileForm(service: ServiceDefinition, overlay?: ServiceOverlay
       else if (!('title' in page) || texts.label || texts.hint) problems.push(`texts.pages.${pageId}: only a page title can be changed`);
       else if (texts.title) (page as { title?: unknown }).title = texts.title;
     }
+    if (overlay.retention) problems.push(...retentionProblems(service, overlay.retention.days));
     for (const [pageId, link] of Object.entries(overlay.exitLinks)) {
       const page = byId.get(pageId);
       if (page?.type !== 'exit') problems.push(`exitLinks.${pageId}: no exit page "${pageId}" in ${service.id}`);
@@ -117,8 +120,20 @@ export function compileForm(service: ServiceDefinition, overlay?: ServiceOverlay
     startPage: service.startPage,
     allowsAnonymous: service.allowsAnonymous,
     pages,
+    ...(overlay?.retention ? { retention: { days: overlay.retention.days } } : {}),
   };
   if (problems.length === 0) problems.push(...checkServiceStructure({ ...service, pages }).map((problem) => `result: ${problem}`));
   if (problems.length > 0) throw new OverlayError(problems);
   return form;
+}
+
+/** A force may only lengthen the national retention period, and only up to the national maximum. */
+function retentionProblems(service: ServiceDefinition, days: number): string[] {
+  const bounds = service.retention;
+  if (!bounds) return [`retention.days: ${service.id} version ${service.version} sets no national retention period, so a force cannot change it`];
+  if (days < bounds.defaultDays) {
+    return [`retention.days: ${days} days is shorter than ${service.id}'s national retention period of ${bounds.defaultDays} days; a force may only lengthen it (up to ${bounds.maximumDays} days)`];
+  }
+  if (days > bounds.maximumDays) return [`retention.days: ${days} days is longer than ${service.id} allows: its national maximum is ${bounds.maximumDays} days`];
+  return [];
 }

@@ -194,6 +194,21 @@ export const pageSchema = z.discriminatedUnion('type', [
 ]);
 export type PageDefinition = z.infer<typeof pageSchema>;
 
+/**
+ * How long a service's reports are kept once settled (closed, or handed on: allocated, dispatched,
+ * referred), in whole days: the national default, and the longest a force may choose in its overlay.
+ * Days rather than months or years, so that bounds compare exactly and a period means the same
+ * length of time whenever it starts.
+ */
+export const retentionSchema = z
+  .object({
+    defaultDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(36_500, 'must be at most 36500 days (100 years)'),
+    maximumDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1 day').max(36_500, 'must be at most 36500 days (100 years)'),
+  })
+  .strict()
+  .refine((retention) => retention.maximumDays >= retention.defaultDays, { message: 'must be at least defaultDays', path: ['maximumDays'] });
+export type Retention = z.infer<typeof retentionSchema>;
+
 export const serviceDefinitionSchema = z
   .object({
     id,
@@ -208,6 +223,12 @@ export const serviceDefinitionSchema = z
     optional: z.boolean().default(true),
     /** Whether the reporter may stay anonymous (no personal details asked on some route). */
     allowsAnonymous: z.boolean().default(false),
+    /**
+     * How long its reports are kept (see retentionSchema). Every national service in tenants/ and every
+     * new national version declares it; versions recorded before it existed have none, and their
+     * reports are kept until a version that declares it is published.
+     */
+    retention: retentionSchema.optional(),
     pages: z.array(pageSchema).min(3),
   })
   .strict();

@@ -29,6 +29,18 @@ export async function latestNationalServices(query: (sql: string) => Promise<{ d
 }
 
 /**
+ * Whether the file's definition is the recorded version with only a retention period added: versions
+ * recorded before services declared one take it from their file, once, without a new version number
+ * (so that existing installations upgrade without republishing every service). Any other change
+ * still needs a new version.
+ */
+function retentionAddedTo(recorded: { definition: ServiceDefinition; hash: string }, file: ServiceDefinition): boolean {
+  if (recorded.definition.retention || !file.retention) return false;
+  const { retention: _retention, ...withoutRetention } = file;
+  return definitionHash(withoutRetention as ServiceDefinition) === recorded.hash;
+}
+
+/**
  * Checks, without touching the database, that every force's services exist nationally and every
  * overlay compiles; throws one error listing every problem, so nothing is applied unless all is valid.
  */
@@ -67,6 +79,11 @@ export async function syncForms(manager: EntityManager, national: ServiceDefinit
   for (const service of national) {
     const hash = definitionHash(service);
     const existing = migrated ? await manager.findOne(NationalService, { where: { id: service.id, version: service.version } }) : null;
+    if (existing && existing.hash !== hash && retentionAddedTo(existing, service)) {
+      changes.push(`national ${service.id}: version ${service.version} now declares its retention (${service.retention!.defaultDays} days, at most ${service.retention!.maximumDays})`);
+      if (!options.dryRun) await manager.update(NationalService, { id: service.id, version: service.version }, { definition: service, hash });
+      continue;
+    }
     if (existing && existing.hash !== hash) {
       throw new FormDefinitionError([`tenants/_national/services/${service.id}.yaml: version: the definition changed but its version is still ${service.version}; raise the version to publish a change`]);
     }

@@ -2,7 +2,7 @@
 // points, the compiled effective form of each version, routing on answers and answer validation.
 export * from './definition.schema.js';
 export { checkServiceStructure, conditionTerms, choiceValues, questionsOf } from './definition-check.js';
-export { loadNationalServices, parseServiceDefinition, FormDefinitionError } from './national-services.js';
+export { loadNationalServices, parseServiceDefinition, FormDefinitionError, RETENTION_REQUIRED } from './national-services.js';
 export { overlaySchema, type ServiceOverlay } from './overlay.schema.js';
 export { compileForm, formHash, OverlayError, type CompiledForm } from './compile.js';
 export * from './answers.js';

@@ -24,12 +24,16 @@ export function describeDefinitionPath(segments: PropertyKey[], raw: unknown): s
   return names.join('.');
 }
 
+/** Every national service in tenants/ (and every new national version) says how long its reports are kept. */
+export const RETENTION_REQUIRED = 'retention: say how long reports of this service are kept once settled, e.g. retention: { defaultDays: 730, maximumDays: 2557 }';
+
 export function parseServiceDefinition(file: string, text: string): { service?: ServiceDefinition; problems: string[] } {
   const parsed = parseYamlWithSchema(file, text, serviceDefinitionSchema, describeDefinitionPath);
   if (!parsed.data) return { problems: parsed.problems };
   const problems = checkServiceStructure(parsed.data).map((problem) => `${displayPath(file)}: ${problem}`);
   const expectedId = path.basename(file, '.yaml');
   if (parsed.data.id !== expectedId) problems.push(`${displayPath(file)}: id: must match the file name "${expectedId}" (got "${parsed.data.id}")`);
+  if (!parsed.data.retention) problems.push(`${displayPath(file)}: ${RETENTION_REQUIRED}`);
   return problems.length > 0 ? { problems } : { service: parsed.data, problems };
 }
 

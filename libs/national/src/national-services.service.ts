@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FiguresService, ForceAdminService, formDifferences, pagesTouched, textProblems, zodProblems, type FieldProblem, type ForceFigures } from '@front-counter/admin';
 import { TenantTransactions } from '@front-counter/database';
-import { checkServiceStructure, compileForm, definitionHash, FormVersion, latestNationalServices, OverlayError, serviceDefinitionSchema, type ServiceDefinition } from '@front-counter/forms';
+import { checkServiceStructure, compileForm, definitionHash, FormVersion, latestNationalServices, OverlayError, RETENTION_REQUIRED, serviceDefinitionSchema, type ServiceDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
 import { Tenant } from '@front-counter/tenancy';
 
@@ -65,6 +65,7 @@ export class NationalServicesService {
     const definition = parsed.data;
     const structure = checkServiceStructure(definition);
     if (structure.length) return { problems: textProblems(structure), service: null };
+    if (!definition.retention) return { problems: textProblems([RETENTION_REQUIRED]), service: null };
     const [latest] = await this.dataSource.query(`SELECT max(version)::int AS version FROM national_services WHERE id = $1`, [definition.id]);
     if (latest.version === null) return { problems: [{ field: 'id', message: `There is no national service "${definition.id}"; new services come through tenants/_national/services.` }], service: null };
     if (definition.version !== latest.version + 1) return { problems: [{ field: 'version', message: `The next version of ${definition.id} is ${latest.version + 1}.` }], service: null };

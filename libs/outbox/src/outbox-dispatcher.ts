@@ -59,10 +59,11 @@ export class OutboxDispatcher {
           await manager.query('SAVEPOINT outbox_handler'); // a failing handler's own writes are undone, the attempt is still recorded
           try {
             await handler!({ tenantId, payload: event.payload as never, manager });
-            // A delivered e-mail's payload may hold an address or a link token: it is not kept once sent.
+            // A delivered e-mail's payload may hold an address or a link token, and a deletion's names
+            // what was deleted: neither is kept once delivered.
             await manager.query(
               `UPDATE outbox_events SET delivered_at = now(), attempts = attempts + 1, last_error = NULL,
-                 payload = CASE WHEN type LIKE 'email.%' THEN jsonb_build_object('delivered', true) ELSE payload END
+                 payload = CASE WHEN type LIKE 'email.%' OR type = 'evidence.delete-objects' THEN jsonb_build_object('delivered', true) ELSE payload END
                WHERE id = $1`,
               [event.id],
             );

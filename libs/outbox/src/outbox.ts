@@ -13,6 +13,11 @@ export interface OutboxPayloads {
   'email.report-message': { reportId: string; eventId: string };
   /** A one-time code to track a report. */
   'email.tracking-code': { reportId: string; code: string };
+  /**
+   * Stored evidence objects (originals, copies, quarantined files) whose rows retention has deleted:
+   * recorded in the same transaction, so the objects go at least once after the rows, even across a crash.
+   */
+  'evidence.delete-objects': { keys: string[] };
 }
 export type OutboxEventType = keyof OutboxPayloads;
 
