@@ -1,6 +1,8 @@
+import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { onwardHeaders } from '@front-counter/logging';
+import { UploadInterrupted } from './bad-requests/bad-request.js';
 
 export interface GraphQLErrorBody {
   message: string;
@@ -40,6 +42,46 @@ export class ApiClient {
     if (body.errors?.length) throw new ApiError(body.errors);
     if (!response.ok || !body.data) throw new Error(`api: HTTP ${response.status}`);
     return body.data;
+  }
+
+  /**
+   * Streams a file to one of the api's evidence routes as it arrives; nothing is held here. When the
+   * file's stream fails part-way (the visitor's form was cut off or broke a limit), the request to
+   * the api is aborted, so it stores nothing of it, and UploadInterrupted carries the stream's error.
+   */
+  async upload<T>(path: string, headers: Record<string, string>, file: Readable): Promise<{ status: number; body: T }> {
+    const aborted = new AbortController();
+    let streamError: unknown;
+    // The stream may have failed before it reached here (the form was cut off while earlier parts were read).
+    const failure = () => streamError ?? file.errored ?? (file.destroyed && !file.readableEnded ? new Error('the file stream was closed before its end') : undefined);
+    const onStreamError = (error: unknown) => {
+      streamError ??= error;
+      aborted.abort(error);
+    };
+    if (failure()) throw new UploadInterrupted(failure());
+    file.once('error', onStreamError);
+    try {
+      const response = await fetch(`${this.config.api.url}${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/octet-stream' },
+        body: Readable.toWeb(file) as ReadableStream,
+        duplex: 'half',
+        signal: aborted.signal,
+        // Without these, Node's fetch (undici) tees a streamed body to be able to replay it, and the
+        // unread half keeps the whole file in memory (nodejs/undici#4058); a request that may not be
+        // redirected and has no window is never replayed, so it is not copied.
+        redirect: 'error',
+        window: null,
+      } as RequestInit);
+      const body = (await response.json().catch(() => ({}))) as T;
+      if (failure()) throw new UploadInterrupted(failure());
+      return { status: response.status, body };
+    } catch (error) {
+      if (error instanceof UploadInterrupted || !failure()) throw error;
+      throw new UploadInterrupted(failure());
+    } finally {
+      file.off('error', onStreamError);
+    }
   }
 
   async ready(): Promise<boolean> {

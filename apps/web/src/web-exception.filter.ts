@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@front-counter/logging';
+import { badRequestOf } from './bad-requests/bad-request.js';
 import { PageRenderer } from './pages/page-renderer.js';
 import { siteOf } from './tenant/current-site.decorator.js';
 import { SITE_INDEPENDENT } from './tenant/tenant-hook.js';
@@ -21,6 +22,13 @@ export class WebExceptionFilter implements ExceptionFilter {
     if (status >= 500) this.logger.error({ requestId: request.id, err: exception }, 'request failed');
     if (status === 404 && SITE_INDEPENDENT.test(request.url)) {
       void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('Not found');
+      return;
+    }
+    // A request the site could not take (a form it cannot read, text it cannot keep, an address that is not valid): what was wrong, in both languages.
+    const refused = badRequestOf(exception);
+    if (refused) {
+      const html = this.pages.renderBadRequest(site, request, { problem: refused.problem, storedNothing: refused.storedNothing });
+      void reply.code(refused.status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
       return;
     }
     let html: string;

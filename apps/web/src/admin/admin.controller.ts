@@ -5,6 +5,7 @@ import { leafDifferences } from '@front-counter/data-files';
 import { questionsOf, type CompiledForm, type PageDefinition } from '@front-counter/forms';
 import type { Logger } from '@front-counter/logging';
 import { ApiError } from '../api-client.js';
+import { formParts } from '../bad-requests/multipart-parts.js';
 import { pageView, local } from '../journey/journey-view.js';
 import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
 import { JourneyApi } from '../journey/journey-api.js';
@@ -671,7 +672,8 @@ async function readSiteForm(request: FastifyRequest): Promise<{ values: SiteValu
   let logo: { svg: string | null; png: string | null } | null = null;
   let logoError: string | undefined;
   if (!request.isMultipart()) return { values: formValues(request.body, [...SITE_FIELDS, '_csrf']), logo };
-  for await (const part of request.parts({ limits: { fileSize: MAX_LOGO_BYTES + 1, fields: 50, files: 1 } })) {
+  // A form that cannot be read (cut off, over a limit, text the site cannot keep) is refused with a page saying so; nothing is saved before it is whole.
+  for await (const part of formParts(request, { limits: { fileSize: MAX_LOGO_BYTES + 1, fields: 50, files: 1 }, throwFileSizeLimit: false })) {
     if (part.type === 'field') {
       raw[part.fieldname] = String(part.value ?? '').replace(/\r\n/g, '\n');
       continue;

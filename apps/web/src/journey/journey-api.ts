@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { FastifyRequest } from 'fastify';
@@ -159,23 +159,16 @@ export class JourneyApi {
     return { 'x-forwarded-host': request.headers.host ?? '', 'x-forwarded-proto': request.protocol, ...onwardHeaders(request.id), 'x-journey-session': session };
   }
 
-  /** Streams one file to the api as it arrives from the browser; nothing is held here. */
+  /** Streams one file to the api as it arrives from the browser (see ApiClient.upload); a refusal comes back in both languages. */
   async uploadFile(request: FastifyRequest, serviceId: string, session: string, questionId: string, fileName: string, file: Readable): Promise<{ file: JourneyFile } | { error: FileRefusal }> {
-    const response = await fetch(`${this.config.api.url}/evidence/journeys/${encodeURIComponent(serviceId)}/${encodeURIComponent(questionId)}`, {
-      method: 'POST',
-      headers: { ...this.evidenceHeaders(request, session), 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(fileName) },
-      body: Readable.toWeb(file) as ReadableStream,
-      duplex: 'half',
-      // Without these, Node's fetch (undici) tees a streamed body to be able to replay it, and the
-      // unread half keeps the whole file in memory (nodejs/undici#4058); a request that may not be
-      // redirected and has no window is never replayed, so it is not copied.
-      redirect: 'error',
-      window: null,
-    } as RequestInit);
-    const body = (await response.json().catch(() => ({}))) as { file?: JourneyFile; error?: FileRefusal };
+    const { status, body } = await this.api.upload<{ file?: JourneyFile; error?: FileRefusal }>(
+      `/evidence/journeys/${encodeURIComponent(serviceId)}/${encodeURIComponent(questionId)}`,
+      { ...this.evidenceHeaders(request, session), 'x-file-name': encodeURIComponent(fileName) },
+      file,
+    );
     if (body.file) return { file: body.file };
-    if (body.error && response.status < 500) return { error: body.error };
-    throw new Error(`api: evidence upload answered HTTP ${response.status}`);
+    if (body.error && status < 500) return { error: body.error };
+    throw new Error(`api: evidence upload answered HTTP ${status}`);
   }
 
   async files(request: FastifyRequest, serviceId: string, session: string): Promise<JourneyFile[]> {

@@ -4,6 +4,8 @@ import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { CompiledForm, FieldError, PageDefinition } from '@front-counter/forms';
 import { formatReference } from '@front-counter/reports';
 import { ApiError } from '../api-client.js';
+import { FORM_LIMITS, WebBadRequest } from '../bad-requests/bad-request.js';
+import { discardParts, formParts, partsFailure } from '../bad-requests/multipart-parts.js';
 import { translate } from '../i18n/messages.js';
 import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
@@ -29,10 +31,16 @@ function formatFileSize(bytes: number): string {
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
-/** The fields the site adds to every form; never passed on as answers. */
-function answerValues(body: unknown): Record<string, string | string[]> {
+/**
+ * A page's answers: the fields the site adds to every form (`_csrf`) are never passed on, and a list
+ * is refused where no question of the page takes one (only checkboxes do): no page of ours sends it.
+ */
+function answerValues(body: unknown, page: PageDefinition): Record<string, string | string[]> {
   if (!body || typeof body !== 'object') return {};
-  return Object.fromEntries(Object.entries(body as Body).filter(([field, value]) => !field.startsWith('_') && value !== undefined)) as Record<string, string | string[]>;
+  const values = Object.entries(body as Body).filter(([field, value]) => !field.startsWith('_') && value !== undefined) as [string, string | string[]][];
+  const lists = new Set('questions' in page ? page.questions.filter((question) => question.type === 'checkboxes').map((question) => question.id) : []);
+  if (values.some(([field, value]) => Array.isArray(value) && !lists.has(field))) throw new WebBadRequest('malformed-form');
+  return Object.fromEntries(values);
 }
 
 
@@ -91,7 +99,7 @@ export class JourneyController {
       if (error.codes.includes('JOURNEY_NOT_FOUND') || error.codes.includes('SERVICE_NOT_FOUND')) return this.redirect(reply, `/${serviceId}`);
       if (error.codes.includes('PAGE_NOT_AVAILABLE') && journey) return this.redirect(reply, `/${serviceId}/${journey.current}`);
       // A form no page of ours would post (too many fields, lists where text belongs): a clear 400, nothing stored.
-      if (error.codes.includes('INVALID_ANSWER')) return this.send(reply, this.pages.renderPlain('badRequest'), 400);
+      if (error.codes.includes('INVALID_ANSWER')) throw new WebBadRequest('malformed-form');
     }
     throw error;
   }
@@ -316,44 +324,75 @@ export class JourneyController {
   /**
    * A page with a file question arrives as multipart/form-data: its fields are collected, and each
    * file is streamed to the api as it arrives (after the form's anti-forgery field, which comes
-   * first). Refusals come back as field errors naming the file.
+   * first). Refusals come back as field errors naming the file. A form that breaks part-way (cut off,
+   * over a limit, text the site cannot keep) takes the files it already sent off the draft again, so
+   * nothing of it stays, and is refused with a WebBadRequest saying what was wrong.
    */
-  private async readMultipart(request: FastifyRequest, serviceId: string, session: string, page: PageDefinition, language: 'en' | 'cy'): Promise<{ body: Body; errors: FieldError[] }> {
+  private async readMultipart(request: FastifyRequest, serviceId: string, session: string, page: PageDefinition): Promise<{ body: Body; errors: FieldError[] }> {
     const body: Record<string, string | string[]> = {};
     const errors: FieldError[] = [];
     const fileQuestions = new Set(fileQuestionIds(page));
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        const value = String(part.value ?? '');
-        const existing = body[part.fieldname];
-        body[part.fieldname] = existing === undefined ? value : [existing, value].flat();
-        continue;
+    const uploaded: string[] = [];
+    try {
+      for await (const part of formParts(request)) {
+        if (part.type === 'field') {
+          const value = String(part.value ?? '');
+          const existing = body[part.fieldname];
+          if (existing !== undefined && part.fieldname === '_csrf') throw new WebBadRequest('malformed-form');
+          body[part.fieldname] = existing === undefined ? value : [existing, value].flat();
+          continue;
+        }
+        if (!part.filename || !fileQuestions.has(part.fieldname) || !this.sessions.validCsrf(session, body._csrf)) {
+          part.file.resume();
+          continue;
+        }
+        const result = await this.api.uploadFile(request, serviceId, session, part.fieldname, part.filename, part.file);
+        if ('file' in result) {
+          uploaded.push(result.file.id);
+        } else {
+          const name = part.filename.replace(/^.*[\\/]/, '').slice(0, 100);
+          errors.push({ field: part.fieldname, questionId: part.fieldname, message: { en: `${name}: ${result.error.message.en}`, cy: `${name}: ${result.error.message.cy}` } });
+        }
       }
-      if (!part.filename || !fileQuestions.has(part.fieldname) || !this.sessions.validCsrf(session, body._csrf)) {
-        part.file.resume();
-        continue;
-      }
-      const result = await this.api.uploadFile(request, serviceId, session, part.fieldname, part.filename, part.file);
-      if ('error' in result) {
-        const name = part.filename.replace(/^.*[\\/]/, '').slice(0, 100);
-        errors.push({ field: part.fieldname, questionId: part.fieldname, message: { en: `${name}: ${result.error.message.en}`, cy: `${name}: ${result.error.message.cy}` } });
-      }
+    } catch (error) {
+      for (const fileId of uploaded) await this.api.removeFile(request, serviceId, session, fileId);
+      throw partsFailure(error, request);
     }
-    void language;
     return { body, errors };
+  }
+
+  /** A refused form sent by the pages' upload script: the page again with the problem at its file question (see uploadFlash). */
+  private flashRefusal(request: FastifyRequest, reply: FastifyReply, path: string, query: string, page: PageDefinition, refusal: WebBadRequest) {
+    const field = fileQuestionIds(page)[0];
+    const message = (language: 'en' | 'cy') => translate(language, `badRequest.problems.${refusal.problem}`, { files: FORM_LIMITS.files }) as string;
+    uploadFlash.write(reply, path, [{ field, questionId: field, message: { en: message('en'), cy: message('cy') } }], this.config.environment === 'production');
+    return reply.code(refusal.getStatus()).header('content-type', 'application/json').header('cache-control', 'no-store').send({ location: `${path}${query}` });
   }
 
   @Post('/:serviceId/:pageId')
   async answer(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Query('change') change: string | undefined, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    // A form that cannot be read is refused as such, even where the visitor would be sent to the start.
+    if (request.isMultipart() && !this.sessions.current(request)) await discardParts(request);
     const loaded = await this.load(request, reply, serviceId, pageId);
     if ('redirect' in loaded) return loaded.redirect;
     const { session, journey, page } = loaded;
-    const multipart = request.isMultipart() ? await this.readMultipart(request, serviceId, session, page, site.language) : undefined;
+    const query = change === '1' ? '?change=1' : '';
+    if (request.isMultipart() && fileQuestionIds(page).length === 0) {
+      // Only a page with a file question sends files.
+      await discardParts(request);
+      throw new WebBadRequest('malformed-form');
+    }
+    let multipart: { body: Body; errors: FieldError[] } | undefined;
+    try {
+      multipart = request.isMultipart() ? await this.readMultipart(request, serviceId, session, page) : undefined;
+    } catch (error) {
+      if (error instanceof WebBadRequest && uploadFlash.fromScript(request)) return this.flashRefusal(request, reply, `/${serviceId}/${pageId}`, query, page, error);
+      throw error;
+    }
     const body = multipart?.body ?? ((request.body ?? {}) as Body);
     if (!this.sessions.validCsrf(session, body._csrf)) return this.redirect(reply, `/${serviceId}/${pageId}`);
     const fileIds = new Set(fileQuestionIds(page));
-    const values = Object.fromEntries(Object.entries(answerValues(body)).filter(([field]) => !fileIds.has(field)));
-    const query = change === '1' ? '?change=1' : '';
+    const values = Object.fromEntries(Object.entries(answerValues(body, page)).filter(([field]) => !fileIds.has(field)));
     if (multipart?.errors.length) {
       if (uploadFlash.fromScript(request)) return this.flashErrors(request, reply, `/${serviceId}/${pageId}`, query, multipart.errors);
       const files = await this.api.files(request, serviceId, session);
@@ -423,7 +462,7 @@ export class JourneyController {
     if ('redirect' in loaded) return loaded.redirect;
     const body = (request.body ?? {}) as Body;
     if (loaded.page.type !== 'repeat' || !/^\d{1,2}$/.test(index) || !this.sessions.validCsrf(loaded.session, body._csrf)) return this.redirect(reply, `/${serviceId}/${pageId}`);
-    const values = answerValues(body);
+    const values = answerValues(body, loaded.page);
     try {
       const outcome = await this.api.answerRepeatItem(request, serviceId, loaded.session, pageId, Number(index), values);
       if (outcome.errors.length > 0) return this.send(reply, this.repeatItemView(site, request, { serviceId, ...loaded, change: change === '1' }, Number(index), { values, errors: outcome.errors }), 400);

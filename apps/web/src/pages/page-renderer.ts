@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { localText } from '@front-counter/forms';
 import type { Language } from '@front-counter/tenancy';
+import { FORM_LIMITS, type BadRequestProblem } from '../bad-requests/bad-request.js';
 import { translate, type MessageParams } from '../i18n/messages.js';
 import { createViewEngine } from '../rendering/handlebars.js';
 import { logoUrlOf, type PublicTenant } from '../tenant/public-tenant.js';
@@ -92,13 +93,39 @@ export class PageRenderer {
 
   /** A page that belongs to no force (unknown host, a bad request, the api unreachable): English and Welsh, names no force. */
   renderPlain(kind: 'unknownHost' | 'badRequest' | 'unavailable'): string {
-    const key = { unknownHost: 'notFound', badRequest: 'badRequest', unavailable: 'error' }[kind];
+    if (kind === 'badRequest') return this.renderBadRequest(undefined, undefined, { problem: null });
+    const key = { unknownHost: 'notFound', unavailable: 'error' }[kind];
     const params = { nonEmergency: '101' };
     const languages = (['en', 'cy'] as const).map((lang) => ({
       lang,
       title: translate(lang, `${key}.title`, params),
       paragraphs: translate(lang, `${key}.body`, params),
     }));
+    return this.plain(languages);
+  }
+
+  private plain(languages: { lang: Language; title: unknown; paragraphs: unknown }[]): string {
     return this.template('layouts/plain')({ title: `${languages[0].title} / ${languages[1].title}`, languages, css: { base: this.theme.baseCss().version } });
+  }
+
+  /**
+   * "There is a problem with your request", saying what the problem was, in English and Welsh
+   * whatever the force offers (the request may not have said which it reads): in the force's theme
+   * when the force is known, else plain, naming no force. `storedNothing` when the site made sure
+   * nothing of the request was kept.
+   */
+  renderBadRequest(site: RequestSite | undefined, request: FastifyRequest | undefined, refusal: { problem: BadRequestProblem | null; storedNothing?: boolean }): string {
+    const first: Language = site?.language ?? 'en';
+    const order: Language[] = first === 'cy' ? ['cy', 'en'] : ['en', 'cy'];
+    const sections = order.map((lang) => {
+      const params = { nonEmergency: site?.tenant.contact.nonEmergency ?? '101', force: site ? localText(site.tenant.name, lang) : '', files: FORM_LIMITS.files };
+      const [tryAgain, urgent] = translate(lang, 'badRequest.body', params) as string[];
+      const paragraphs = refusal.problem
+        ? [translate(lang, `badRequest.problems.${refusal.problem}`, params), ...(refusal.storedNothing ? [translate(lang, 'badRequest.nothingKept')] : []), translate(lang, 'badRequest.tryAgain'), urgent]
+        : [tryAgain, urgent];
+      return { lang, title: translate(lang, 'badRequest.title'), paragraphs, homeLink: site && !site.national ? { href: '/', text: translate(lang, 'badRequest.homeLink', params) } : undefined };
+    });
+    if (!site || !request) return this.plain(sections);
+    return this.render(site, request, 'bad-request', { pageTitle: `${sections[0].title} / ${sections[1].title}`, sections });
   }
 }

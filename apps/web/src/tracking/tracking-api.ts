@@ -1,7 +1,6 @@
-import { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { onwardHeaders } from '@front-counter/logging';
 import { ApiClient } from '../api-client.js';
 
@@ -37,32 +36,24 @@ const ERRORS = 'errors { field message { en cy } }';
 /** The reporter's tracking operations of the api, for the request's force (its Host is passed on). */
 @Injectable()
 export class TrackingApi {
-  constructor(
-    private readonly api: ApiClient,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly api: ApiClient) {}
 
-  /** Streams a file the reporter adds to their report on to the api (see JourneyApi.uploadFile for the fetch options). */
+  /** Streams a file the reporter adds to their report on to the api (see ApiClient.upload). */
   async uploadFile(request: FastifyRequest, token: string, fileName: string, file: Readable): Promise<{ ok: true } | { error: { code: string; message: { en: string; cy: string } } }> {
-    const response = await fetch(`${this.config.api.url}/evidence/tracking`, {
-      method: 'POST',
-      headers: {
+    const { status, body } = await this.api.upload<{ file?: unknown; error?: { code: string; message: { en: string; cy: string } } }>(
+      '/evidence/tracking',
+      {
         'x-forwarded-host': request.headers.host ?? '',
         'x-forwarded-proto': request.protocol,
         ...onwardHeaders(request.id),
         'x-tracking-session': token,
-        'content-type': 'application/octet-stream',
         'x-file-name': encodeURIComponent(fileName),
       },
-      body: Readable.toWeb(file) as ReadableStream,
-      duplex: 'half',
-      redirect: 'error',
-      window: null,
-    } as RequestInit);
-    const body = (await response.json().catch(() => ({}))) as { file?: unknown; error?: { code: string; message: { en: string; cy: string } } };
+      file,
+    );
     if (body.file) return { ok: true };
-    if (body.error && response.status < 500) return { error: body.error };
-    throw new Error(`api: evidence upload answered HTTP ${response.status}`);
+    if (body.error && status < 500) return { error: body.error };
+    throw new Error(`api: evidence upload answered HTTP ${status}`);
   }
 
   private call<T>(request: FastifyRequest, query: string, variables: Record<string, unknown>): Promise<T> {

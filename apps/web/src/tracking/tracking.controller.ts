@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { localText } from '@front-counter/forms';
 import { formatReference, parseReference } from '@front-counter/reports';
+import { WebBadRequest } from '../bad-requests/bad-request.js';
+import { discardParts, formParts, partsFailure } from '../bad-requests/multipart-parts.js';
 import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { TrackingApi, type TrackedReport, type TrackingError } from './tracking-api.js';
@@ -243,35 +245,45 @@ export class TrackingController {
 
   /**
    * The reporter adds files (multipart, works without JavaScript): each is streamed on to the api as
-   * it arrives, after the form's anti-forgery field, which comes first. Refusals name the file.
+   * it arrives, after the form's anti-forgery field, which comes first. Refusals name the file. A form
+   * that breaks part-way (cut off, over a limit, text the site cannot keep) is refused with a page
+   * saying what was wrong; files it had already added stay on the report (the api has no way yet to
+   * take them back), and the page then does not say that nothing was kept.
    */
   @Post('report/files')
   async addFiles(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const state = this.cookie.read(request, site.tenant.slug);
     if (!state?.token || !request.isMultipart()) {
-      if (request.isMultipart()) for await (const part of request.parts()) if (part.type === 'file') part.file.resume();
+      // A form that cannot be read is refused as such, even where the visitor is sent elsewhere.
+      if (request.isMultipart()) await discardParts(request);
       return state?.token ? this.redirect(reply, '/track/report') : this.timedOut(request, reply, site, state);
     }
     const errors: TrackingError[] = [];
-    let csrf = '';
+    let csrf: string | undefined;
     let added = 0;
-    for await (const part of request.parts()) {
-      if (part.type === 'field') {
-        if (part.fieldname === '_csrf') csrf = String(part.value ?? '');
-        continue;
+    try {
+      for await (const part of formParts(request)) {
+        if (part.type === 'field') {
+          if (part.fieldname === '_csrf' && csrf !== undefined) throw new WebBadRequest('malformed-form');
+          if (part.fieldname === '_csrf') csrf = String(part.value ?? '');
+          continue;
+        }
+        if (part.fieldname !== 'files' || !part.filename || !this.cookie.validCsrf(state, csrf ?? '')) {
+          part.file.resume();
+          continue;
+        }
+        const outcome = await this.api.uploadFile(request, state.token, part.filename, part.file);
+        const name = part.filename.replace(/^.*[\\/]/, '').slice(0, 100);
+        if ('error' in outcome) {
+          if (outcome.error.code === 'TRACKING_SESSION_ENDED') return this.timedOut(request, reply, site, state);
+          errors.push({ field: 'files', message: { en: `${name}: ${outcome.error.message.en}`, cy: `${name}: ${outcome.error.message.cy}` } });
+        } else added++;
       }
-      if (part.fieldname !== 'files' || !part.filename || !this.cookie.validCsrf(state, csrf)) {
-        part.file.resume();
-        continue;
-      }
-      const outcome = await this.api.uploadFile(request, state.token, part.filename, part.file);
-      const name = part.filename.replace(/^.*[\\/]/, '').slice(0, 100);
-      if ('error' in outcome) {
-        if (outcome.error.code === 'TRACKING_SESSION_ENDED') return this.timedOut(request, reply, site, state);
-        errors.push({ field: 'files', message: { en: `${name}: ${outcome.error.message.en}`, cy: `${name}: ${outcome.error.message.cy}` } });
-      } else added++;
+    } catch (error) {
+      const failure = partsFailure(error, request);
+      throw failure instanceof WebBadRequest && added > 0 ? new WebBadRequest(failure.problem, { storedNothing: false }) : failure;
     }
-    if (!this.cookie.validCsrf(state, csrf)) return this.redirect(reply, '/track/report');
+    if (!this.cookie.validCsrf(state, csrf ?? '')) return this.redirect(reply, '/track/report');
     if (added === 0 && errors.length === 0) errors.push({ field: 'files', message: { en: trackingText('en', 'chooseFile'), cy: trackingText('cy', 'chooseFile') } });
     const fromScript = uploadFlash.fromScript(request);
     if (errors.length > 0 && fromScript) {
