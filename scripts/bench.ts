@@ -120,6 +120,13 @@ async function main() {
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDirectory,
     EMBEDDED_POSTGRES_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+    // Every limit on and counting (so its cost is in every figure), set high enough that one
+    // benchmarking client is never refused.
+    RATE_LIMITS_ENABLED: 'true',
+    RATE_LIMIT_POSTS_PER_CLIENT: '9999999/60',
+    RATE_LIMIT_POSTS_PER_FORCE: '9999999/60',
+    RATE_LIMIT_TRACKING_PER_CLIENT: '9999999/60',
+    RATE_LIMIT_GRAPHQL_COST_PER_CLIENT: '9999999/60',
     ...(database ? { DATABASE_URL: process.env.DATABASE_URL!.replace(/\/[^/]*$/, `/${database}`) } : {}),
   };
   const config = loadConfig(environment, { defaultEnvironment: 'development' });
@@ -182,6 +189,27 @@ async function main() {
     withoutMetrics += await throughput(concurrency, questionOn(unmeasured.webPort), DURATION_MS / 2);
   }
   await unmeasured.close();
+
+  // The cost of rate limiting on the question page and the answer POST (validate, save, 303): the
+  // same pages from a stack with RATE_LIMITS_ENABLED=false, in alternating rounds.
+  const unlimited = await startStack({ ...stack.config, rateLimits: { ...stack.config.rateLimits, enabled: false }, identity: { ...stack.config.identity, devProvider: { ...stack.config.identity.devProvider, enabled: false } } }, resolved.urls, createLogger({ level: 'silent', name: 'bench' }));
+  const questionPage = await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } });
+  const answerCsrf = /name="_csrf" value="([^"]+)"/.exec(questionPage.body)![1];
+  const answerOn = (port: number) => async () =>
+    expectStatus(
+      (await request({ port, path: '/contact-us/emergency', method: 'POST', host, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(answerCsrf)}&emergency=no` })).status,
+      303,
+      'the answer POST',
+    );
+  const limited = { question: 0, answer: 0 };
+  const unlimitedRates = { question: 0, answer: 0 };
+  for (let round = 0; round < rounds; round++) {
+    limited.question += await throughput(concurrency, questionOn(stack.webPort), DURATION_MS / 2);
+    unlimitedRates.question += await throughput(concurrency, questionOn(unlimited.webPort), DURATION_MS / 2);
+    limited.answer += await throughput(concurrency, answerOn(stack.webPort), DURATION_MS / 2);
+    unlimitedRates.answer += await throughput(concurrency, answerOn(unlimited.webPort), DURATION_MS / 2);
+  }
+  await unlimited.close();
 
   // Raw single-row INSERT loop on the same PostgreSQL: the floor under any submission.
   const client = new pg.Client({ connectionString: resolved.urls.admin });
@@ -299,6 +327,14 @@ async function main() {
     [
       `question page with metrics vs without (${rounds} alternating rounds)`,
       `${(withMetrics / rounds).toFixed(0)} vs ${(withoutMetrics / rounds).toFixed(0)} req/s  = ${(withMetrics / withoutMetrics).toFixed(3)} × (metrics cost ${((1 - withMetrics / withoutMetrics) * 100).toFixed(1)} %)`,
+    ],
+    [
+      `question page with rate limits vs without (${rounds} rounds)`,
+      `${(limited.question / rounds).toFixed(0)} vs ${(unlimitedRates.question / rounds).toFixed(0)} req/s  = ${(limited.question / unlimitedRates.question).toFixed(3)} × (limits cost ${((1 - limited.question / unlimitedRates.question) * 100).toFixed(1)} %)`,
+    ],
+    [
+      `answer POST with rate limits vs without (${rounds} rounds)`,
+      `${(limited.answer / rounds).toFixed(0)} vs ${(unlimitedRates.answer / rounds).toFixed(0)} req/s  = ${(limited.answer / unlimitedRates.answer).toFixed(3)} × (limits cost ${((1 - limited.answer / unlimitedRates.answer) * 100).toFixed(1)} %)`,
     ],
     ['raw single-row INSERT loop (baseline)', `${insertRate.toFixed(0)} rows/s`],
     ['complete submissions, draft to reference', `${submissionRate.toFixed(1)} /s  = ${(submissionRate / insertRate).toFixed(4)} × INSERT loop`],

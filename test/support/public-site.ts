@@ -6,6 +6,7 @@ export interface SiteResponse {
   location?: string;
   text: string;
   setCookies: string[];
+  headers: http.IncomingHttpHeaders;
 }
 
 export interface UploadedFile {
@@ -63,7 +64,7 @@ export class PublicVisitor {
           const text = Buffer.concat(chunks).toString('utf8');
           const token = /name="_csrf" value="([^"]+)"/.exec(text)?.[1];
           if (token) this.csrf = token;
-          resolve({ status: response.statusCode ?? 0, location: response.headers.location, text, setCookies });
+          resolve({ status: response.statusCode ?? 0, location: response.headers.location, text, setCookies, headers: response.headers });
         });
       });
       request.on('timeout', () => request.destroy(new Error(`${method} ${path} on ${this.host} took over 30 s`)));

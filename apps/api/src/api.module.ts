@@ -14,7 +14,8 @@ import { MetricsModule, type AppMetrics } from '@front-counter/metrics';
 import { FORMS_ENTITIES } from '@front-counter/forms';
 import { OUTBOX_ENTITIES } from '@front-counter/outbox';
 import { REPORTS_ENTITIES, ReportsModule } from '@front-counter/reports';
-import { TENANCY_ENTITIES, TenancyModule } from '@front-counter/tenancy';
+import { TENANCY_ENTITIES, TenancyModule, TenantsService } from '@front-counter/tenancy';
+import type { RateLimits } from '@front-counter/rate-limits';
 import { TRIAGE_ENTITIES } from '@front-counter/triage';
 import { DomainExceptionFilter } from './graphql/domain-exception.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
@@ -25,7 +26,7 @@ export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_EN
 
 @Module({})
 export class ApiModule {
-  static register(config: AppConfig, urls: DatabaseUrls, metrics: AppMetrics | null = null): DynamicModule {
+  static register(config: AppConfig, urls: DatabaseUrls, metrics: AppMetrics | null = null, limits: RateLimits | null = null): DynamicModule {
     return {
       module: ApiModule,
       imports: [
@@ -34,9 +35,10 @@ export class ApiModule {
         DatabaseModule.forRoot({ urls, entities: API_ENTITIES, poolSize: config.database.poolSize, applicationName: 'front-counter-api' }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [IdentityModule],
-          inject: [StaffAuthService],
-          useFactory: (auth: StaffAuthService) => graphqlOptions(config, auth, metrics),
+          imports: [IdentityModule, TenancyModule],
+          inject: [StaffAuthService, TenantsService],
+          useFactory: (auth: StaffAuthService, tenants: TenantsService) =>
+            graphqlOptions(config, auth, metrics, limits ? { limits, forceOf: async (request) => (await tenants.findByHost(request.hostname))?.slug } : undefined),
         }),
         AuditModule,
         TenancyModule,

@@ -7,6 +7,7 @@ import { AppMetrics, registerDatabasePoolMetrics, registerHttpMetrics } from '@f
 import { DataSource } from 'typeorm';
 import { NestPinoLogger, registerRequestLogging, requestIdFor, type Logger } from '@front-counter/logging';
 import { StaffAuthService } from '@front-counter/identity';
+import { RateLimits } from '@front-counter/rate-limits';
 import { ApiModule } from './api.module.js';
 import { registerStaffAuthentication } from './staff-authentication.js';
 
@@ -24,7 +25,8 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
     // Signed evidence links travel in the path.
     routerOptions: { maxParamLength: 1000 },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, urls, metrics), adapter, {
+  const limits = await RateLimits.create(config.rateLimits, { metrics, logger });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, urls, metrics, limits), adapter, {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
   });
   const fastify = app.getHttpAdapter().getInstance();
@@ -37,6 +39,7 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
     registerDatabasePoolMetrics(metrics, () => poolStatistics(dataSource));
   }
   registerStaffAuthentication(app.getHttpAdapter().getInstance(), app.get(StaffAuthService), logger.child({ component: 'staff-auth' }));
+  fastify.addHook('onClose', async () => limits.close());
   await app.init();
   return app;
 }

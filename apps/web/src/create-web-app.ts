@@ -12,7 +12,9 @@ import { AppMetrics, registerHttpMetrics } from '@front-counter/metrics';
 import { FORM_LIMITS } from './bad-requests/bad-request.js';
 import { registerHostGuard, registerInputGuards, sendUnroutableRefusal } from './bad-requests/request-guards.js';
 import { parseUrlEncodedForm } from './bad-requests/request-text.js';
+import { RateLimits } from '@front-counter/rate-limits';
 import { PageRenderer } from './pages/page-renderer.js';
+import { registerRateLimits } from './rate-limiting.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantHook } from './tenant/tenant-hook.js';
 import { TenantLookup } from './tenant/tenant-lookup.js';
@@ -78,6 +80,9 @@ export async function createWebApp(config: AppConfig, logger: Logger): Promise<N
     logger,
     secureCookies: config.environment === 'production',
   });
+  const limits = await RateLimits.create(config.rateLimits, { metrics, logger });
+  registerRateLimits(fastify, limits, pages);
+  fastify.addHook('onClose', async () => limits.close());
   registerInputGuards(fastify);
   app.get(ThemeService).baseCss(); // compile the shared stylesheet now, not on the first visitor's request
   await app.init();

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@front-counter/logging';
 import { badRequestOf } from './bad-requests/bad-request.js';
 import { PageRenderer } from './pages/page-renderer.js';
+import { rateLimitedOutcome, sendTooManyRequests } from './rate-limiting.js';
 import { siteOf } from './tenant/current-site.decorator.js';
 import { SITE_INDEPENDENT } from './tenant/tenant-hook.js';
 
@@ -19,6 +20,12 @@ export class WebExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const status = exception instanceof HttpException ? exception.getStatus() : 500;
     const site = siteOf(request);
+    // The api refused the work under a rate limit: the reader is told when to try again.
+    const limited = site && !site.national ? rateLimitedOutcome(exception) : null;
+    if (limited && site) {
+      sendTooManyRequests(reply, request, this.pages, site, limited.retryAfterSeconds);
+      return;
+    }
     if (status >= 500) this.logger.error({ requestId: request.id, err: exception }, 'request failed');
     if (status === 404 && SITE_INDEPENDENT.test(request.url)) {
       void reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('Not found');

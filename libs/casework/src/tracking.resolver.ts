@@ -1,5 +1,6 @@
 import { UseGuards } from '@nestjs/common';
-import { Args, Field, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Field, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { clientKey } from '@front-counter/rate-limits';
 import { CurrentTenant, LocalizedTextModel, PublicTenantGuard, type Tenant } from '@front-counter/tenancy';
 import { ReportStatusValue } from './casework.models.js';
 import { TrackingService } from './tracking.service.js';
@@ -87,9 +88,9 @@ export class TrackingResolver {
     return this.tracking.requestCode(tenant.id, reference, email);
   }
 
-  @Mutation(() => TrackingSessionModel, { description: 'Checks the code (10 minutes, 5 tries) and opens a 30-minute tracking session.' })
-  async verifyTrackingCode(@CurrentTenant() tenant: Tenant, @Args('reference') reference: string, @Args('code') code: string) {
-    return this.tracking.verifyCode(tenant.id, reference, code);
+  @Mutation(() => TrackingSessionModel, { description: 'Checks the code (10 minutes, 5 tries from each client, 25 in all) and opens a 30-minute tracking session.' })
+  async verifyTrackingCode(@CurrentTenant() tenant: Tenant, @Args('reference') reference: string, @Args('code') code: string, @Context('req') request: { ip?: string } | undefined) {
+    return this.tracking.verifyCode(tenant.id, reference, code, clientKey(request?.ip));
   }
 
   @Query(() => TrackingViewModel, { description: 'The tracked report: status, the steps that concern the reporter and the force’s messages.' })

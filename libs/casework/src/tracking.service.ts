@@ -12,9 +12,14 @@ export interface TrackingError {
   message: Text;
 }
 
-/** A one-time code lasts ten minutes and allows five tries; at most three codes per report an hour. */
+/**
+ * A one-time code lasts ten minutes and allows five tries from each client, and 25 in all (against
+ * guessing from many addresses); at most three codes per report an hour, not counting codes that
+ * others' tries used up, so a stranger who knows a reference can never lock its reporter out.
+ */
 export const CODE_MINUTES = 10;
 export const CODE_ATTEMPTS = 5;
+export const CODE_ATTEMPTS_IN_ALL = 25;
 export const CODES_PER_HOUR = 3;
 /** A tracking session (after the code) lasts half an hour. */
 export const TRACKING_SESSION_MINUTES = 30;
@@ -59,7 +64,10 @@ export class TrackingService {
     await this.transactions.run(tenantId, async (manager) => {
       const report = await manager.findOne(Report, { where: { reference: parsed.reference }, select: { id: true, reporterEmail: true } });
       if (!report?.reporterEmail || report.reporterEmail.trim().toLowerCase() !== address) return;
-      const [{ recent }] = await manager.query(`SELECT count(*)::int AS recent FROM tracking_codes WHERE report_id = $1 AND created_at > now() - interval '1 hour'`, [report.id]);
+      const [{ recent }] = await manager.query(
+        `SELECT count(*)::int AS recent FROM tracking_codes WHERE report_id = $1 AND created_at > now() - interval '1 hour' AND attempts < $2`,
+        [report.id, CODE_ATTEMPTS_IN_ALL],
+      );
       if (recent >= CODES_PER_HOUR) return;
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       await manager.query(`INSERT INTO tracking_codes (tenant_id, report_id, code_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(mins => $4))`, [
@@ -73,8 +81,11 @@ export class TrackingService {
     return { errors: [] };
   }
 
-  /** Checks a code; a right one opens a tracking session (its token goes in the reporter's cookie). */
-  async verifyCode(tenantId: string, referenceInput: string, codeInput: string): Promise<{ errors: TrackingError[]; token: string | null; expiresAt: Date | null }> {
+  /**
+   * Checks a code; a right one opens a tracking session (its token goes in the reporter's cookie).
+   * `client`: who is trying (the rate limits' client key): each client has its own five tries.
+   */
+  async verifyCode(tenantId: string, referenceInput: string, codeInput: string, client = 'unknown'): Promise<{ errors: TrackingError[]; token: string | null; expiresAt: Date | null }> {
     const parsed = parseReference(referenceInput ?? '');
     if ('problem' in parsed) return { errors: [{ field: 'reference', message: REFERENCE_MESSAGES[parsed.problem] }], token: null, expiresAt: null };
     const code = (codeInput ?? '').replace(/\s/g, '');
@@ -83,16 +94,23 @@ export class TrackingService {
       const spent = { errors: [{ field: 'code', message: MESSAGES.codeSpent }], token: null, expiresAt: null };
       const report = await manager.findOne(Report, { where: { reference: parsed.reference }, select: { id: true } });
       if (!report) return spent;
+      // The client is kept as a hash that means nothing outside this code: no address is stored.
+      const clientHash = sha256(`${client}:${report.id}`).slice(0, 16);
       const [latest] = await manager.query(
-        `SELECT id, code_hash, attempts FROM tracking_codes WHERE report_id = $1 AND used_at IS NULL AND expires_at > now() ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
-        [report.id],
+        `SELECT id, code_hash, attempts, COALESCE((client_attempts ->> $2)::int, 0) AS mine
+           FROM tracking_codes WHERE report_id = $1 AND used_at IS NULL AND expires_at > now() ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
+        [report.id, clientHash],
       );
-      if (!latest || latest.attempts >= CODE_ATTEMPTS) return spent;
+      if (!latest || latest.mine >= CODE_ATTEMPTS || latest.attempts >= CODE_ATTEMPTS_IN_ALL) return spent;
       // The try counts whether or not it is right: this transaction commits either way.
-      await manager.query(`UPDATE tracking_codes SET attempts = attempts + 1 WHERE id = $1`, [latest.id]);
+      await manager.query(`UPDATE tracking_codes SET attempts = attempts + 1, client_attempts = client_attempts || jsonb_build_object($2::text, $3::int) WHERE id = $1`, [
+        latest.id,
+        clientHash,
+        latest.mine + 1,
+      ]);
       const right = timingSafeEqual(Buffer.from(latest.code_hash, 'hex'), Buffer.from(sha256(`${report.id}:${code}`), 'hex'));
       if (!right) {
-        const left = CODE_ATTEMPTS - latest.attempts - 1;
+        const left = Math.min(CODE_ATTEMPTS - latest.mine - 1, CODE_ATTEMPTS_IN_ALL - latest.attempts - 1);
         return left > 0 ? { errors: [{ field: 'code', message: fillText(MESSAGES.codeWrong, { left }) }], token: null, expiresAt: null } : spent;
       }
       await manager.query(`UPDATE tracking_codes SET used_at = now() WHERE id = $1`, [latest.id]);

@@ -18,6 +18,16 @@ const postgresUrl = z
   .string()
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must be a postgres:// connection URL');
 
+/** A rate limit as `points/seconds`: `300/60` is 300 in any minute. */
+const rateRule = z
+  .string()
+  .regex(/^\s*\d{1,7}\s*\/\s*\d{1,6}\s*$/, 'must be points/seconds, like 300/60 (300 in any minute)')
+  .transform((value) => {
+    const [points, seconds] = value.split('/').map((part) => Number(part.trim()));
+    return { points, seconds };
+  })
+  .refine((rule) => rule.points >= 1 && rule.seconds >= 1, 'must allow at least 1 point in at least 1 second');
+
 const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).optional(),
   PORT: port.default(3000),
@@ -76,6 +86,12 @@ const environmentSchema = z.object({
   METRICS_ENABLED: booleanString.default(true),
   METRICS_HOST: z.string().trim().min(1, 'must be an address to listen on, like 0.0.0.0').optional(),
   METRICS_PORT: port.optional(),
+  RATE_LIMITS_ENABLED: booleanString.default(true),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  RATE_LIMIT_POSTS_PER_CLIENT: rateRule.default({ points: 300, seconds: 60 }),
+  RATE_LIMIT_POSTS_PER_FORCE: rateRule.default({ points: 6000, seconds: 60 }),
+  RATE_LIMIT_TRACKING_PER_CLIENT: rateRule.default({ points: 30, seconds: 600 }),
+  RATE_LIMIT_GRAPHQL_COST_PER_CLIENT: rateRule.default({ points: 30_000, seconds: 60 }),
   OUTBOX_POLL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(50, 'must be at least 50').max(60_000, 'must be at most 60000').default(1000),
   RETENTION_EVERY_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1').max(1440, 'must be at most 1440 (a day)').default(60),
   RETENTION_BATCH_SIZE: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
@@ -149,8 +165,27 @@ export interface AppConfig {
     /** Staff sessions on the force sites end after this much inactivity, and in any case after `absoluteHours`. */
     staffSession: { idleMinutes: number; absoluteHours: number };
   };
+  rateLimits: RateLimitsConfig;
   logLevel: string;
 }
+/** So many points in so many seconds, per key. */
+export interface RateLimitRule {
+  points: number;
+  seconds: number;
+}
+
+/**
+ * Rate limits (`RATE_LIMIT_*` as points/seconds). Shared through Redis when `redisUrl` is set, else
+ * per process. `postsPerClient` and `postsPerForce`: the force sites' form posts, per client address
+ * and per force; `trackingPerClient`: attempts to open a report's tracking (reference and code) per
+ * client address; `graphqlCostPerClient`: GraphQL cost points (every field and alias counts) per client.
+ */
+export interface RateLimitsConfig {
+  enabled: boolean;
+  redisUrl?: string;
+  rules: { postsPerClient: RateLimitRule; postsPerForce: RateLimitRule; trackingPerClient: RateLimitRule; graphqlCostPerClient: RateLimitRule };
+}
+
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -329,6 +364,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
       defaultIssuerBase: issuerBase ? `${issuerBase}/realms` : null,
       national: { issuer: env.NATIONAL_ISSUER ?? (issuerBase ? `${issuerBase}/realms/national` : null), audience: env.NATIONAL_AUDIENCE },
       staffSession: { idleMinutes: env.STAFF_IDLE_MINUTES, absoluteHours: env.STAFF_SESSION_HOURS },
+    },
+    rateLimits: {
+      enabled: env.RATE_LIMITS_ENABLED,
+      redisUrl: env.REDIS_URL,
+      rules: {
+        postsPerClient: env.RATE_LIMIT_POSTS_PER_CLIENT,
+        postsPerForce: env.RATE_LIMIT_POSTS_PER_FORCE,
+        trackingPerClient: env.RATE_LIMIT_TRACKING_PER_CLIENT,
+        graphqlCostPerClient: env.RATE_LIMIT_GRAPHQL_COST_PER_CLIENT,
+      },
     },
     logLevel: env.LOG_LEVEL,
   };

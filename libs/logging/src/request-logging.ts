@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { currentTraceparent, registerTraceContext, requestTrace, TRACEPARENT_HEADER } from './trace-context.js';
+import { currentClientAddress, currentTraceparent, registerTraceContext, requestTrace, TRACEPARENT_HEADER } from './trace-context.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{8,100}$/;
@@ -50,8 +50,13 @@ export function registerRequestLogging(fastify: FastifyInstance, logger: Logger)
   });
 }
 
-/** Headers for a call the current request makes to another of our services: its request id and its trace. */
+/** Headers for a call the current request makes to another of our services: its request id, its trace and its client's address. */
 export function onwardHeaders(requestId: string): Record<string, string> {
   const traceparent = currentTraceparent();
-  return { [REQUEST_ID_HEADER]: requestId, ...(traceparent ? { [TRACEPARENT_HEADER]: traceparent } : {}) };
+  const clientAddress = currentClientAddress();
+  return {
+    [REQUEST_ID_HEADER]: requestId,
+    ...(traceparent ? { [TRACEPARENT_HEADER]: traceparent } : {}),
+    ...(clientAddress ? { 'x-forwarded-for': clientAddress } : {}),
+  };
 }

@@ -13,6 +13,11 @@ export interface TraceContext {
   /** The caller's span, when the trace came in with the request (or the outbox event). */
   parentSpanId?: string;
   sampled: boolean;
+  /**
+   * The address of the client the request serves (Fastify's request.ip, X-Forwarded-For honoured
+   * only from TRUST_PROXY): passed on to the api so its limits count the person, not the web.
+   */
+  clientAddress?: string;
 }
 
 export const TRACEPARENT_HEADER = 'traceparent';
@@ -62,6 +67,11 @@ export function currentTraceparent(): string | undefined {
   return trace ? formatTraceparent(trace) : undefined;
 }
 
+/** The client address of the current request, to pass on (X-Forwarded-For). */
+export function currentClientAddress(): string | undefined {
+  return storage.getStore()?.clientAddress;
+}
+
 /** The fields every log line gets (pino's mixin). */
 export function traceLogFields(): { traceId?: string; spanId?: string } {
   const trace = storage.getStore();
@@ -76,7 +86,7 @@ export function traceLogFields(): { traceId?: string; spanId?: string } {
  */
 export function registerTraceContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const trace = childTrace(request.headers[TRACEPARENT_HEADER]);
+    const trace: TraceContext = { ...childTrace(request.headers[TRACEPARENT_HEADER]), clientAddress: request.ip };
     (request as unknown as Record<symbol, TraceContext>)[TRACE] = trace;
     storage.run(trace, () => {
       const resource = new AsyncResource('front-counter-request');

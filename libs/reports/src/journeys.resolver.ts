@@ -52,7 +52,8 @@ export class JourneysResolver {
     return this.journeys.find(tenant, service, token);
   }
 
-  @Mutation(() => JourneyModel)
+  // A new draft is a row: it costs as much as a hundred fields, so aliases cannot make many drafts in one request.
+  @Mutation(() => JourneyModel, { complexity: 100 })
   startJourney(@CurrentTenant() tenant: Tenant, @serviceId() service: string, @session() token: string, @Args('language', { type: () => LanguageCode }) language: LanguageCode) {
     return this.journeys.start(tenant, service, token, language);
   }

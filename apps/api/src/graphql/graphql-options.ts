@@ -6,8 +6,11 @@ import type { GraphQLFormattedError } from 'graphql';
 import { DomainException } from '@front-counter/errors';
 import { IdentityException, setRequestStaff, type StaffAuthService } from '@front-counter/identity';
 import type { AppMetrics } from '@front-counter/metrics';
+import type { RateLimits } from '@front-counter/rate-limits';
+import type { FastifyRequest } from 'fastify';
 import { graphqlMetricsPlugin } from './graphql-metrics.plugin.js';
 import { clientErrorStatusPlugin, depthLimitRule, queryCostPlugin } from './query-limits.js';
+import { rateLimitPlugin } from './rate-limit.plugin.js';
 
 const KNOWN_CLIENT_ERRORS = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -18,6 +21,7 @@ const KNOWN_CLIENT_ERRORS = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
   'QUERY_TOO_COMPLEX',
+  'RATE_LIMITED',
 ]);
 
 /** A DomainException (safe to show), however many GraphQL wrappers it arrived in. */
@@ -34,7 +38,12 @@ function isDomainError(error: unknown): boolean {
  * query depth and cost limits, CSRF prevention, and in production no introspection, no field
  * suggestions and never an internal error message.
  */
-export function graphqlOptions(config: AppConfig, auth: StaffAuthService, metrics: AppMetrics | null): ApolloDriverConfig {
+export function graphqlOptions(
+  config: AppConfig,
+  auth: StaffAuthService,
+  metrics: AppMetrics | null,
+  limiting?: { limits: RateLimits; forceOf: (request: FastifyRequest) => Promise<string | undefined> },
+): ApolloDriverConfig {
   const production = config.environment === 'production';
   return {
     driver: ApolloDriver,
@@ -49,7 +58,12 @@ export function graphqlOptions(config: AppConfig, auth: StaffAuthService, metric
     stringifyResult: (value: unknown) => JSON.stringify(value),
     includeStacktraceInErrorResponses: false,
     validationRules: [depthLimitRule(config.api.maxQueryDepth)],
-    plugins: [queryCostPlugin(config.api.maxQueryCost), clientErrorStatusPlugin(), ...(metrics ? [graphqlMetricsPlugin(metrics)] : [])],
+    plugins: [
+      queryCostPlugin(config.api.maxQueryCost),
+      ...(limiting ? [rateLimitPlugin(limiting.limits, limiting.forceOf)] : []),
+      clientErrorStatusPlugin(),
+      ...(metrics ? [graphqlMetricsPlugin(metrics)] : []),
+    ],
     context: ({ req, extra }: { req?: unknown; extra?: { staffRequest?: object } }) => ({ req: req ?? extra?.staffRequest }),
     // Live updates for staff pages: graphql-ws on the same path. The token goes in connectionParams
     // (browsers cannot set headers on a WebSocket) and is verified once, when the socket opens.
