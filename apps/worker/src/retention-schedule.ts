@@ -6,8 +6,9 @@ import { WORKER_LOGGER } from './worker-loop.js';
 import { WorkerMetrics } from './worker-metrics.js';
 
 /**
- * Runs retention every RETENTION_EVERY_MINUTES (hourly by default), the first one period after the
- * worker starts, at the time its clock gives. Several workers may run it at once: each report and
+ * Runs retention every RETENTION_EVERY_MINUTES (hourly by default), the first five minutes after the
+ * worker starts (or one period, if shorter), so that workers restarted often still run it, at the
+ * time its clock gives. Several workers may run it at once: each report and
  * draft is taken with a row lock, and a run repeated, or cut short by a crash, finishes what the
  * last one left.
  */
@@ -40,8 +41,12 @@ export class RetentionSchedule implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
+    let first = true;
     const schedule = () => {
       if (this.stopped) return;
+      const period = this.config.retention.everyMinutes * 60_000;
+      const delay = first ? Math.min(5 * 60_000, period) : period;
+      first = false;
       this.timer = setTimeout(() => {
         this.running = this.runOnce()
           .catch((error: Error) => {
@@ -49,7 +54,7 @@ export class RetentionSchedule implements OnApplicationBootstrap, OnApplicationS
             this.logger.error({ err: { message: error.message } }, 'retention run failed');
           })
           .finally(schedule);
-      }, this.config.retention.everyMinutes * 60_000);
+      }, delay);
       // Waiting for the next run keeps no process alive.
       this.timer.unref();
     };
