@@ -8,7 +8,8 @@ import { createApiApp } from './create-api-app.js';
 // The api on its own (a container in production). `npm start` runs it inside the launcher instead.
 // Production unless NODE_ENV says otherwise: development conveniences are for `npm start` only.
 const config = loadConfigOrExit(process.env, { role: 'api' });
-const logger = createLogger({ level: config.logLevel, name: 'api' });
+// `app` as on every line the launcher writes for this app, so one query finds its lines however it runs.
+const logger = createLogger({ level: config.logLevel, name: 'api' }).child({ app: 'api' });
 try {
   const database = await resolveDatabase(config, (line) => logger.debug({ component: 'postgres' }, line));
   const app = await createApiApp(config, database.urls, logger);

@@ -202,7 +202,8 @@ function requestHandler(url: string, options: DevIdpOptions, keys: SigningKeys) 
       await route(req, res);
     } catch (error) {
       if (error instanceof FormTooLargeError) return sendJson(res, 413, { error: 'invalid_request', error_description: error.message });
-      log(`${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+      // The path only: the query of an authorisation or callback request carries its code and state.
+      log(`${req.method} ${req.url?.split('?')[0]}: ${(error as Error).stack ?? String(error)}`);
       if (res.headersSent) res.destroy();
       else sendJson(res, 500, { error: 'server_error', error_description: 'The development sign-in provider failed; see its log' });
     }

@@ -11,7 +11,7 @@ import { listening, PortInUseError, type AppConfig } from '@front-counter/config
 import { serveMetrics, type MetricsServer } from '@front-counter/metrics';
 import { WorkerLoop } from '../../worker/src/worker-loop.js';
 import type { DatabaseUrls } from '@front-counter/database';
-import type { Logger } from '@front-counter/logging';
+import { runAsApp, type Logger } from '@front-counter/logging';
 
 export interface RunningStack {
   /** The development sign-in provider (Keycloak's URL layout), when DEV_IDP is on. */
@@ -67,8 +67,15 @@ async function startIdp(config: AppConfig, urls: DatabaseUrls, logger: Logger): 
   }
 }
 
-/** The api, the force sites and the worker in one process, the web talking to the api over HTTP as in production. */
+/**
+ * The api, the force sites and the worker in one process, the web talking to the api over HTTP as in
+ * production. Each app starts, serves and stops as its own work (runAsApp), so every line it writes,
+ * Nest's own included, carries its `app`.
+ */
 export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<RunningStack> {
+  const apiLogger = logger.child({ app: 'api' });
+  const webLogger = logger.child({ app: 'web' });
+  const workerLogger = logger.child({ app: 'worker' });
   let config = initialConfig;
   let idp: RunningDevIdp | null = null;
   let idpPool: pg.Pool | null = null;
@@ -79,15 +86,15 @@ export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, l
   };
   let api: NestFastifyApplication;
   try {
-    api = await createApiApp(config, urls, logger.child({ app: 'api' }));
+    api = await runAsApp(apiLogger, () => createApiApp(config, urls, apiLogger));
   } catch (error) {
     await stopIdp();
     throw error;
   }
   try {
-    await listening(config.api.port, 'the api: PORT + 1, or API_PORT', () => api.listen({ port: config.api.port, host: config.api.host }));
+    await listening(config.api.port, 'the api: PORT + 1, or API_PORT', () => runAsApp(apiLogger, () => api.listen({ port: config.api.port, host: config.api.host })));
   } catch (error) {
-    await api.close();
+    await runAsApp(apiLogger, () => api.close());
     await stopIdp();
     throw error;
   }
@@ -96,21 +103,22 @@ export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, l
   const apiUrl = config.api.port === 0 ? `http://127.0.0.1:${apiPort}` : config.api.url;
   let web: NestFastifyApplication;
   try {
-    web = await createWebApp({ ...config, api: { ...config.api, url: apiUrl } }, logger.child({ app: 'web' }));
-    await listening(config.web.port, 'the force sites: PORT', () => web.listen({ port: config.web.port, host: config.web.host }));
+    web = await runAsApp(webLogger, () => createWebApp({ ...config, api: { ...config.api, url: apiUrl } }, webLogger));
+    await listening(config.web.port, 'the force sites: PORT', () => runAsApp(webLogger, () => web.listen({ port: config.web.port, host: config.web.host })));
   } catch (error) {
-    await api.close();
+    await runAsApp(apiLogger, () => api.close());
     await stopIdp();
     throw error;
   }
   const webPort = (web.getHttpServer().address() as AddressInfo).port;
-  const worker = await createWorker({ ...config, web: { ...config.web, port: webPort } }, urls, logger.child({ app: 'worker' }));
+  // Its job loop's timers are set while it starts, so every round runs as the worker's work too.
+  const worker = await runAsApp(workerLogger, () => createWorker({ ...config, web: { ...config.web, port: webPort } }, urls, workerLogger));
   const metrics: RunningStack['metrics'] = { web: null, api: null, worker: null };
   const closeAll = async () => {
     await Promise.all(Object.values(metrics).map((server) => server?.close()));
-    await web.close();
-    await api.close();
-    await worker.close();
+    await runAsApp(webLogger, () => web.close());
+    await runAsApp(apiLogger, () => api.close());
+    await runAsApp(workerLogger, () => worker.close());
     await stopIdp();
   };
   try {

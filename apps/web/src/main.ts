@@ -7,7 +7,8 @@ import { createWebApp } from './create-web-app.js';
 // The force sites on their own (a container in production), talking to the api at API_URL.
 // Production unless NODE_ENV says otherwise: development conveniences are for `npm start` only.
 const config = loadConfigOrExit(process.env, { role: 'web' });
-const logger = createLogger({ level: config.logLevel, name: 'web' });
+// `app` as on every line the launcher writes for this app, so one query finds its lines however it runs.
+const logger = createLogger({ level: config.logLevel, name: 'web' }).child({ app: 'web' });
 try {
   const app = await createWebApp(config, logger);
   app.enableShutdownHooks();

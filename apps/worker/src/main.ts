@@ -9,7 +9,8 @@ import { WorkerLoop } from './worker-loop.js';
 // The worker on its own (a container in production). `npm start` runs it inside the launcher.
 // Production unless NODE_ENV says otherwise: development conveniences are for `npm start` only.
 const config = loadConfigOrExit(process.env, { role: 'worker' });
-const logger = createLogger({ level: config.logLevel, name: 'worker' });
+// `app` as on every line the launcher writes for this app, so one query finds its lines however it runs.
+const logger = createLogger({ level: config.logLevel, name: 'worker' }).child({ app: 'worker' });
 try {
   const database = await resolveDatabase(config, (line) => logger.debug({ component: 'postgres' }, line), { provision: false });
   const worker = await createWorker(config, database.urls, logger);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { requestPath } from './logged-path.js';
 import { currentClientAddress, currentTraceparent, registerTraceContext, requestTrace, TRACEPARENT_HEADER } from './trace-context.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -23,24 +24,30 @@ export function requestTenant(request: FastifyRequest): string | undefined {
 }
 
 /**
- * One line per request: id, trace, method, path (never the query string, which may hold personal
- * data), status, duration and the tenant slug once known. The id is echoed in the response header.
- * Every request runs in its trace span (W3C traceparent), which every log line written for it carries.
+ * One line per request: id, trace and span, method, route template and path (the template with only
+ * plain-word parameters filled in: never a token, a reference or the query string; logged-path.ts),
+ * status, duration and the tenant slug once known. The id is echoed in the response header. Every
+ * request runs in its trace span (W3C traceparent), which every log line written for it carries, and
+ * as the work of the app whose `logger` this is (app-logger.ts).
  */
 export function registerRequestLogging(fastify: FastifyInstance, logger: Logger): void {
-  registerTraceContext(fastify);
+  registerTraceContext(fastify, logger);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    const path = request.url.split('?')[0];
-    if (path.startsWith('/health/') || path.startsWith('/assets/')) return;
+    const rawPath = request.url.split('?')[0];
+    if (rawPath.startsWith('/health/') || rawPath.startsWith('/assets/')) return;
+    const { path, route } = requestPath(request);
+    const trace = requestTrace(request);
     logger.info(
       {
         requestId: request.id,
-        traceId: requestTrace(request)?.traceId,
+        traceId: trace?.traceId,
+        spanId: trace?.spanId,
         tenant: requestTenant(request),
         method: request.method,
+        route: route ?? 'unmatched',
         path,
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime),

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { runAsApp } from './app-logger.js';
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/): one trace id follows a report from the
@@ -82,17 +84,21 @@ export function traceLogFields(): { traceId?: string; spanId?: string } {
  * Fastify hooks that put each request in its span. Fastify reads a body from stream events, which
  * can run outside the request's async context, so the context is captured once (onRequest) and
  * restored for the rest of the request once the body is in (preValidation), as
- * @fastify/request-context does.
+ * @fastify/request-context does. Given the app's logger, the request is also that app's work.
  */
-export function registerTraceContext(fastify: FastifyInstance): void {
+export function registerTraceContext(fastify: FastifyInstance, appLogger?: Logger): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
     const trace: TraceContext = { ...childTrace(request.headers[TRACEPARENT_HEADER]), clientAddress: request.ip };
     (request as unknown as Record<symbol, TraceContext>)[TRACE] = trace;
-    storage.run(trace, () => {
-      const resource = new AsyncResource('front-counter-request');
-      (request as unknown as Record<symbol, AsyncResource>)[RESOURCE] = resource;
-      resource.runInAsyncScope(done);
-    });
+    const enter = () =>
+      storage.run(trace, () => {
+        const resource = new AsyncResource('front-counter-request');
+        (request as unknown as Record<symbol, AsyncResource>)[RESOURCE] = resource;
+        resource.runInAsyncScope(done);
+      });
+    // The app serving the request goes with its trace, for Nest's process-wide logger (app-logger.ts).
+    if (appLogger) runAsApp(appLogger, enter);
+    else enter();
   });
   fastify.addHook('preValidation', (request, _reply, done) => {
     const resource = (request as unknown as Record<symbol, AsyncResource | undefined>)[RESOURCE];
