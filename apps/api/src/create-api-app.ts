@@ -9,6 +9,8 @@ import { NestPinoLogger, registerRequestLogging, requestIdFor, type Logger } fro
 import { StaffAuthService } from '@front-counter/identity';
 import { RateLimits } from '@front-counter/rate-limits';
 import { ApiModule } from './api.module.js';
+import { graphqlErrorCounter } from './graphql/graphql-metrics.plugin.js';
+import { registerGraphqlTransport } from './graphql/graphql-transport.js';
 import { registerStaffAuthentication } from './staff-authentication.js';
 
 /**
@@ -33,6 +35,8 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
   // Evidence uploads: the body stays a stream for the evidence controller (never buffered, so no bodyLimit).
   fastify.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
   registerRequestLogging(app.getHttpAdapter().getInstance(), logger);
+  const countErrors = metrics ? graphqlErrorCounter(metrics) : undefined;
+  registerGraphqlTransport(fastify, { maxTokens: config.api.maxQueryTokens, onRefused: countErrors && ((code) => countErrors([code])) });
   if (metrics) {
     registerHttpMetrics(fastify, metrics);
     const dataSource = app.get(DataSource);

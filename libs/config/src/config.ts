@@ -50,6 +50,9 @@ const environmentSchema = z.object({
   LOCALHOST_TENANT_HOSTS: booleanString.optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(2, 'must be at least 2').max(50, 'must be at most 50').default(8),
   GRAPHQL_MAX_COST: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(10, 'must be at least 10').max(100000, 'must be at most 100000').default(1000),
+  // Well above the largest operation the force sites send (a few hundred tokens).
+  GRAPHQL_MAX_TOKENS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(100, 'must be at least 100').max(100000, 'must be at most 100000').default(4000),
+  GRAPHQL_MAX_ALIASES: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 or more').max(1000, 'must be at most 1000').default(128),
   QUICK_EXIT_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://www.bbc.co.uk/weather'),
   TENANT_CACHE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0, 'must be 0 or more').max(3600, 'must be at most 3600').default(5),
   DRAFT_TTL_DAYS: z.coerce.number({ message: 'must be a number of days' }).int('must be a whole number of days').min(1).max(365).default(30),
@@ -122,7 +125,7 @@ export interface AppConfig {
   environment: 'development' | 'test' | 'production';
   /** nationalHost: where the national programme team's pages answer (national.localhost in development; none unless set in production). */
   web: { host: string; port: number; quickExitUrl: string; tenantCacheSeconds: number; nationalHost: string | null };
-  api: { host: string; port: number; url: string; trustProxy: string; maxQueryDepth: number; maxQueryCost: number; exposeSchema: boolean };
+  api: { host: string; port: number; url: string; trustProxy: string; maxQueryDepth: number; maxQueryCost: number; maxQueryTokens: number; maxQueryAliases: number; exposeSchema: boolean };
   database: DatabaseConfig;
   tenants: { directory: string; allowLocalhostSlugs: boolean };
   reports: { draftTtlDays: number };
@@ -326,6 +329,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
       trustProxy: env.TRUST_PROXY,
       maxQueryDepth: env.GRAPHQL_MAX_DEPTH,
       maxQueryCost: env.GRAPHQL_MAX_COST,
+      maxQueryTokens: env.GRAPHQL_MAX_TOKENS,
+      maxQueryAliases: env.GRAPHQL_MAX_ALIASES,
       exposeSchema: !production,
     },
     database: {

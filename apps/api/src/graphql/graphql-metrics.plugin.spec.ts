@@ -29,7 +29,11 @@ function harness() {
     const { values } = await metrics.registry.getSingleMetric('front_counter_graphql_operation_duration_seconds')!.get();
     return (values as { labels: Record<string, string | number>; value: number; metricName?: string }[]).filter((sample) => sample.metricName?.endsWith('_count')).map(({ labels, value }) => ({ operation: labels.operation, type: labels.type, value }));
   };
-  return { send, counts, durations };
+  const errorsByCode = async () => {
+    const { values } = await metrics.registry.getSingleMetric('front_counter_graphql_errors_total')!.get();
+    return Object.fromEntries(values.map(({ labels, value }) => [labels.code, value]));
+  };
+  return { plugin, send, counts, durations, errorsByCode };
 }
 
 describe('graphqlMetricsPlugin', () => {
@@ -97,6 +101,19 @@ describe('graphqlMetricsPlugin', () => {
     const names = new Set((await counts()).map((sample) => sample.operation));
     expect(names.has('Operation199')).toBe(true);
     expect(names.size).toBe(201); // 200 names and `other`
+  });
+
+  it('counts errors by code, each once per request, including requests refused before they became an operation', async () => {
+    const { plugin, send, errorsByCode } = harness();
+    await send({ name: 'Find', codes: ['BAD_USER_INPUT'] });
+    await send({ name: null, type: null, codes: ['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_VALIDATION_FAILED'] });
+    await send({ name: 'Find', codes: ['NOT_FOUND', 'INTERNAL_SERVER_ERROR', undefined] });
+    await send({ name: 'Made', codes: ['not a code', 'BAD_USER_INPUT'] });
+    await send({ name: 'Fine' });
+    // A malformed request (batched, a body of the wrong shape, CSRF) and one refused when its context was made (GET).
+    await plugin.invalidRequestWasReceived!({ error: Object.assign(new Error('Operation batching disabled.'), { extensions: { code: 'BAD_REQUEST' } }) });
+    await plugin.contextCreationDidFail!({ error: Object.assign(new Error('POST only'), { extensions: { code: 'METHOD_NOT_ALLOWED' } }) });
+    expect(await errorsByCode()).toEqual({ BAD_USER_INPUT: 2, GRAPHQL_VALIDATION_FAILED: 1, NOT_FOUND: 1, INTERNAL_SERVER_ERROR: 1, OTHER: 1, BAD_REQUEST: 1, METHOD_NOT_ALLOWED: 1 });
   });
 
   it('counts an incremental (deferred) response by its operation, as ok', async () => {

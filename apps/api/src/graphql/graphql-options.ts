@@ -9,7 +9,9 @@ import type { AppMetrics } from '@front-counter/metrics';
 import type { RateLimits } from '@front-counter/rate-limits';
 import type { FastifyRequest } from 'fastify';
 import { graphqlMetricsPlugin } from './graphql-metrics.plugin.js';
-import { clientErrorStatusPlugin, depthLimitRule, queryCostPlugin } from './query-limits.js';
+import { refuseUnlessPost, subscriptionsOverWebSocketOnlyPlugin } from './graphql-transport.js';
+import { inputBoundaryPlugin } from './input-boundary.plugin.js';
+import { aliasLimitRule, clientErrorStatusPlugin, depthLimitRule, parseLimits, queryCostPlugin } from './query-limits.js';
 import { rateLimitPlugin } from './rate-limit.plugin.js';
 
 const KNOWN_CLIENT_ERRORS = new Set([
@@ -22,6 +24,7 @@ const KNOWN_CLIENT_ERRORS = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'QUERY_TOO_COMPLEX',
   'RATE_LIMITED',
+  'METHOD_NOT_ALLOWED',
 ]);
 
 /** A DomainException (safe to show), however many GraphQL wrappers it arrived in. */
@@ -35,8 +38,9 @@ function isDomainError(error: unknown): boolean {
 
 /**
  * Apollo's settings: schema generated from code (and committed as schema.gql by `npm run schema`),
- * query depth and cost limits, CSRF prevention, and in production no introspection, no field
- * suggestions and never an internal error message.
+ * limits on tokens, depth, aliases and cost, input checked at the boundary, POST only (no persisted
+ * queries, no GET), CSRF prevention, and in production no introspection, no field suggestions and
+ * never an internal error message.
  */
 export function graphqlOptions(
   config: AppConfig,
@@ -57,14 +61,24 @@ export function graphqlOptions(
     // Compact JSON: the default pretty-prints every response.
     stringifyResult: (value: unknown) => JSON.stringify(value),
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimitRule(config.api.maxQueryDepth)],
+    // The product sends whole documents by POST: no automatic persisted queries.
+    persistedQueries: false,
+    parseOptions: parseLimits(config.api.maxQueryTokens),
+    validationRules: [depthLimitRule(config.api.maxQueryDepth), aliasLimitRule(config.api.maxQueryAliases)],
     plugins: [
+      // First: its refusals (text that cannot be stored, an operation that does not exist) come before any other plugin's work.
+      inputBoundaryPlugin(),
+      subscriptionsOverWebSocketOnlyPlugin(),
       queryCostPlugin(config.api.maxQueryCost),
       ...(limiting ? [rateLimitPlugin(limiting.limits, limiting.forceOf)] : []),
       clientErrorStatusPlugin(),
       ...(metrics ? [graphqlMetricsPlugin(metrics)] : []),
     ],
-    context: ({ req, extra }: { req?: unknown; extra?: { staffRequest?: object } }) => ({ req: req ?? extra?.staffRequest }),
+    // For HTTP, Nest passes the Fastify request; for a subscription, graphql-ws's context.
+    context: (request: { req?: unknown; extra?: { staffRequest?: object } }) => {
+      refuseUnlessPost(request);
+      return { req: request.req ?? request.extra?.staffRequest };
+    },
     // Live updates for staff pages: graphql-ws on the same path. The token goes in connectionParams
     // (browsers cannot set headers on a WebSocket) and is verified once, when the socket opens.
     subscriptions: {
