@@ -171,6 +171,7 @@ export interface AppConfig {
   rateLimits: RateLimitsConfig;
   logLevel: string;
 }
+
 /** So many points in so many seconds, per key. */
 export interface RateLimitRule {
   points: number;
@@ -188,7 +189,6 @@ export interface RateLimitsConfig {
   redisUrl?: string;
   rules: { postsPerClient: RateLimitRule; postsPerForce: RateLimitRule; trackingPerClient: RateLimitRule; graphqlCostPerClient: RateLimitRule };
 }
-
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,9 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyRequest } from 'fastify';
-import { GraphQLError, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { getComplexity, fieldExtensionsEstimator, simpleEstimator } from 'graphql-query-complexity';
+import { GraphQLError, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { requestTenant } from '@front-counter/logging';
 import { clientKey, type LimitOutcome, type RateLimits } from '@front-counter/rate-limits';
+import { operationCost } from './query-limits.js';
 
 /** Operations that try to open a report's tracking: limited per client far more tightly than the rest. */
 const TRACKING_FIELDS = new Set(['requestTrackingCode', 'verifyTrackingCode']);
@@ -29,11 +29,12 @@ export function rateLimitPlugin(limits: RateLimits, forceOf: (request: FastifyRe
   return {
     async requestDidStart({ contextValue }) {
       return {
-        async didResolveOperation({ request, document, schema }) {
+        async didResolveOperation({ request, document, schema, operation }) {
           const req = contextValue.req;
-          if (!req || !limits.config.enabled) return;
+          // An operationName naming no operation is refused by Apollo before anything runs.
+          if (!req || !operation || !limits.config.enabled) return;
           const client = clientKey(req.ip);
-          const cost = costOf(schema, document, request.operationName ?? undefined, request.variables ?? {});
+          const cost = costOf(schema, document, operation, request.variables ?? {});
           const checks: { name: 'graphqlCostPerClient' | 'trackingPerClient'; key: string; points?: number }[] = [{ name: 'graphqlCostPerClient', key: client, points: cost }];
           const tracking = trackingAttempts(document);
           if (tracking > 0) checks.push({ name: 'trackingPerClient', key: client, points: tracking });
@@ -51,15 +52,15 @@ export function rateLimitPlugin(limits: RateLimits, forceOf: (request: FastifyRe
  * A document with @include or @skip costs what its variables make it, so it is counted every time.
  */
 const costs = new WeakMap<DocumentNode, Map<string, number>>();
-function costOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number {
-  const estimators = [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })];
-  if (/@(include|skip)\b/.test(document.loc?.source.body ?? '@skip')) return getComplexity({ schema, query: document, operationName, variables, estimators });
+function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
+  if (/@(include|skip)\b/.test(document.loc?.source.body ?? '@skip')) return operationCost(schema, document, operation, variables);
   let byOperation = costs.get(document);
   if (!byOperation) costs.set(document, (byOperation = new Map()));
-  const known = byOperation.get(operationName ?? '');
+  const name = operation.name?.value ?? '';
+  const known = byOperation.get(name);
   if (known !== undefined) return known;
-  const cost = getComplexity({ schema, query: document, operationName, variables, estimators });
-  byOperation.set(operationName ?? '', cost);
+  const cost = operationCost(schema, document, operation, variables);
+  byOperation.set(name, cost);
   return cost;
 }
 
