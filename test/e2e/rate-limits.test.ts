@@ -63,7 +63,7 @@ describe('public form posts', () => {
     expect(page.text).toContain('<title>You have sent too many requests – Northshire Police</title>');
     expect(page.text).toContain('You have sent too many requests');
     expect(page.text).toContain('Rydych wedi anfon gormod o geisiadau');
-    expect(page.text).toMatch(/Wait \d+ seconds and then try again/);
+    expect(page.text).toMatch(/Wait (\d+ seconds|1 minute) and then try again/);
     expect(page.text).toContain('lang="cy"');
 
     // The honest reader at another address carries on.
