@@ -4,7 +4,7 @@ import { AuditService } from '@front-counter/audit';
 import { TenantTransactions } from '@front-counter/database';
 import { fillText } from '@front-counter/forms';
 import { enqueue } from '@front-counter/outbox';
-import { notifyReportChange, parseReference, recordReportEvent, REFERENCE_MESSAGES, Report } from '@front-counter/reports';
+import { FILE_NOT_PROCESSED, notifyReportChange, parseReference, recordReportEvent, REFERENCE_MESSAGES, Report } from '@front-counter/reports';
 
 type Text = { en: string; cy: string };
 export interface TrackingError {
@@ -25,7 +25,7 @@ export const CODES_PER_HOUR = 3;
 export const TRACKING_SESSION_MINUTES = 30;
 
 /** What the reporter's timeline shows: their own steps and the force's messages, never internal ones. */
-export const REPORTER_VISIBLE_KINDS = ['evidence-added', 'submitted', 'transferred', 'received', 'reporter-replied'];
+export const REPORTER_VISIBLE_KINDS = ['evidence-added', FILE_NOT_PROCESSED, 'submitted', 'transferred', 'received', 'reporter-replied'];
 const isReporterVisible = (kind: string) => REPORTER_VISIBLE_KINDS.includes(kind) || kind.startsWith('decision:');
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -156,8 +156,8 @@ export class TrackingService {
             .map((event) => ({
               kind: event.kind,
               occurredAt: event.occurredAt,
-              // A file the reporter added is named in its step (the name is theirs); messages are the force's or their replies.
-              message: event.kind === 'evidence-added' && typeof event.details.name === 'string' ? event.details.name : event.message,
+              // A file the reporter added (or one that could not be processed) is named in its step (the name is theirs); messages are the force's or their replies.
+              message: (event.kind === 'evidence-added' || event.kind === FILE_NOT_PROCESSED) && typeof event.details.name === 'string' ? event.details.name : event.message,
               fromForce: forceName(event.details.from),
               toForce: forceName(event.details.to),
             })),

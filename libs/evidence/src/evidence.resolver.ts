@@ -17,8 +17,13 @@ export enum ScanStatusValue {
   CLEAN = 'clean',
   INFECTED = 'infected',
   NOT_SCANNED = 'not-scanned',
+  UNPROCESSABLE = 'unprocessable',
 }
-registerEnumType(ScanStatusValue, { name: 'ScanStatus', description: 'PENDING until scanned; NOT_SCANNED when no scanner is configured or the file is larger than it takes (never shown as clean).' });
+registerEnumType(ScanStatusValue, {
+  name: 'ScanStatus',
+  description:
+    'PENDING until scanned; NOT_SCANNED when no scanner is configured or the file is larger than it takes (never shown as clean); UNPROCESSABLE when it could not be processed (a damaged photo, or processing failed at every attempt): it cannot be opened, and the original is kept as received.',
+});
 
 @ObjectType('EvidenceLink')
 export class EvidenceLinkModel {
@@ -52,7 +57,7 @@ export class EvidenceFileModel {
   @Field(() => ScanStatusValue)
   scanStatus: ScanStatusValue;
 
-  @Field(() => String, { nullable: true, description: 'The signature found, or why it was not scanned.' })
+  @Field(() => String, { nullable: true, description: 'The signature found, why it was not scanned, or why it could not be processed.' })
   scanDetail: string | null;
 
   @Field({ description: 'Whether a link can be made to it now.' })

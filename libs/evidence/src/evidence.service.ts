@@ -9,8 +9,9 @@ import { TenantTransactions } from '@front-counter/database';
 import { childTrace, currentTraceparent, runInTrace } from '@front-counter/logging';
 import type { FileKind, QuestionDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
-import { JourneysService, notifyReportChange, parseReference, recordReportEvent, type PublicTenantRef } from '@front-counter/reports';
+import { JourneysService, notifyReportChange, parseReference, recordFileNotProcessed, recordReportEvent, type PublicTenantRef } from '@front-counter/reports';
 import { deriveImageCopies } from './derive.js';
+import { afterFailure, MAX_PROCESSING_ATTEMPTS, UNPROCESSABLE_DETAIL, type UnprocessableReason } from './processing-retries.js';
 import { EvidenceRefused, ingest } from './ingest.js';
 import type { Scanner } from './scanning/scanner.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
@@ -23,13 +24,13 @@ const MB = 1024 * 1024;
 const LINK_SECONDS = 300;
 /** A worker that took a file and has not finished after this long is presumed dead; another takes it. */
 const PROCESSING_TIMEOUT_MINUTES = 30;
-const MAX_PROCESSING_ATTEMPTS = 5;
 /** Files a reporter may add to a report after sending it, through tracking. */
 export const TRACKING_MAX_FILES = 10;
 const TRACKING_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type ScanStatus = 'pending' | 'clean' | 'infected' | 'not-scanned';
+/** Where a file is in the worker's hands: `unprocessable` when its copies could not be made (see processing-retries.ts). */
+export type ScanStatus = 'pending' | 'clean' | 'infected' | 'not-scanned' | 'unprocessable';
 /** What a link serves: the copy staff screens show (images), its thumbnail, or the file as received (video, documents). */
 export type EvidenceVariant = 'display' | 'thumbnail' | 'original';
 
@@ -61,6 +62,8 @@ export interface JourneyFile {
   name: string;
   sizeBytes: number;
   kind: FileKind;
+  /** It could not be processed (damaged, or not what it claims): the reporter may remove it and send another. */
+  unprocessable: boolean;
 }
 
 const COLUMNS = `id, tenant_id AS "tenantId", submission_id AS "submissionId", report_id AS "reportId", question_id AS "questionId", source,
@@ -158,7 +161,7 @@ export class EvidenceService {
       await this.store.delete(keys.original).catch(() => undefined);
       throw error;
     }
-    return { id: fileId, questionId: question.id, name, sizeBytes: stored.sizeBytes, kind: stored.kind };
+    return { id: fileId, questionId: question.id, name, sizeBytes: stored.sizeBytes, kind: stored.kind, unprocessable: false };
   }
 
   /**
@@ -215,7 +218,7 @@ export class EvidenceService {
       await this.store.delete(keys.original).catch(() => undefined);
       throw error;
     }
-    return { id: fileId, questionId: 'added-later', name, sizeBytes: stored.sizeBytes, kind: stored.kind };
+    return { id: fileId, questionId: 'added-later', name, sizeBytes: stored.sizeBytes, kind: stored.kind, unprocessable: false };
   }
 
   /** The files the session's draft holds, for every file question, oldest first. */
@@ -223,7 +226,7 @@ export class EvidenceService {
     const draftId = await this.journeys.liveDraftId(tenant, serviceId, session);
     return this.transactions.run(tenant.id, (manager) =>
       manager.query(
-        `SELECT id::text, question_id AS "questionId", original_name AS name, size_bytes::float8 AS "sizeBytes", kind
+        `SELECT id::text, question_id AS "questionId", original_name AS name, size_bytes::float8 AS "sizeBytes", kind, scan_status = 'unprocessable' AS unprocessable
            FROM evidence_files WHERE submission_id = $1 AND report_id IS NULL AND scan_status <> 'infected' ORDER BY created_at, id`,
         [draftId],
       ),
@@ -246,36 +249,96 @@ export class EvidenceService {
   // ---------------------------------------------------------------------------------------------
   // The worker: scanning and the copies staff see
 
-  /** Scans and derives copies for files waiting, force by force; returns how many were processed. */
+  /**
+   * Scans and derives copies for files waiting, force by force; returns how many were taken. A failed
+   * attempt is retried with exponential back-off, except for a photo whose bytes cannot be decoded,
+   * which is marked unprocessable at once; after the last attempt any file is marked unprocessable
+   * too. None waits for ever (processing-retries.ts has the schedule).
+   */
   async processPending(tenantIds: string[], limit = 10): Promise<number> {
     let processed = 0;
     for (const tenantId of tenantIds) {
       for (;;) {
         const file = await this.transactions.run(tenantId, async (manager) => {
-          const [row]: (EvidenceFileRow & { traceParent: string | null })[] = await manager.query(
+          const [row]: PickedFile[] = await manager.query(
             `UPDATE evidence_files SET processing_started_at = now(), processing_attempts = processing_attempts + 1
               WHERE id = (SELECT id FROM evidence_files
-                           WHERE scan_status = 'pending' AND processing_attempts < $1
-                             AND (processing_started_at IS NULL OR processing_started_at < now() - make_interval(mins => $2))
+                           WHERE scan_status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+                             AND (processing_started_at IS NULL OR processing_started_at < now() - make_interval(mins => $1))
                            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-              RETURNING ${COLUMNS}, trace_parent AS "traceParent"`,
-            [MAX_PROCESSING_ATTEMPTS, PROCESSING_TIMEOUT_MINUTES],
-          ).then((result: [(EvidenceFileRow & { traceParent: string | null })[], number]) => result[0]);
+              RETURNING ${COLUMNS}, trace_parent AS "traceParent", processing_attempts AS attempts`,
+            [PROCESSING_TIMEOUT_MINUTES],
+          ).then((result: [PickedFile[], number]) => result[0]);
           return row;
         });
         if (!file) break;
         // The scan is a span of the trace of the upload that stored the file.
-        await runInTrace(childTrace(file.traceParent), () =>
-          this.process(file).catch((error: unknown) => {
-            this.logger.warn(`evidence file ${file.id} of ${tenantId} could not be processed (it will be retried): ${(error as Error).message}`);
-            return this.transactions.run(tenantId, (manager) => manager.query(`UPDATE evidence_files SET processing_started_at = NULL WHERE id = $1`, [file.id]));
-          }),
-        );
+        await runInTrace(childTrace(file.traceParent), () => this.attempt(file));
         processed++;
         if (processed >= limit) return processed;
       }
     }
     return processed;
+  }
+
+  /** One attempt at a file: processed, retried later, or given up on. */
+  private async attempt(file: PickedFile): Promise<void> {
+    if (file.attempts > MAX_PROCESSING_ATTEMPTS) {
+      // Its last attempt never finished (the worker stopped mid-way, and was taken over): given up on like any last failure.
+      await this.markUnprocessable(file, 'attempts-exhausted', 'the last attempt did not finish');
+      return;
+    }
+    try {
+      await this.process(file);
+    } catch (error) {
+      const message = (error as Error).message ?? String(error);
+      const outcome = afterFailure(error, file.attempts);
+      if (outcome.kind === 'unprocessable') {
+        this.logger.warn(`evidence file ${file.id} of ${file.tenantId} could not be processed (attempt ${file.attempts}, ${outcome.reason}): ${message}`);
+        await this.markUnprocessable(file, outcome.reason, message);
+        return;
+      }
+      this.logger.warn(`evidence file ${file.id} of ${file.tenantId} could not be processed (attempt ${file.attempts} of ${MAX_PROCESSING_ATTEMPTS}; next in ${outcome.afterSeconds} s): ${message}`);
+      await this.transactions.run(file.tenantId, (manager) =>
+        manager.query(`UPDATE evidence_files SET processing_started_at = NULL, next_attempt_at = now() + make_interval(secs => $2), last_processing_error = $3 WHERE id = $1`, [
+          file.id,
+          outcome.afterSeconds,
+          message.slice(0, 1000),
+        ]),
+      );
+    }
+  }
+
+  /**
+   * Gives up on a file for good: marked unprocessable (never servable; the original stays as received),
+   * audited, and, when it was already sent with a report, a step in the reporter's timeline. A file
+   * still on a draft is shown as such in the draft's file list, and the step is written when the
+   * report is sent with it (JourneysService.submit).
+   */
+  private async markUnprocessable(file: EvidenceFileRow & { attempts: number }, reason: UnprocessableReason, error: string): Promise<void> {
+    const keys = evidenceKeys(file.tenantId, file.submissionId, file.id);
+    await this.transactions.run(file.tenantId, async (manager) => {
+      // report_id as it is now, not as it was when the file was taken: the report may have been sent meanwhile.
+      const [[marked]]: [{ reportId: string | null; name: string }[], number] = await manager.query(
+        `UPDATE evidence_files SET scan_status = 'unprocessable', scan_detail = $2, scanned_at = now(), display_key = NULL, thumbnail_key = NULL,
+                processing_started_at = NULL, next_attempt_at = NULL, last_processing_error = $3
+          WHERE id = $1 AND scan_status = 'pending' RETURNING report_id AS "reportId", original_name AS name`,
+        [file.id, UNPROCESSABLE_DETAIL[reason], error.slice(0, 1000)],
+      );
+      if (!marked) return;
+      await this.audit.record(manager, {
+        tenantId: file.tenantId,
+        actorType: 'system',
+        action: 'evidence.unprocessable',
+        subjectType: 'evidence',
+        subjectId: file.id,
+        details: { reason, attempts: file.attempts, reportId: marked.reportId },
+      });
+      if (marked.reportId) await recordFileNotProcessed(manager, { tenantId: file.tenantId, reportId: marked.reportId, fileId: file.id, name: marked.name });
+    });
+    // A copy half-made before the failure is of no use.
+    await this.store.delete(keys.display).catch(() => undefined);
+    await this.store.delete(keys.thumbnail).catch(() => undefined);
   }
 
   /** Scans one file; an infected one is quarantined, a photo gets its metadata-free copies. */
@@ -441,7 +504,9 @@ export class EvidenceService {
   }
 }
 
-/** Whether a file may be served in this variant: never infected or still pending; photos only as their copies. */
+type PickedFile = EvidenceFileRow & { traceParent: string | null; attempts: number };
+
+/** Whether a file may be served in this variant: never infected, pending or unprocessable; photos only as their copies. */
 function servable(file: EvidenceFileRow, variant: EvidenceVariant): boolean {
   if (file.scanStatus !== 'clean' && file.scanStatus !== 'not-scanned') return false;
   if (file.kind === 'image') return variant === 'display' ? file.displayKey !== null : variant === 'thumbnail' ? file.thumbnailKey !== null : false;

@@ -6,7 +6,8 @@ export { EvidenceModule, createEvidenceStore, createScanner } from './evidence.m
 export { scanBacklog } from './evidence.queries.js';
 export { EvidenceRefused, ingest, type IngestedFile, type IngestLimits } from './ingest.js';
 export { acceptedFormats, formatBytes, FORMATS } from './formats.js';
-export { deriveImageCopies } from './derive.js';
+export { deriveImageCopies, UndecodableImage } from './derive.js';
+export { MAX_PROCESSING_ATTEMPTS, retryDelaySeconds, afterFailure, type FailureOutcome, type UnprocessableReason } from './processing-retries.js';
 export { type EvidenceStore, EvidenceObjectMissing, EVIDENCE_KEY, assertEvidenceKey } from './storage/evidence-store.js';
 export { LocalDiskStore } from './storage/local-disk-store.js';
 export { S3Store, type S3StoreOptions } from './storage/s3-store.js';

@@ -33,7 +33,7 @@ import {
 import { enqueue } from '@front-counter/outbox';
 import { Draft } from './draft.entity.js';
 import { draftFiles, withStoredFiles } from './draft-files.js';
-import { recordReportEvent } from './report-event.entity.js';
+import { recordFileNotProcessed, recordReportEvent } from './report-event.entity.js';
 import { ReportIntake } from './report-intake.js';
 import { newReference } from './reference.js';
 import { Report } from './report.entity.js';
@@ -400,7 +400,10 @@ export class JourneysService {
         }
       }
       // The files on the path go with the report; any left behind (a branch the reporter left) are deleted with the draft.
-      if (fileIds.length > 0) await manager.query(`UPDATE evidence_files SET report_id = $1 WHERE submission_id = $2 AND id = ANY ($3::uuid[])`, [report.id, draft.id, fileIds]);
+      const [sentFiles]: [{ id: string; name: string; scanStatus: string }[], number] =
+        fileIds.length > 0
+          ? await manager.query(`UPDATE evidence_files SET report_id = $1 WHERE submission_id = $2 AND id = ANY ($3::uuid[]) RETURNING id::text, original_name AS name, scan_status AS "scanStatus"`, [report.id, draft.id, fileIds])
+          : [[], 0];
       // The draft keeps only the link to its report (for the confirmation page) for a day: no copy of the answers,
       // and none of a branch the reporter left, outlives the submission.
       await manager.update(Draft, { id: draft.id }, { reportId: report.id, reportReference: reference, answers: {}, resumeHash: null, updatedAt: new Date(), expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });
@@ -417,6 +420,10 @@ export class JourneysService {
       if (contact.email) await enqueue(manager, tenant.id, 'email.report-confirmation', { reportId: report.id });
       [{ submitted_at: report.submittedAt }] = await manager.query(`SELECT submitted_at FROM reports WHERE id = $1`, [report.id]);
       await recordReportEvent(manager, { tenantId: tenant.id, reportId: report.id, kind: 'submitted', actorType: 'public', details: { formVersion: version.version } });
+      // A file the worker gave up on while it was on the draft: the report's timeline says so from the start.
+      for (const file of sentFiles.filter((candidate) => candidate.scanStatus === 'unprocessable')) {
+        await recordFileNotProcessed(manager, { tenantId: tenant.id, reportId: report.id, fileId: file.id, name: file.name });
+      }
       // Routing last: a transfer moves the report, its timeline and its unsent e-mails to the receiving force.
       await this.intake.place(manager, tenant.id, report, requestId);
       return { reference, errors: [] };

@@ -64,6 +64,20 @@ export async function recordReportEvent(manager: EntityManager, event: NewReport
   return String(inserted.identifiers[0].id);
 }
 
+/** A step in a report's timeline: a file sent with it could not be processed (damaged, or not the image its first bytes claim). */
+export const FILE_NOT_PROCESSED = 'evidence-unprocessable';
+
+/**
+ * Tells the reporter, in their timeline, that a file they sent with the report could not be processed,
+ * and open staff pages that the report changed. Written once per file, by whichever comes second: the
+ * worker giving up on a file already sent with the report, or the report being sent with a file the
+ * worker had already given up on (the row lock on the file orders the two).
+ */
+export async function recordFileNotProcessed(manager: EntityManager, file: { tenantId: string; reportId: string; fileId: string; name: string }): Promise<void> {
+  await recordReportEvent(manager, { tenantId: file.tenantId, reportId: file.reportId, kind: FILE_NOT_PROCESSED, actorType: 'system', details: { fileId: file.fileId, name: file.name } });
+  await notifyReportChange(manager, { tenantId: file.tenantId, reportId: file.reportId, kind: FILE_NOT_PROCESSED });
+}
+
 /** The channel open staff pages listen on: a report of a force changed (sent when the transaction commits). */
 export const REPORT_CHANGES_CHANNEL = 'report_changes';
 

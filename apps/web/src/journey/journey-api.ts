@@ -14,6 +14,8 @@ export interface JourneyFile {
   name: string;
   sizeBytes: number;
   kind: string;
+  /** The worker could not process it (damaged, or not what it claims): the reporter should remove it and try another. */
+  unprocessable?: boolean;
 }
 
 /** Why the api refused a file, in both languages. */

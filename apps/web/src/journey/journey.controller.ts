@@ -291,7 +291,12 @@ export class JourneyController {
         ? {
             heading: this.text(site, 'filesHeading'),
             removeText: this.text(site, 'removeFile'),
-            items: context.files.map((file) => ({ name: file.name, size: formatFileSize(file.sizeBytes), action: `/${serviceId}/${page.id}/files/${file.id}/remove${change ? '?change=1' : ''}` })),
+            items: context.files.map((file) => ({
+              name: file.name,
+              size: formatFileSize(file.sizeBytes),
+              unprocessable: file.unprocessable ? { tag: this.text(site, 'fileUnprocessable'), hint: this.text(site, 'fileUnprocessableHint') } : undefined,
+              action: `/${serviceId}/${page.id}/files/${file.id}/remove${change ? '?change=1' : ''}`,
+            })),
           }
         : undefined,
       saveHref: answering ? `/${serviceId}/save` : undefined,

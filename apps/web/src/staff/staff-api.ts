@@ -81,7 +81,7 @@ export interface EvidenceFile {
   mediaType: string;
   sizeBytes: number;
   sha256: string;
-  scanStatus: 'PENDING' | 'CLEAN' | 'INFECTED' | 'NOT_SCANNED';
+  scanStatus: 'PENDING' | 'CLEAN' | 'INFECTED' | 'NOT_SCANNED' | 'UNPROCESSABLE';
   scanDetail: string | null;
   source: string;
   uploadedAt: string;

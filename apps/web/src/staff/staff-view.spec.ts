@@ -1,5 +1,5 @@
 import { parseDecision, parseThrive, THRIVE_FIELDS } from './staff-forms.js';
-import { auditDetails, auditTable, deadlineCell, duration, openingReason, pagination, queueHref, queueQuery, triageCell } from './staff-view.js';
+import { auditDetails, auditTable, deadlineCell, duration, evidenceTable, openingReason, pagination, queueHref, queueQuery, triageCell } from './staff-view.js';
 
 const sla = (triageMinutesLeft: number, overrides: Record<string, unknown> = {}) => ({
   sla: { triageBy: '', replyBy: '', triagedAt: null, firstReplyAt: null, triageMinutesLeft, replyMinutesLeft: 600, triageBreached: triageMinutesLeft < 0, replyBreached: false, ...overrides },
@@ -94,5 +94,18 @@ describe('the audit trail page', () => {
       ['Harriet Fenwick', 'Opened', 'Triage'],
       ['System', 'Something new', ''],
     ]);
+  });
+});
+
+describe('the report’s evidence', () => {
+  it('says in words that a file could not be processed and why, with no link', () => {
+    const file = { id: 'f1', name: 'IMG_0007.jpg', kind: 'image', mediaType: 'image/jpeg', sizeBytes: 3, sha256: 'a'.repeat(64), source: 'journey', uploadedAt: '2026-11-23T09:00:00Z', download: null, thumbnail: null };
+    const table = evidenceTable([{ ...file, scanStatus: 'UNPROCESSABLE', scanDetail: 'The file is damaged or is not an image that can be opened.' }]);
+    const [, , status, , action] = table.rows[0] as { html?: string; text?: string }[];
+    expect(status.html).toContain('>Could not be processed</strong>');
+    expect(status.html).toContain('govuk-tag--orange');
+    expect(status.html).toContain('The file is damaged or is not an image that can be opened.');
+    expect(status.html).not.toContain('UNPROCESSABLE');
+    expect(action).toEqual({ text: 'Not available' });
   });
 });

@@ -345,11 +345,12 @@ export function auditDetails(entry: Pick<AuditEntry, 'details'>): string {
 }
 
 const sizeText = (bytes: number) => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
-const STATUS_TAG: Record<string, string> = { PENDING: 'govuk-tag--grey', CLEAN: 'govuk-tag--green', INFECTED: 'govuk-tag--red', NOT_SCANNED: 'govuk-tag--yellow' };
+const STATUS_TAG: Record<string, string> = { PENDING: 'govuk-tag--grey', CLEAN: 'govuk-tag--green', INFECTED: 'govuk-tag--red', NOT_SCANNED: 'govuk-tag--yellow', UNPROCESSABLE: 'govuk-tag--orange' };
 
 /**
  * A report's files: a thumbnail for photos, what each is, its scan state (an unscanned file says so;
- * a quarantined one has no link), the SHA-256 of the original, and a download link through this site.
+ * a quarantined one, or one that could not be processed, has no link, and the reason in words), the
+ * SHA-256 of the original, and a download link through this site.
  */
 export function evidenceTable(files: EvidenceFile[]) {
   const T_ = T.evidence;

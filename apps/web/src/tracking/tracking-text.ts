@@ -77,6 +77,11 @@ const TEXT = {
   'event.received': { en: '{to} received your report', cy: 'Cafodd {to} eich adroddiad' },
   'event.reporter-replied': { en: 'You sent us a message', cy: 'Fe anfonoch neges atom' },
   'event.evidence-added': { en: 'You added a file', cy: 'Fe wnaethoch ychwanegu ffeil' },
+  'event.evidence-unprocessable': { en: 'A file you sent could not be processed', cy: "Nid oedd modd prosesu ffeil a anfonoch" },
+  fileUnprocessable: {
+    en: 'The file may be damaged, or it is not a photo we can open, so our team cannot see it. If you still have it, add another copy below.',
+    cy: "Efallai fod y ffeil wedi'i difrodi, neu nad yw'n llun y gallwn ei agor, felly ni all ein tîm ei gweld. Os yw hi gennych o hyd, ychwanegwch gopi arall isod.",
+  },
   fileLabel: { en: 'File', cy: 'Ffeil' },
   filesHeading: { en: 'Add photos, videos or documents', cy: 'Ychwanegu lluniau, fideos neu ddogfennau' },
   filesLabel: { en: 'Files', cy: 'Ffeiliau' },

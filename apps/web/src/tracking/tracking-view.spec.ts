@@ -38,6 +38,18 @@ describe('the tracking pages’ view', () => {
     expect(timelineSteps(report({ timeline: [{ kind: 'reporter-replied', occurredAt: '2026-11-15T10:00:00Z', message: 'Red.', fromForce: null, toForce: null }] }), 'en')[0]).toMatchObject({ title: 'You sent us a message', messageLabel: 'Your message' });
   });
 
+  it('tells the reporter, in English and Welsh, that a file they sent could not be processed, naming it and what to do', () => {
+    const unprocessable = report({ timeline: [{ kind: 'evidence-unprocessable', occurredAt: '2026-11-15T10:00:00Z', message: 'IMG_0007.jpg', fromForce: null, toForce: null }] });
+    expect(timelineSteps(unprocessable, 'en')[0]).toMatchObject({
+      title: 'A file you sent could not be processed',
+      messageLabel: 'File',
+      paragraphs: ['IMG_0007.jpg'],
+      explanation: expect.stringContaining('If you still have it, add another copy below.'),
+    });
+    expect(timelineSteps(unprocessable, 'cy')[0]).toMatchObject({ title: 'Nid oedd modd prosesu ffeil a anfonoch', messageLabel: 'Ffeil', explanation: expect.stringContaining('ychwanegwch gopi arall isod') });
+    expect(timelineSteps(report(), 'en').every((step) => step.explanation === undefined)).toBe(true);
+  });
+
   it('says the status in plain words, and shows the request only while the report waits for the reporter', () => {
     expect(statusText('AWAITING_TRIAGE', 'en')).toBe('Waiting to be looked at');
     expect(statusText('DISPATCHED', 'cy')).toBe('Mae swyddog ar ei ffordd');

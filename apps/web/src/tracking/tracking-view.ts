@@ -59,6 +59,8 @@ export interface TimelineStep {
   datetime: string;
   messageLabel?: string;
   paragraphs: string[];
+  /** What the step means for the reporter, when its title alone does not say (a file that could not be processed). */
+  explanation?: string;
 }
 
 /** The steps of the report, newest first, each with its date and time and the message in full. */
@@ -66,13 +68,15 @@ export function timelineSteps(report: TrackedReport, language: Language): Timeli
   return [...report.timeline].reverse().map((event) => {
     const paragraphs = paragraphsOf(event.message);
     const own = event.kind === 'reporter-replied';
-    const file = event.kind === 'evidence-added';
+    const unprocessable = event.kind === 'evidence-unprocessable';
+    const file = event.kind === 'evidence-added' || unprocessable;
     return {
       title: eventTitle(event, language),
       occurredAt: formatDateTime(event.occurredAt, language),
       datetime: new Date(event.occurredAt).toISOString(),
       messageLabel: paragraphs.length ? trackingText(language, file ? 'fileLabel' : own ? 'yourMessage' : 'ourMessage') : undefined,
       paragraphs,
+      explanation: unprocessable ? trackingText(language, 'fileUnprocessable') : undefined,
     };
   });
 }
