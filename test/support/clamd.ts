@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { clamdPing } from '@front-counter/evidence';
+import { watchProcess } from './watched-process.js';
 
 /** A private clamd for one test file, on both a loopback TCP port and a unix socket. */
 export interface TestClamd {
@@ -88,33 +89,13 @@ async function startOnce(binary: string): Promise<TestClamd | { failure: string;
   );
 
   const child = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keepOutput = (text: Buffer) => {
-    output = (output + text.toString()).slice(-4000);
-  };
-  child.stdout!.on('data', keepOutput);
-  child.stderr!.on('data', keepOutput);
-  let exit: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exit = `exited with ${signal ?? `code ${code}`}`;
-      resolve();
-    });
-    child.once('error', (error) => {
-      exit = `could not be run: ${error.message}`;
-      resolve();
-    });
-  });
-  // clamd is a process of its own: if a test process ends without calling close(), it must not outlive it.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const watched = watchProcess(child, 4000);
 
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    process.off('exit', killOnExit);
-    await stop(child, exited, () => exit !== undefined);
+    await watched.stop();
     rmSync(directory, { recursive: true, force: true });
   };
 
@@ -125,23 +106,15 @@ async function startOnce(binary: string): Promise<TestClamd | { failure: string;
     if (overTcp && overSocket) break;
     // clamd binds TCP before its unix socket, so a socket that answers alone means the TCP port was taken.
     const portTaken = overSocket && /Cannot bind/.test(readLog());
-    if (exit !== undefined || portTaken || Date.now() > deadline) {
-      const reason = exit ?? (portTaken ? `could not bind ${host}:${port}` : `did not answer PING within ${START_TIMEOUT_MS / 1000} s`);
-      const details = errorLines(`${output}\n${readLog()}`);
+    if (watched.exit() !== undefined || portTaken || Date.now() > deadline) {
+      const reason = watched.exit() ?? (portTaken ? `could not bind ${host}:${port}` : `did not answer PING within ${START_TIMEOUT_MS / 1000} s`);
+      const details = errorLines(`${watched.output()}\n${readLog()}`);
       await close();
       return { failure: `${binary} ${reason}. ${details}`, portTaken };
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return { host, port, socket, maxBytes: STREAM_MAX_MEBIBYTES * 1024 * 1024, close };
-}
-
-async function stop(child: ChildProcess, exited: Promise<void>, hasExited: () => boolean): Promise<void> {
-  if (hasExited()) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** clamd's ERROR lines, which say why it stopped; failing those, the last few lines of what it printed. */

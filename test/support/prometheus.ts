@@ -1,9 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import YAML from 'yaml';
+import { watchProcess } from './watched-process.js';
 
 /**
  * Prometheus for tests: reading the text format the processes expose, running Debian's Prometheus
@@ -253,28 +254,8 @@ async function startOnce(configFile: string, storage: string, port: number): Pro
     [`--config.file=${configFile}`, `--storage.tsdb.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn', '--storage.tsdb.retention.time=1h'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let output = '';
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  let exit: string | undefined;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exit = `exited with ${signal ?? `code ${code}`}`;
-      resolve();
-    });
-    child.once('error', (error) => {
-      exit = `could not be run: ${error.message}`;
-      resolve();
-    });
-  });
-  // A process of its own: it must not outlive a test process that ends without close().
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  const close = async () => {
-    process.off('exit', killOnExit);
-    await stop(child, exited, () => exit !== undefined);
-  };
+  const watched = watchProcess(child, 8000);
+  const close = () => watched.stop();
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -284,9 +265,9 @@ async function startOnce(configFile: string, storage: string, port: number): Pro
       () => false,
     );
     if (ready) break;
-    if (exit !== undefined || Date.now() > deadline) {
+    if (watched.exit() !== undefined || Date.now() > deadline) {
       await close();
-      return { failure: `${PROMETHEUS_BINARY} ${exit ?? `was not ready within ${START_TIMEOUT_MS / 1000} s`}: ${output.trim().split('\n').slice(-5).join(' | ')}` };
+      return { failure: `${PROMETHEUS_BINARY} ${watched.exit() ?? `was not ready within ${START_TIMEOUT_MS / 1000} s`}: ${watched.output().trim().split('\n').slice(-5).join(' | ')}` };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -304,17 +285,9 @@ async function startOnce(configFile: string, storage: string, port: number): Pro
     },
     alerts: async () => (await api('alerts')).alerts,
     targets: () => api('targets'),
-    output: () => output,
+    output: () => watched.output(),
     close,
   };
-}
-
-async function stop(child: ChildProcess, exited: Promise<void>, hasExited: () => boolean): Promise<void> {
-  if (hasExited()) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 function freePort(): Promise<number> {
