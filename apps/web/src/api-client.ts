@@ -84,6 +84,12 @@ export class ApiClient {
     }
   }
 
+  /** A plain request to one of the api's other routes (no body), answered in JSON. */
+  async send<T>(method: 'POST' | 'DELETE', path: string, headers: Record<string, string>): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${this.config.api.url}${path}`, { method, headers, signal: AbortSignal.timeout(10_000) });
+    return { status: response.status, body: (await response.json().catch(() => ({}))) as T };
+  }
+
   async ready(): Promise<boolean> {
     const response = await fetch(`${this.config.api.url}/health/ready`, { signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
     return response?.ok ?? false;

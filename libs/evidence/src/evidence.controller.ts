@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import { Controller, Delete, Get, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Logger, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReportsException } from '@front-counter/reports';
+import { currentAppLogger } from '@front-counter/logging';
 import { CurrentTenant, PublicTenantGuard, type Tenant } from '@front-counter/tenancy';
 import { EvidenceService } from './evidence.service.js';
 import { EvidenceRefused } from './ingest.js';
@@ -10,6 +11,8 @@ import { EvidenceRefused } from './ingest.js';
 export const SESSION_HEADER = 'x-journey-session';
 export const FILE_NAME_HEADER = 'x-file-name';
 export const TRACKING_HEADER = 'x-tracking-session';
+/** The form a tracking upload belongs to (see EvidenceService.addToReport). */
+export const BATCH_HEADER = 'x-upload-batch';
 
 const SERVICE = /^[a-z][a-z0-9-]{1,60}$/;
 const QUESTION = /^[a-zA-Z][a-zA-Z0-9-]{0,80}$/;
@@ -21,6 +24,8 @@ const QUESTION = /^[a-zA-Z][a-zA-Z0-9-]{0,80}$/;
  */
 @Controller('evidence')
 export class EvidenceController {
+  private readonly logger = new Logger(EvidenceController.name);
+
   constructor(private readonly evidence: EvidenceService) {}
 
   @Post('journeys/:serviceId/:questionId')
@@ -45,27 +50,51 @@ export class EvidenceController {
         drain(body);
         return problem(reply, error.status, error.code, { en: error.publicMessage, cy: error.publicMessage });
       }
+      if (clientGone(request, error)) return this.abandoned(request, reply, 'journey');
       throw error;
     }
   }
 
-  /** A reporter adds a file to a sent report through their tracking session (the session header). */
+  /**
+   * A reporter adds a file to a sent report through their tracking session (the session header).
+   * With a batch header it is one of a form's files, held until the batch is confirmed.
+   */
   @Post('tracking')
   @UseGuards(PublicTenantGuard)
   async uploadToReport(@CurrentTenant() tenant: Tenant, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const body = request.body as Readable | undefined;
-    const token = request.headers[TRACKING_HEADER];
+    const batch = headerValue(request.headers[BATCH_HEADER]);
     if (!body || typeof (body as Readable).pipe !== 'function') return problem(reply, 415, 'UNSUPPORTED_MEDIA_TYPE', { en: 'Send the file as application/octet-stream', cy: 'Anfonwch y ffeil fel application/octet-stream' });
     try {
-      const file = await this.evidence.addToReport(tenant, { trackingToken: typeof token === 'string' ? token : '', fileName: headerValue(request.headers[FILE_NAME_HEADER]), body, requestId: String(request.id) });
+      const file = await this.evidence.addToReport(tenant, { trackingToken: trackingToken(request), fileName: headerValue(request.headers[FILE_NAME_HEADER]), body, requestId: String(request.id), batch });
       return reply.code(201).send({ file });
     } catch (error) {
       if (error instanceof EvidenceRefused) {
         drain(body);
         return refused(reply, error);
       }
+      if (clientGone(request, error)) return this.abandoned(request, reply, 'tracking');
       throw error;
     }
+  }
+
+  /** The web read the whole form: the batch's held files go on the report together. */
+  @Post('tracking/batches/:batch')
+  @UseGuards(PublicTenantGuard)
+  async confirmBatch(@Param('batch') batch: string, @CurrentTenant() tenant: Tenant, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    try {
+      return reply.code(200).send({ added: await this.evidence.confirmBatch(tenant, { trackingToken: trackingToken(request), batch, requestId: String(request.id) }) });
+    } catch (error) {
+      if (error instanceof EvidenceRefused) return refused(reply, error);
+      throw error;
+    }
+  }
+
+  /** The form broke part-way: the batch's held files are dropped. */
+  @Delete('tracking/batches/:batch')
+  @UseGuards(PublicTenantGuard)
+  async discardBatch(@Param('batch') batch: string, @CurrentTenant() tenant: Tenant, @Res() reply: FastifyReply) {
+    return reply.send({ discarded: await this.evidence.discardBatch(tenant, batch) });
   }
 
   @Get('journeys/:serviceId')
@@ -95,6 +124,16 @@ export class EvidenceController {
     }
   }
 
+  /** An upload its sender abandoned: noted, and answered 400 should anyone still be listening. */
+  private abandoned(request: FastifyRequest, reply: FastifyReply, through: 'journey' | 'tracking') {
+    const message = `an upload through ${through} was abandoned by its sender part-way; nothing of it was kept`;
+    const appLogger = currentAppLogger();
+    if (appLogger) appLogger.info({ requestId: request.id, through }, message);
+    else this.logger.log(message);
+    if (reply.raw.destroyed || reply.sent) return reply;
+    return problem(reply, 400, 'UPLOAD_ABANDONED', { en: 'The upload stopped before the end of the file', cy: "Daeth y llwytho i ben cyn diwedd y ffeil" });
+  }
+
   /** A signed link's file: as an attachment (a thumbnail inline), never sniffed, never cached. */
   @Get(':token')
   async download(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
@@ -111,6 +150,20 @@ export class EvidenceController {
   }
 }
 
+function trackingToken(request: FastifyRequest): string {
+  const token = request.headers[TRACKING_HEADER];
+  return typeof token === 'string' ? token : '';
+}
+
+/**
+ * Whether the upload failed because its sender went away part-way (the visitor's form was cut off,
+ * so the web aborted its request): nothing was kept, and it is no fault of the api's.
+ */
+function clientGone(request: FastifyRequest, error: unknown): boolean {
+  const code = (error as { code?: string } | null)?.code;
+  return request.raw.aborted || request.raw.socket?.destroyed === true || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (error as Error | null)?.message === 'aborted';
+}
+
 function problem(reply: FastifyReply, status: number, code: string, message: { en: string; cy: string }) {
   return reply.code(status).type('application/json').send({ error: { code, message } });
 }
@@ -118,7 +171,7 @@ function problem(reply: FastifyReply, status: number, code: string, message: { e
 /** A refused file: the status and code that say why, with the message in both languages. */
 function refused(reply: FastifyReply, error: EvidenceRefused) {
   if (error.reason === 'session') return problem(reply, 404, 'TRACKING_SESSION_ENDED', error.text);
-  const status = { size: 413, type: 415, count: 409, empty: 400 }[error.reason];
+  const status = { size: 413, type: 415, count: 409, empty: 400, batch: 400 }[error.reason];
   return problem(reply, status, `FILE_${error.reason.toUpperCase()}`, error.text);
 }
 

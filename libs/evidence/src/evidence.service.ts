@@ -26,6 +26,8 @@ const LINK_SECONDS = 300;
 const PROCESSING_TIMEOUT_MINUTES = 30;
 /** Files a reporter may add to a report after sending it, through tracking. */
 export const TRACKING_MAX_FILES = 10;
+/** A tracking form's held files nobody confirmed are swept after this: twice a tracking session (30 minutes, TrackingService), so none could still be confirmed. */
+export const HELD_FILES_KEPT_MINUTES = 60;
 const TRACKING_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -69,6 +71,42 @@ export interface JourneyFile {
 const COLUMNS = `id, tenant_id AS "tenantId", submission_id AS "submissionId", report_id AS "reportId", question_id AS "questionId", source,
   original_name AS "originalName", kind, media_type AS "mediaType", size_bytes::float8 AS "sizeBytes", sha256, storage_key AS "storageKey",
   display_key AS "displayKey", thumbnail_key AS "thumbnailKey", scan_status AS "scanStatus", scan_detail AS "scanDetail", scanned_at AS "scannedAt", created_at AS "createdAt"`;
+
+/** A tracking session's report: the token's hash, unexpired (the same session as TrackingService's). */
+interface SessionReport {
+  id: string;
+  draft_id: string;
+  status: string;
+}
+
+async function sessionReport(manager: EntityManager, token: string, lock: boolean): Promise<SessionReport | undefined> {
+  if (!TRACKING_TOKEN.test(token)) return undefined;
+  const [row] = await manager.query(
+    `SELECT r.id, r.draft_id, r.status FROM tracking_sessions s JOIN reports r ON r.id = s.report_id WHERE s.token_hash = $1 AND s.expires_at > now()${lock ? ' FOR UPDATE OF r' : ''}`,
+    [createHash('sha256').update(token).digest('hex')],
+  );
+  return row;
+}
+
+/** Files added through tracking, on the report or held for it. */
+async function countAdded(manager: EntityManager, reportId: string): Promise<number> {
+  const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM evidence_files WHERE source = 'tracking' AND (report_id = $1 OR held_for_report_id = $1)`, [reportId]);
+  return Number(n);
+}
+
+const SESSION_ENDED = () => new EvidenceRefused('session', { en: 'Your session has ended. Sign in again to add files', cy: 'Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto i ychwanegu ffeiliau' });
+
+/** A file being put on a report, as the timeline and the audit describe it. */
+interface AddedFile {
+  id: string;
+  name: string;
+  kind: FileKind;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+  scanStatus: ScanStatus;
+  createdAt?: Date;
+}
 
 /** A file name as the reporter's device gave it, made safe to keep and show: no path, no control characters, at most 255 characters. */
 export function cleanFileName(raw: string | undefined): string {
@@ -166,23 +204,15 @@ export class EvidenceService {
 
   /**
    * A reporter adds a file to a report they sent, through their tracking session: any kind of
-   * evidence, up to TRACKING_MAX_FILES. It is a step in the report's timeline, and a report waiting
-   * for the reporter goes back to the queue, as a reply does.
+   * evidence, up to TRACKING_MAX_FILES. Alone, it goes on the report at once. As one of a form's
+   * files (`batch`, chosen by the web for the form) it is held until the web has read the whole
+   * form and confirms the batch (confirmBatch), or discards it when the form broke part-way
+   * (discardBatch): a form is kept whole or not at all. Held files count toward the limit.
    */
-  async addToReport(tenant: PublicTenantRef, input: { trackingToken: string; fileName?: string; body: Readable; requestId?: string }): Promise<JourneyFile> {
-    const notFound = new EvidenceRefused('session', { en: 'Your session has ended. Sign in again to add files', cy: "Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto i ychwanegu ffeiliau" });
-    // The same session as tracking's: the token's hash, unexpired (see TrackingService).
-    const sessionReport = async (manager: EntityManager, lock: boolean): Promise<{ id: string; draft_id: string; status: string } | undefined> => {
-      if (!TRACKING_TOKEN.test(input.trackingToken)) return undefined;
-      const [row] = await manager.query(
-        `SELECT r.id, r.draft_id, r.status FROM tracking_sessions s JOIN reports r ON r.id = s.report_id WHERE s.token_hash = $1 AND s.expires_at > now()${lock ? ' FOR UPDATE OF r' : ''}`,
-        [createHash('sha256').update(input.trackingToken).digest('hex')],
-      );
-      return row;
-    };
-    const countAdded = async (manager: EntityManager, reportId: string) => Number((await manager.query(`SELECT count(*)::int AS n FROM evidence_files WHERE report_id = $1 AND source = 'tracking'`, [reportId]))[0].n);
-    const report = await this.transactions.run(tenant.id, (manager) => sessionReport(manager, false));
-    if (!report) throw notFound;
+  async addToReport(tenant: PublicTenantRef, input: { trackingToken: string; fileName?: string; body: Readable; requestId?: string; batch?: string }): Promise<JourneyFile> {
+    if (input.batch !== undefined && !UUID.test(input.batch)) throw new EvidenceRefused('batch', { en: 'The upload could not be matched to its form', cy: "Nid oedd modd paru'r llwythiad â'i ffurflen" });
+    const report = await this.transactions.run(tenant.id, (manager) => sessionReport(manager, input.trackingToken, false));
+    if (!report) throw SESSION_ENDED();
     if ((await this.transactions.run(tenant.id, (manager) => countAdded(manager, report.id))) >= TRACKING_MAX_FILES) throw EvidenceRefused.count(TRACKING_MAX_FILES);
     const fileId = randomUUID();
     const keys = evidenceKeys(tenant.id, report.draft_id, fileId);
@@ -191,34 +221,79 @@ export class EvidenceService {
     const name = cleanFileName(input.fileName);
     try {
       await this.transactions.run(tenant.id, async (manager) => {
-        const locked = await sessionReport(manager, true);
-        if (!locked || locked.id !== report.id) throw notFound;
+        const locked = await sessionReport(manager, input.trackingToken, true);
+        if (!locked || locked.id !== report.id) throw SESSION_ENDED();
         if ((await countAdded(manager, report.id)) >= TRACKING_MAX_FILES) throw EvidenceRefused.count(TRACKING_MAX_FILES);
+        const held = input.batch !== undefined;
         await manager.query(
-          `INSERT INTO evidence_files (id, tenant_id, submission_id, report_id, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key, trace_parent)
-           VALUES ($1, $2, $3, $4, 'added-later', 'tracking', $5, $6, $7, $8, $9, $10, $11)`,
-          [fileId, tenant.id, report.draft_id, report.id, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original, currentTraceparent() ?? null],
+          `INSERT INTO evidence_files (id, tenant_id, submission_id, report_id, held_for_report_id, held_batch, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key, trace_parent)
+           VALUES ($1, $2, $3, $4, $5, $6, 'added-later', 'tracking', $7, $8, $9, $10, $11, $12, $13)`,
+          [fileId, tenant.id, report.draft_id, held ? null : report.id, held ? report.id : null, input.batch ?? null, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original, currentTraceparent() ?? null],
         );
-        if (locked.status === 'awaiting-reporter') {
-          await manager.query(`UPDATE reports SET status = 'awaiting-triage', claimed_by = NULL, claimed_by_name = NULL, claimed_at = NULL, updated_at = now() WHERE id = $1`, [report.id]);
-        }
-        await recordReportEvent(manager, { tenantId: tenant.id, reportId: report.id, kind: 'evidence-added', actorType: 'public', details: { fileId, name, kind: stored.kind, previousStatus: locked.status } });
-        await this.audit.record(manager, {
-          tenantId: tenant.id,
-          actorType: 'public',
-          action: 'evidence.uploaded',
-          subjectType: 'report',
-          subjectId: report.id,
-          details: { fileId, kind: stored.kind, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, through: 'tracking' },
-          requestId: input.requestId,
-        });
-        await notifyReportChange(manager, { tenantId: tenant.id, reportId: report.id, kind: 'evidence-added' });
+        if (!held) await this.putOnReport(manager, tenant.id, locked, [{ id: fileId, name, kind: stored.kind, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, scanStatus: 'pending' }], input.requestId);
       });
     } catch (error) {
       await this.store.delete(keys.original).catch(() => undefined);
       throw error;
     }
     return { id: fileId, questionId: 'added-later', name, sizeBytes: stored.sizeBytes, kind: stored.kind, unprocessable: false };
+  }
+
+  /**
+   * The web read the whole form: its held files go on the report together, in the order they came,
+   * in one transaction. Returns how many; a batch already confirmed, discarded or swept has none.
+   */
+  async confirmBatch(tenant: PublicTenantRef, input: { trackingToken: string; batch: string; requestId?: string }): Promise<number> {
+    if (!UUID.test(input.batch)) return 0;
+    return this.transactions.run(tenant.id, async (manager) => {
+      const report = await sessionReport(manager, input.trackingToken, true);
+      if (!report) throw SESSION_ENDED();
+      const [files]: [AddedFile[], number] = await manager.query(
+        `UPDATE evidence_files SET report_id = held_for_report_id, held_for_report_id = NULL, held_batch = NULL
+          WHERE held_batch = $1 AND held_for_report_id = $2
+          RETURNING id::text, original_name AS name, kind, media_type AS "mediaType", size_bytes::float8 AS "sizeBytes", sha256, scan_status AS "scanStatus", created_at AS "createdAt"`,
+        [input.batch, report.id],
+      );
+      files.sort((a, b) => a.createdAt!.getTime() - b.createdAt!.getTime() || a.id.localeCompare(b.id));
+      if (files.length > 0) await this.putOnReport(manager, tenant.id, report, files, input.requestId);
+      return files.length;
+    });
+  }
+
+  /** The form broke part-way: the files it had sent are dropped, rows and objects. Returns how many. */
+  async discardBatch(tenant: PublicTenantRef, batch: string): Promise<number> {
+    if (!UUID.test(batch)) return 0;
+    const rows = await this.transactions.run(tenant.id, (manager) =>
+      manager.query(`DELETE FROM evidence_files WHERE held_batch = $1 RETURNING ${COLUMNS}`, [batch]).then((result: [EvidenceFileRow[], number]) => result[0]),
+    );
+    await this.deleteObjects(rows);
+    return rows.length;
+  }
+
+  /**
+   * Files now on a sent report: each a step in its timeline (and, if the worker already gave up on
+   * it or quarantined it while it was held, that too), audited; a report waiting for the reporter
+   * goes back to the queue, as a reply does; staff screens are told once.
+   */
+  private async putOnReport(manager: EntityManager, tenantId: string, report: SessionReport, files: AddedFile[], requestId: string | undefined): Promise<void> {
+    if (report.status === 'awaiting-reporter') {
+      await manager.query(`UPDATE reports SET status = 'awaiting-triage', claimed_by = NULL, claimed_by_name = NULL, claimed_at = NULL, updated_at = now() WHERE id = $1`, [report.id]);
+    }
+    for (const file of files) {
+      await recordReportEvent(manager, { tenantId, reportId: report.id, kind: 'evidence-added', actorType: 'public', details: { fileId: file.id, name: file.name, kind: file.kind, previousStatus: report.status } });
+      await this.audit.record(manager, {
+        tenantId,
+        actorType: 'public',
+        action: 'evidence.uploaded',
+        subjectType: 'report',
+        subjectId: report.id,
+        details: { fileId: file.id, kind: file.kind, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256, through: 'tracking' },
+        requestId,
+      });
+      if (file.scanStatus === 'unprocessable') await recordFileNotProcessed(manager, { tenantId, reportId: report.id, fileId: file.id, name: file.name });
+      if (file.scanStatus === 'infected') await recordReportEvent(manager, { tenantId, reportId: report.id, kind: 'evidence-quarantined', actorType: 'system', details: { fileId: file.id, name: file.name } });
+    }
+    await notifyReportChange(manager, { tenantId, reportId: report.id, kind: 'evidence-added' });
   }
 
   /** The files the session's draft holds, for every file question, oldest first. */
@@ -471,7 +546,9 @@ export class EvidenceService {
 
   /**
    * Files no report will ever hold: those of drafts that have expired or were sent without them (a
-   * branch the reporter left). Deleted with their objects; returns how many.
+   * branch the reporter left), and a tracking form's held files nobody confirmed or discarded (the
+   * web stopped mid-form) once no tracking session could still confirm them. Deleted with their
+   * objects; returns how many.
    */
   async deleteAbandoned(tenantIds: string[]): Promise<number> {
     let deleted = 0;
@@ -479,9 +556,12 @@ export class EvidenceService {
       const rows = await this.transactions.run(tenantId, (manager) =>
         manager
           .query(
-            `DELETE FROM evidence_files f WHERE f.report_id IS NULL AND f.source = 'journey'
-               AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.id = f.submission_id AND d.report_id IS NULL AND d.expires_at > now())
+            `DELETE FROM evidence_files f
+              WHERE (f.report_id IS NULL AND f.source = 'journey'
+                     AND NOT EXISTS (SELECT 1 FROM drafts d WHERE d.id = f.submission_id AND d.report_id IS NULL AND d.expires_at > now()))
+                 OR (f.held_batch IS NOT NULL AND f.created_at < now() - make_interval(mins => $1))
              RETURNING ${COLUMNS}`,
+            [HELD_FILES_KEPT_MINUTES],
           )
           .then((result: [EvidenceFileRow[], number]) => result[0]),
       );

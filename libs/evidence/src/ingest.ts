@@ -11,7 +11,7 @@ const SNIFF_BYTES = 4100;
 /** Why a file was refused, in English and Welsh: each names the limit or what would have been accepted. Nothing is stored. */
 export class EvidenceRefused extends Error {
   constructor(
-    readonly reason: 'type' | 'size' | 'empty' | 'count' | 'session',
+    readonly reason: 'type' | 'size' | 'empty' | 'count' | 'session' | 'batch',
     readonly text: Text,
   ) {
     super(text.en);

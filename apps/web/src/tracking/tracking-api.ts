@@ -38,22 +38,37 @@ const ERRORS = 'errors { field message { en cy } }';
 export class TrackingApi {
   constructor(private readonly api: ApiClient) {}
 
-  /** Streams a file the reporter adds to their report on to the api (see ApiClient.upload). */
-  async uploadFile(request: FastifyRequest, token: string, fileName: string, file: Readable): Promise<{ ok: true } | { error: { code: string; message: { en: string; cy: string } } }> {
+  /**
+   * Streams a file the reporter adds to their report on to the api (see ApiClient.upload), as one of
+   * the form's `batch`: the api holds it until the batch is confirmed (confirmFiles) or discarded.
+   */
+  async uploadFile(request: FastifyRequest, token: string, batch: string, fileName: string, file: Readable): Promise<{ ok: true } | { error: { code: string; message: { en: string; cy: string } } }> {
     const { status, body } = await this.api.upload<{ file?: unknown; error?: { code: string; message: { en: string; cy: string } } }>(
       '/evidence/tracking',
-      {
-        'x-forwarded-host': request.headers.host ?? '',
-        'x-forwarded-proto': request.protocol,
-        ...onwardHeaders(request.id),
-        'x-tracking-session': token,
-        'x-file-name': encodeURIComponent(fileName),
-      },
+      { ...this.evidenceHeaders(request, token), 'x-upload-batch': batch, 'x-file-name': encodeURIComponent(fileName) },
       file,
     );
     if (body.file) return { ok: true };
     if (body.error && status < 500) return { error: body.error };
     throw new Error(`api: evidence upload answered HTTP ${status}`);
+  }
+
+  /** The whole form was read: its files go on the report. False when the tracking session has ended meanwhile. */
+  async confirmFiles(request: FastifyRequest, token: string, batch: string): Promise<boolean> {
+    const { status, body } = await this.api.send<{ added?: number; error?: { code: string } }>('POST', `/evidence/tracking/batches/${batch}`, this.evidenceHeaders(request, token));
+    if (typeof body.added === 'number') return true;
+    if (body.error?.code === 'TRACKING_SESSION_ENDED') return false;
+    throw new Error(`api: confirming uploaded files answered HTTP ${status}`);
+  }
+
+  /** The form broke part-way: the files it had sent are dropped (the api sweeps them later should this fail). */
+  async discardFiles(request: FastifyRequest, token: string, batch: string): Promise<void> {
+    const { status } = await this.api.send('DELETE', `/evidence/tracking/batches/${batch}`, this.evidenceHeaders(request, token));
+    if (status !== 200) throw new Error(`api: discarding uploaded files answered HTTP ${status}`);
+  }
+
+  private evidenceHeaders(request: FastifyRequest, token: string): Record<string, string> {
+    return { 'x-forwarded-host': request.headers.host ?? '', 'x-forwarded-proto': request.protocol, ...onwardHeaders(request.id), 'x-tracking-session': token };
   }
 
   private call<T>(request: FastifyRequest, query: string, variables: Record<string, unknown>): Promise<T> {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
@@ -245,10 +246,10 @@ export class TrackingController {
 
   /**
    * The reporter adds files (multipart, works without JavaScript): each is streamed on to the api as
-   * it arrives, after the form's anti-forgery field, which comes first. Refusals name the file. A form
-   * that breaks part-way (cut off, over a limit, text the site cannot keep) is refused with a page
-   * saying what was wrong; files it had already added stay on the report (the api has no way yet to
-   * take them back), and the page then does not say that nothing was kept.
+   * it arrives, after the form's anti-forgery field, which comes first. Refusals name the file. The
+   * api holds the form's files until the whole form has been read, then they go on the report
+   * together; a form that breaks part-way (cut off, over a limit, text the site cannot keep) is
+   * refused with a page saying what was wrong, and the files it had sent are discarded.
    */
   @Post('report/files')
   async addFiles(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
@@ -259,8 +260,11 @@ export class TrackingController {
       return state?.token ? this.redirect(reply, '/track/report') : this.timedOut(request, reply, site, state);
     }
     const errors: TrackingError[] = [];
+    const batch = randomUUID();
     let csrf: string | undefined;
     let added = 0;
+    const discard = () =>
+      added === 0 ? Promise.resolve() : this.api.discardFiles(request, state.token!, batch).catch((error: Error) => request.log.warn({ err: { message: error.message } }, 'the files of a broken form were left for the clean-up'));
     try {
       for await (const part of formParts(request)) {
         if (part.type === 'field') {
@@ -272,17 +276,21 @@ export class TrackingController {
           part.file.resume();
           continue;
         }
-        const outcome = await this.api.uploadFile(request, state.token, part.filename, part.file);
+        const outcome = await this.api.uploadFile(request, state.token, batch, part.filename, part.file);
         const name = part.filename.replace(/^.*[\\/]/, '').slice(0, 100);
         if ('error' in outcome) {
-          if (outcome.error.code === 'TRACKING_SESSION_ENDED') return this.timedOut(request, reply, site, state);
+          if (outcome.error.code === 'TRACKING_SESSION_ENDED') {
+            await discard();
+            return this.timedOut(request, reply, site, state);
+          }
           errors.push({ field: 'files', message: { en: `${name}: ${outcome.error.message.en}`, cy: `${name}: ${outcome.error.message.cy}` } });
         } else added++;
       }
     } catch (error) {
-      const failure = partsFailure(error, request);
-      throw failure instanceof WebBadRequest && added > 0 ? new WebBadRequest(failure.problem, { storedNothing: false }) : failure;
+      await discard();
+      throw partsFailure(error, request);
     }
+    if (added > 0 && !(await this.api.confirmFiles(request, state.token, batch))) return this.timedOut(request, reply, site, state);
     if (!this.cookie.validCsrf(state, csrf ?? '')) return this.redirect(reply, '/track/report');
     if (added === 0 && errors.length === 0) errors.push({ field: 'files', message: { en: trackingText('en', 'chooseFile'), cy: trackingText('cy', 'chooseFile') } });
     const fromScript = uploadFlash.fromScript(request);
