@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { localText } from '@front-counter/forms';
 import type { OutboxHandler } from '@front-counter/outbox';
 import { formatReference } from '@front-counter/reports';
+import { forceLetterhead, primaryHostname } from '@front-counter/tenancy';
 import { EmailTemplates } from './email-templates.js';
 import { Mailer } from './mailer.js';
 
@@ -14,8 +15,7 @@ interface TenantRow {
 
 
 async function tenantOf(manager: EntityManager, tenantId: string): Promise<TenantRow> {
-  const [tenant] = await manager.query(`SELECT slug, name, contact, promises FROM tenants WHERE id = $1`, [tenantId]);
-  return tenant;
+  return forceLetterhead(manager, tenantId);
 }
 
 type EmailEvents = 'email.report-confirmation' | 'email.resume-link' | 'email.tracking-code' | 'email.report-message' | 'email.report-transferred';
@@ -44,8 +44,7 @@ async function reportOf(manager: EntityManager, reportId: string): Promise<Repor
 }
 
 async function trackUrlOf(manager: EntityManager, options: EmailHandlerOptions, tenantId: string, slug: string): Promise<string> {
-  const [domain] = await manager.query(`SELECT hostname FROM tenant_domains WHERE tenant_id = $1 AND is_primary`, [tenantId]);
-  return `${options.siteUrl({ slug, primaryDomain: domain?.hostname ?? null })}/track`;
+  return `${options.siteUrl({ slug, primaryDomain: await primaryHostname(manager, tenantId) })}/track`;
 }
 
 /** The outbox handlers that send e-mail to reporters: confirmation, saved-draft links, tracking codes, the force's messages and transfers. */

@@ -1,6 +1,7 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import { TenantTransactions } from '@front-counter/database';
 import { childTrace, runInTrace } from '@front-counter/logging';
+import { listForces } from '@front-counter/tenancy';
 import { OutboxEvent } from './outbox-event.entity.js';
 import type { OutboxEventType, OutboxPayloads } from './outbox.js';
 
@@ -33,7 +34,7 @@ export class OutboxDispatcher {
   }
 
   async deliverPendingCounted(batchSize = 20): Promise<{ delivered: number; failed: number }> {
-    const tenants: { id: string }[] = await this.dataSource.query('SELECT id FROM tenants');
+    const tenants = await listForces(this.dataSource);
     let delivered = 0;
     let failed = 0;
     const types = this.types;
