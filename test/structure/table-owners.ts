@@ -51,39 +51,51 @@ export function entityTables(files: SourceFile[]): Map<string, string> {
   return entities;
 }
 
-const ENTITY_CALL = /\b(?:find|findOne|findOneBy|findBy|findAndCount|count|exists|exist|update|insert|delete|upsert|save|remove|increment|decrement|getRepository|createQueryBuilder|InjectRepository)\(\s*([A-Z]\w*)\b/g;
+const ENTITY_READ = /\b(?:find|findOne|findOneBy|findBy|findAndCount|count|exists|exist|getRepository|createQueryBuilder|InjectRepository)\(\s*([A-Z]\w*)\b/g;
+const ENTITY_WRITE = /\b(?:update|insert|delete|upsert|save|remove|increment|decrement)\(\s*([A-Z]\w*)\b/g;
 const REPOSITORY_TYPE = /\bRepository<\s*([A-Z]\w*)\s*>/g;
+const SQL_READ = /\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)\b(?![/-])/gi;
+const SQL_WRITE = /\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?|ALTER\s+TABLE)\s+([a-z_][a-z0-9_]*)\b(?![/-])/gi;
 
-/** The tables a file's SQL names: in raw SQL text, or through an entity's repository, query builder or manager method. */
-export function tablesTouched(text: string, entities: Map<string, string>): Set<string> {
+export type Use = 'read' | 'write';
+
+/**
+ * The tables a file's SQL names, each with whether it writes them: in raw SQL text, or through an
+ * entity's repository, query builder or manager method (a repository of unknown use counts as a write).
+ */
+export function tablesTouched(text: string, entities: Map<string, string>): Map<string, Use> {
   const code = stripComments(text);
-  const tables = new Set<string>();
-  for (const match of code.matchAll(/\b(?:FROM|JOIN|UPDATE|INTO|TABLE)\s+([a-z_][a-z0-9_]*)\b/gi)) {
-    if (match[1] in TABLE_OWNERS) tables.add(match[1]);
-  }
-  for (const pattern of [ENTITY_CALL, REPOSITORY_TYPE]) {
-    for (const match of code.matchAll(pattern)) {
-      const table = entities.get(match[1]);
-      if (table) tables.add(table);
-    }
-  }
+  const tables = new Map<string, Use>();
+  const note = (table: string | undefined, use: Use) => {
+    if (!table || !(table in TABLE_OWNERS)) return;
+    if (use === 'write' || !tables.has(table)) tables.set(table, use);
+  };
+  for (const match of code.matchAll(SQL_READ)) note(match[1], 'read');
+  for (const match of code.matchAll(SQL_WRITE)) note(match[1], 'write');
+  for (const match of code.matchAll(ENTITY_READ)) note(entities.get(match[1]), 'read');
+  for (const match of code.matchAll(ENTITY_WRITE)) note(entities.get(match[1]), 'write');
+  for (const match of code.matchAll(REPOSITORY_TYPE)) note(entities.get(match[1]), 'write');
   return tables;
 }
 
-/** May this file hold SQL about this table? Only its owner's repository or queries file. */
-export function mayHoldSql(file: string, table: string): boolean {
+/**
+ * May this file hold this SQL? Writes and reads by id: only the owner's `*.repository.ts`. A screen's
+ * read-model (`*.queries.ts`, in any library) may read, and join, any table; it writes none but its own.
+ */
+export function mayHoldSql(file: string, table: string, use: Use): boolean {
   const owner = TABLE_OWNERS[table];
-  return new RegExp(`^libs/${owner}/src/(.+/)?[a-z0-9-]+\\.(repository|queries)\\.ts$`).test(file);
+  if (new RegExp(`^libs/${owner}/src/(.+/)?[a-z0-9-]+\\.(repository|queries)\\.ts$`).test(file)) return true;
+  return use === 'read' && /^libs\/[a-z0-9-]+\/src\/(.+\/)?[a-z0-9-]+\.queries\.ts$/.test(file);
 }
 
-/** SQL about a table outside its owner's repository or queries files. */
+/** SQL about a table outside the places it may be. */
 export function misplacedSql(files: SourceFile[]): TableUse[] {
   const entities = entityTables(files);
   const found: TableUse[] = [];
   for (const file of files) {
     if (isExempt(file.path)) continue;
-    for (const table of [...tablesTouched(file.text, entities)].sort()) {
-      if (!mayHoldSql(file.path, table)) found.push({ path: file.path, table });
+    for (const [table, use] of [...tablesTouched(file.text, entities)].sort(([a], [b]) => a.localeCompare(b))) {
+      if (!mayHoldSql(file.path, table, use)) found.push({ path: file.path, table });
     }
   }
   return found;
@@ -137,4 +149,14 @@ export function readSources(root: string): SourceFile[] {
   };
   for (const top of ['libs', 'apps']) walk(top);
   return files;
+}
+
+/** The tables migrations/ creates. */
+export function migrationTables(root: string): string[] {
+  const tables = new Set<string>();
+  for (const name of readdirSync(path.join(root, 'migrations'))) {
+    if (!name.endsWith('.ts')) continue;
+    for (const match of readFileSync(path.join(root, 'migrations', name), 'utf8').matchAll(/CREATE TABLE (?:IF NOT EXISTS )?"?([a-z_][a-z0-9_]*)"?/gi)) tables.add(match[1]);
+  }
+  return [...tables].sort();
 }
