@@ -21,8 +21,6 @@ const NOT_YET_MOVED: TableUse[] = [
   { path: 'libs/admin/src/routing-admin.service.ts', table: 'reports' },
   { path: 'libs/admin/src/routing-admin.service.ts', table: 'routing_rule_sets' },
   { path: 'libs/admin/src/routing-admin.service.ts', table: 'tenants' },
-  // audit: its one insert sits in the service
-  { path: 'libs/audit/src/audit.service.ts', table: 'audit_events' },
   // evidence: its own table from the service; a draft's expiry read for abandoned files
   { path: 'libs/evidence/src/evidence.service.ts', table: 'drafts' },
   { path: 'libs/evidence/src/evidence.service.ts', table: 'evidence_files' },
@@ -46,17 +44,12 @@ const NOT_YET_MOVED: TableUse[] = [
   { path: 'libs/notifications/src/notifications.ts', table: 'outbox_events' },
   { path: 'libs/notifications/src/notifications.ts', table: 'report_events' },
   { path: 'libs/notifications/src/notifications.ts', table: 'reports' },
-  // outbox: enqueue, delivery and pruning each hold their own SQL
-  { path: 'libs/outbox/src/outbox-dispatcher.ts', table: 'outbox_events' },
-  { path: 'libs/outbox/src/outbox-pruning.ts', table: 'outbox_events' },
-  { path: 'libs/outbox/src/outbox.ts', table: 'outbox_events' },
   // reports: drafts and submission in the journey service; submission writes evidence's files and the outbox
   { path: 'libs/reports/src/draft-files.ts', table: 'evidence_files' },
   { path: 'libs/reports/src/journeys.service.ts', table: 'drafts' },
   { path: 'libs/reports/src/journeys.service.ts', table: 'evidence_files' },
   { path: 'libs/reports/src/journeys.service.ts', table: 'outbox_events' },
   { path: 'libs/reports/src/journeys.service.ts', table: 'reports' },
-  { path: 'libs/reports/src/report-intake.ts', table: 'routing_rule_sets' },
   // retention deletes a report with everything of it in one repository of its own
   { path: 'libs/retention/src/retention.repository.ts', table: 'drafts' },
   { path: 'libs/retention/src/retention.repository.ts', table: 'evidence_files' },
@@ -67,11 +60,9 @@ const NOT_YET_MOVED: TableUse[] = [
   { path: 'libs/retention/src/retention.repository.ts', table: 'reports' },
   { path: 'libs/retention/src/retention.repository.ts', table: 'tracking_codes' },
   { path: 'libs/retention/src/retention.repository.ts', table: 'tracking_sessions' },
-  // tenancy: sync and the host lookup through TypeORM repositories
+  // tenancy: sync through TypeORM repositories
   { path: 'libs/tenancy/src/tenant-sync.ts', table: 'tenant_domains' },
   { path: 'libs/tenancy/src/tenant-sync.ts', table: 'tenants' },
-  { path: 'libs/tenancy/src/tenants.service.ts', table: 'tenant_domains' },
-  { path: 'libs/tenancy/src/tenants.service.ts', table: 'tenants' },
   // triage: sync writes routing rules and force areas (areas are tenancy's)
   { path: 'libs/triage/src/triage-sync.ts', table: 'routing_rule_sets' },
   { path: 'libs/triage/src/triage-sync.ts', table: 'tenant_areas' },

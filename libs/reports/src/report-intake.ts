@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { activeForceAreas, findForce } from '@front-counter/tenancy';
-import { containsPoint, routeReport, RoutingRuleSet, type ForceArea } from '@front-counter/triage';
+import { containsPoint, currentRuleSet, routeReport, type ForceArea } from '@front-counter/triage';
 import { ReportLife, type ForceRef, type Routed, type TransferBy } from './report-life.js';
 import type { GeoPoint, Report } from './report.entity.js';
 
@@ -58,7 +58,7 @@ export class ReportIntake {
   }
 
   private async route(manager: EntityManager, force: ForceRef, report: Report, options: { allowTransfer: boolean; clockFrom: Date }): Promise<Routed> {
-    const ruleSet = await manager.findOne(RoutingRuleSet, { where: { tenantId: force.id }, order: { version: 'DESC' } });
+    const ruleSet = await currentRuleSet(manager, force.id);
     const { insideArea, areaForce } = await this.areaFacts(manager, force.id, report.location);
     const outcome = routeReport(
       ruleSet?.rules.rules ?? [],

@@ -1,5 +1,6 @@
-import type { EntityManager } from 'typeorm';
-import type { TenantIdentity } from './tenant.entity.js';
+import type { DataSource, EntityManager } from 'typeorm';
+import { TenantDomain } from './tenant-domain.entity.js';
+import { Tenant, type TenantIdentity } from './tenant.entity.js';
 
 // The tenancy library's reads of the public force registry (tenants, tenant_domains, tenant_areas),
 // for the libraries that need a force's facts inside their own work. The registry needs no tenant set,
@@ -73,4 +74,15 @@ export async function forceIdentities(db: RegistryReader): Promise<{ id: string;
 /** Every active force's area, by slug. */
 export async function activeForceAreas<Boundary>(db: RegistryReader): Promise<{ tenant_id: string; slug: string; boundary: Boundary; bbox: number[] }[]> {
   return db.query(`SELECT a.tenant_id, t.slug, a.boundary, a.bbox FROM tenant_areas a JOIN tenants t ON t.id = a.tenant_id WHERE t.status = 'active' ORDER BY t.slug`);
+}
+
+/** A force with its domains, by id or slug; null when there is none. */
+export async function tenantWithDomains(db: DataSource | EntityManager, where: { id: string } | { slug: string }): Promise<Tenant | null> {
+  return db.getRepository(Tenant).findOne({ where, relations: { domains: true } });
+}
+
+/** The force a domain belongs to, with all its domains; null for a domain no force has. */
+export async function tenantOfHostname(db: DataSource | EntityManager, hostname: string): Promise<Tenant | null> {
+  const domain = await db.getRepository(TenantDomain).findOne({ where: { hostname }, relations: { tenant: { domains: true } } });
+  return domain?.tenant ?? null;
 }
