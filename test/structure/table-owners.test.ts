@@ -24,13 +24,10 @@ const NOT_YET_MOVED: TableUse[] = [
   // evidence: its own table from the service; a draft's expiry read for abandoned files
   { path: 'libs/evidence/src/evidence.service.ts', table: 'drafts' },
   { path: 'libs/evidence/src/evidence.service.ts', table: 'evidence_files' },
-  // forms: catalogue and sync
-  { path: 'libs/forms/src/form-catalogue.service.ts', table: 'form_versions' },
+  // forms: sync
   { path: 'libs/forms/src/forms-sync.ts', table: 'form_versions' },
   { path: 'libs/forms/src/forms-sync.ts', table: 'national_services' },
   // national: the registry, national versions and onboarding
-  { path: 'libs/national/src/national-forces.service.ts', table: 'reports' },
-  { path: 'libs/national/src/national-forces.service.ts', table: 'tenants' },
   { path: 'libs/national/src/national-services.service.ts', table: 'form_versions' },
   { path: 'libs/national/src/national-services.service.ts', table: 'national_services' },
   { path: 'libs/national/src/national-services.service.ts', table: 'tenants' },
@@ -60,9 +57,6 @@ const NOT_YET_MOVED: TableUse[] = [
   { path: 'libs/retention/src/retention.repository.ts', table: 'reports' },
   { path: 'libs/retention/src/retention.repository.ts', table: 'tracking_codes' },
   { path: 'libs/retention/src/retention.repository.ts', table: 'tracking_sessions' },
-  // tenancy: sync through TypeORM repositories
-  { path: 'libs/tenancy/src/tenant-sync.ts', table: 'tenant_domains' },
-  { path: 'libs/tenancy/src/tenant-sync.ts', table: 'tenants' },
   // triage: sync writes routing rules and force areas (areas are tenancy's)
   { path: 'libs/triage/src/triage-sync.ts', table: 'routing_rule_sets' },
   { path: 'libs/triage/src/triage-sync.ts', table: 'tenant_areas' },

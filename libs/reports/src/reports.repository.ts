@@ -134,3 +134,9 @@ export async function lockLiveDraft(manager: EntityManager, draftId: string): Pr
   const [draft] = await manager.query(`SELECT id FROM drafts WHERE id = $1 AND report_id IS NULL AND expires_at > now() FOR UPDATE`, [draftId]);
   return draft;
 }
+
+/** How many reports the transaction's force received in the last 30 days. */
+export async function reportsInLast30Days(manager: EntityManager): Promise<number> {
+  const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM reports WHERE submitted_at > now() - interval '30 days'`);
+  return count;
+}

@@ -86,3 +86,47 @@ export async function tenantOfHostname(db: DataSource | EntityManager, hostname:
   const domain = await db.getRepository(TenantDomain).findOne({ where: { hostname }, relations: { tenant: { domains: true } } });
   return domain?.tenant ?? null;
 }
+
+/** Whether the registry's tables exist yet (a dry run may come before the first migration). */
+export async function registryMigrated(manager: EntityManager): Promise<boolean> {
+  const [{ migrated }] = await manager.query(`SELECT to_regclass('tenants') IS NOT NULL AS migrated`);
+  return migrated;
+}
+
+/** Every force with its domains. */
+export async function allTenantsWithDomains(manager: EntityManager): Promise<Tenant[]> {
+  return manager.find(Tenant, { relations: { domains: true } });
+}
+
+/** Adds a force; returns it as stored. */
+export async function createTenant(manager: EntityManager, fields: Partial<Tenant>): Promise<Tenant> {
+  return manager.save(Tenant, manager.create(Tenant, fields));
+}
+
+export async function updateTenant(manager: EntityManager, id: string, fields: Partial<Tenant>): Promise<void> {
+  await manager.update(Tenant, { id }, fields);
+}
+
+/** A force's domains become these, the first its primary. */
+export async function replaceDomains(manager: EntityManager, tenantId: string, hostnames: string[]): Promise<void> {
+  await manager.delete(TenantDomain, { tenantId });
+  await manager.insert(
+    TenantDomain,
+    hostnames.map((hostname, index) => ({ hostname, tenantId, isPrimary: index === 0 })),
+  );
+}
+
+/** Every force with its domains, by slug. */
+export async function tenantsWithDomainsBySlug(db: DataSource | EntityManager): Promise<Tenant[]> {
+  return db.getRepository(Tenant).find({ relations: { domains: true }, order: { slug: 'ASC' } });
+}
+
+/** A force by slug, without its domains; null when there is none. */
+export async function tenantBySlug(db: DataSource | EntityManager, slug: string): Promise<Tenant | null> {
+  return db.getRepository(Tenant).findOne({ where: { slug } });
+}
+
+/** Suspends or reinstates a force (the set_force_status function keeps the reason and the time). */
+export async function setForceStatus(manager: EntityManager, slug: string, status: 'active' | 'suspended', reason: string | null): Promise<void> {
+  await manager.query(`SELECT set_force_status($1, $2, $3)`, [slug, status, reason]);
+}
