@@ -35,12 +35,6 @@ const NOT_YET_MOVED: TableUse[] = [
   { path: 'libs/national/src/onboarding.service.ts', table: 'routing_rule_sets' },
   { path: 'libs/national/src/onboarding.service.ts', table: 'tenant_domains' },
   { path: 'libs/national/src/onboarding.service.ts', table: 'tenants' },
-  // notifications: what an e-mail says, read where it is sent
-  { path: 'libs/notifications/src/notifications.ts', table: 'drafts' },
-  { path: 'libs/notifications/src/notifications.ts', table: 'form_versions' },
-  { path: 'libs/notifications/src/notifications.ts', table: 'outbox_events' },
-  { path: 'libs/notifications/src/notifications.ts', table: 'report_events' },
-  { path: 'libs/notifications/src/notifications.ts', table: 'reports' },
   // reports: drafts and submission in the journey service; submission writes evidence's files and the outbox
   { path: 'libs/reports/src/draft-files.ts', table: 'evidence_files' },
   { path: 'libs/reports/src/journeys.service.ts', table: 'drafts' },

@@ -73,3 +73,8 @@ export async function deleteEventsAbout(manager: EntityManager, about: { reportI
   const delivered = rows.filter((row) => row.delivered).length;
   return { delivered, undelivered: rows.length - delivered };
 }
+
+/** Drops the one-time codes from a report's tracking-code e-mails once sent (only their hash is kept, by casework). */
+export async function forgetTrackingCodes(manager: EntityManager, reportId: string): Promise<void> {
+  await manager.query(`UPDATE outbox_events SET payload = payload - 'code' WHERE type = 'email.tracking-code' AND payload->>'reportId' = $1 AND payload ? 'code'`, [reportId]);
+}
