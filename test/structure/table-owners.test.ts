@@ -27,14 +27,6 @@ const NOT_YET_MOVED: TableUse[] = [
   // forms: sync
   { path: 'libs/forms/src/forms-sync.ts', table: 'form_versions' },
   { path: 'libs/forms/src/forms-sync.ts', table: 'national_services' },
-  // national: the registry, national versions and onboarding
-  { path: 'libs/national/src/national-services.service.ts', table: 'form_versions' },
-  { path: 'libs/national/src/national-services.service.ts', table: 'national_services' },
-  { path: 'libs/national/src/national-services.service.ts', table: 'tenants' },
-  { path: 'libs/national/src/onboarding.service.ts', table: 'form_versions' },
-  { path: 'libs/national/src/onboarding.service.ts', table: 'routing_rule_sets' },
-  { path: 'libs/national/src/onboarding.service.ts', table: 'tenant_domains' },
-  { path: 'libs/national/src/onboarding.service.ts', table: 'tenants' },
   // reports: drafts and submission in the journey service; submission writes evidence's files and the outbox
   { path: 'libs/reports/src/draft-files.ts', table: 'evidence_files' },
   { path: 'libs/reports/src/journeys.service.ts', table: 'drafts' },

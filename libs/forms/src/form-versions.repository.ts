@@ -12,3 +12,13 @@ export async function currentVersionIds(manager: EntityManager, tenantId: string
 export async function formVersionById(manager: EntityManager, id: string): Promise<FormVersion | null> {
   return manager.findOne(FormVersion, { where: { id } });
 }
+
+/** A force's newest version of a service; null when it has none. */
+export async function latestFormVersion(manager: EntityManager, tenantId: string, serviceId: string): Promise<FormVersion | null> {
+  return manager.findOne(FormVersion, { where: { tenantId, serviceId }, order: { version: 'DESC' } });
+}
+
+/** Publishes a version (versions are immutable once written). */
+export async function insertFormVersion(manager: EntityManager, version: Partial<FormVersion>): Promise<void> {
+  await manager.insert(FormVersion, version);
+}

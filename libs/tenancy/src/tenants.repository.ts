@@ -130,3 +130,19 @@ export async function tenantBySlug(db: DataSource | EntityManager, slug: string)
 export async function setForceStatus(manager: EntityManager, slug: string, status: 'active' | 'suspended', reason: string | null): Promise<void> {
   await manager.query(`SELECT set_force_status($1, $2, $3)`, [slug, status, reason]);
 }
+
+/** Every force (without domains); by slug when `ordered`. */
+export async function allTenants(db: DataSource | EntityManager, options: { ordered?: boolean } = {}): Promise<Tenant[]> {
+  return db.getRepository(Tenant).find(options.ordered ? { order: { slug: 'ASC' } } : undefined);
+}
+
+/** Those of these domains some force already has, each with its force. */
+export async function domainsTaken(db: DataSource | EntityManager, hostnames: string[]): Promise<TenantDomain[]> {
+  return db.getRepository(TenantDomain).find({ where: hostnames.map((hostname) => ({ hostname })), relations: { tenant: true } });
+}
+
+/** Adds a force with its domains (the create_force function); returns its id. */
+export async function createForce(manager: EntityManager, slug: string, fields: Record<string, unknown>, domains: string[]): Promise<string> {
+  const [{ create_force: tenantId }] = await manager.query(`SELECT create_force($1, $2::jsonb, $3::text[])`, [slug, JSON.stringify(fields), domains]);
+  return tenantId;
+}
