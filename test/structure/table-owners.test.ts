@@ -11,7 +11,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  */
 const NOT_YET_MOVED: TableUse[] = [
   // admin: force settings, drafts of versions and routing rules, figures (needs tenancy, forms, triage and reports repositories)
-  { path: 'libs/admin/src/figures.service.ts', table: 'reports' },
   { path: 'libs/admin/src/force-admin.service.ts', table: 'admin_drafts' },
   { path: 'libs/admin/src/force-admin.service.ts', table: 'form_versions' },
   { path: 'libs/admin/src/force-admin.service.ts', table: 'national_services' },
