@@ -45,10 +45,9 @@ const NOT_YET_MOVED: TableUse[] = [
   // triage: sync writes routing rules and force areas (areas are tenancy's)
   { path: 'libs/triage/src/triage-sync.ts', table: 'routing_rule_sets' },
   { path: 'libs/triage/src/triage-sync.ts', table: 'tenant_areas' },
-  // apps: the development sign-in provider's seeded users and the launcher's first start
+  // apps: the development sign-in provider reads the registry with its own pg client
   { path: 'apps/idp/src/seeded-users.ts', table: 'tenant_domains' },
   { path: 'apps/idp/src/seeded-users.ts', table: 'tenants' },
-  { path: 'apps/launcher/src/prepare-database.ts', table: 'tenants' },
 ];
 
 const key = (use: TableUse) => `${use.path} ${use.table}`;
