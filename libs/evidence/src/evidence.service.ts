@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -29,7 +29,6 @@ const PROCESSING_TIMEOUT_MINUTES = 30;
 export const TRACKING_MAX_FILES = 10;
 /** A tracking form's held files nobody confirmed are swept after this: twice a tracking session (30 minutes, TrackingService), so none could still be confirmed. */
 export const HELD_FILES_KEPT_MINUTES = 60;
-const TRACKING_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a file is in the worker's hands: `unprocessable` when its copies could not be made (see processing-retries.ts). */
