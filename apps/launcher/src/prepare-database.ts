@@ -3,7 +3,7 @@ import { AUDIT_ENTITIES } from '@front-counter/audit';
 import { createOwnerDataSource, runMigrations } from '@front-counter/database';
 import { checkForceForms, FORMS_ENTITIES, FormDefinitionError, loadNationalServices, loadOverlays, syncForms } from '@front-counter/forms';
 import { loadForceTriageFiles, syncTriage, TRIAGE_ENTITIES } from '@front-counter/triage';
-import { formatSyncReport, loadTenantDefinitions, syncTenants, Tenant, TENANCY_ENTITIES, type TenantDefinition, type TenantSyncReport } from '@front-counter/tenancy';
+import { allTenants, formatSyncReport, loadTenantDefinitions, registryMigrated, syncTenants, TENANCY_ENTITIES, type TenantDefinition, type TenantSyncReport } from '@front-counter/tenancy';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
 export interface PreparedDatabase {
@@ -42,8 +42,7 @@ export async function migrateAndSync(adminUrl: string, tenantsDirectory: string,
       // Several instances starting at once must not race each other.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('front-counter:tenant-sync'))`);
       const report = await syncTenants(manager, definitions, options);
-      const [{ migrated }] = await manager.query(`SELECT to_regclass('tenants') IS NOT NULL AS migrated`);
-      const ids = new Map(migrated ? (await manager.find(Tenant)).map((tenant) => [tenant.slug, tenant.id]) : []);
+      const ids = new Map((await registryMigrated(manager)) ? (await allTenants(manager)).map((tenant) => [tenant.slug, tenant.id]) : []);
       const withIds = forces.map((force) => ({ ...force, tenantId: ids.get(force.slug) ?? '' }));
       const formChanges = [...(await syncForms(manager, national, withIds, options)), ...(await syncTriage(manager, withIds, options))];
       return { definitions, migrations, report, formChanges, summary: formatSyncReport(report, formChanges) };

@@ -9,6 +9,7 @@ import { SlaMonitor } from '@front-counter/casework';
 import { EvidenceService } from '@front-counter/evidence';
 import { JourneysService } from '@front-counter/reports';
 import { RetentionService } from '@front-counter/retention';
+import { listForces } from '@front-counter/tenancy';
 import { WorkerMetrics } from './worker-metrics.js';
 
 export const WORKER_LOGGER = Symbol('WORKER_LOGGER');
@@ -69,7 +70,7 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
     this.metrics.count('outbox', 'delivered', delivered);
     this.metrics.count('outbox', 'failed', failed);
     if (delivered > 0) this.logger.info({ delivered }, 'outbox delivered');
-    const active: { id: string }[] = await this.dataSource.query(`SELECT id FROM tenants WHERE status = 'active'`);
+    const active = await listForces(this.dataSource, { activeOnly: true });
     const breaches = await this.sla.markBreaches(active.map((tenant) => tenant.id));
     this.metrics.count('sla-breaches', 'marked', breaches);
     if (breaches > 0) this.logger.info({ breaches }, 'SLA breaches marked');
@@ -78,7 +79,7 @@ export class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown
     if (processed > 0) this.logger.info({ processed }, 'evidence files scanned');
     if (Date.now() - this.lastCleanUp >= CLEAN_UP_EVERY_MS) {
       this.lastCleanUp = Date.now();
-      const tenants: { id: string }[] = await this.dataSource.query('SELECT id FROM tenants');
+      const tenants = await listForces(this.dataSource);
       const deleted = await this.journeys.deleteExpired(tenants.map((tenant) => tenant.id));
       this.metrics.count('clean-up', 'drafts-deleted', deleted);
       if (deleted > 0) this.logger.info({ deleted }, 'expired drafts deleted');

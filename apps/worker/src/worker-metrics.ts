@@ -5,6 +5,7 @@ import { poolStatistics, TenantTransactions } from '@front-counter/database';
 import { scanBacklog } from '@front-counter/evidence';
 import { APP_METRICS, registerDatabasePoolMetrics, type AppMetrics } from '@front-counter/metrics';
 import { outboxBacklog, type OutboxBacklog } from '@front-counter/outbox';
+import { listForces } from '@front-counter/tenancy';
 
 /** Figures are read from the database at most this often, however many Prometheus servers scrape. */
 const FIGURES_MAX_AGE_MS = 5_000;
@@ -98,7 +99,7 @@ export class WorkerMetrics {
   }
 
   private async readForces(): Promise<ForceFigures[]> {
-    const tenants: { id: string; slug: string }[] = await this.dataSource.query('SELECT id, slug FROM tenants ORDER BY slug');
+    const tenants = await listForces(this.dataSource, { ordered: true });
     const figures: ForceFigures[] = [];
     for (const tenant of tenants) {
       figures.push(

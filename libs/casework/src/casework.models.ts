@@ -1,17 +1,11 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JSONScalar, type FormAnswers } from '@front-counter/forms';
+import { ReportStatus } from '@front-counter/reports';
 import { LocalizedTextModel } from '@front-counter/tenancy';
 
 // GraphQL enum values are the keys (SCREAMING_CASE by convention); the values are what is stored.
-export enum ReportStatusValue {
-  AWAITING_TRIAGE = 'awaiting-triage',
-  AWAITING_REPORTER = 'awaiting-reporter',
-  ALLOCATED = 'allocated',
-  DISPATCHED = 'dispatched',
-  REFERRED = 'referred',
-  CLOSED = 'closed',
-}
-registerEnumType(ReportStatusValue, { name: 'ReportStatus', description: 'Where a report is in triage.' });
+// The statuses are the reports library's one list; the api publishes them under the same name.
+registerEnumType(ReportStatus, { name: 'ReportStatus', description: 'Where a report is in triage.' });
 
 export enum Decision {
   ALLOCATE = 'allocate',
@@ -111,8 +105,8 @@ export class QueueItemModel {
   @Field(() => Int, { description: '1 is the most urgent.' })
   priority: number;
 
-  @Field(() => ReportStatusValue)
-  status: ReportStatusValue;
+  @Field(() => ReportStatus)
+  status: ReportStatus;
 
   @Field(() => [String])
   tags: string[];
@@ -168,8 +162,8 @@ export class QueueArgs {
   @Field(() => String, { nullable: true })
   serviceId?: string;
 
-  @Field(() => [ReportStatusValue], { nullable: true, description: 'Default: awaiting triage.' })
-  statuses?: ReportStatusValue[];
+  @Field(() => [ReportStatus], { nullable: true, description: 'Default: awaiting triage.' })
+  statuses?: ReportStatus[];
 
   @Field(() => String, { nullable: true })
   tag?: string;

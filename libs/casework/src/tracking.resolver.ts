@@ -1,8 +1,9 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, Context, Field, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { clientKey } from '@front-counter/rate-limits';
+import { ReportStatus } from '@front-counter/reports';
 import { CurrentTenant, LocalizedTextModel, PublicTenantGuard, type Tenant } from '@front-counter/tenancy';
-import { ReportStatusValue } from './casework.models.js';
+import './casework.models.js';
 import { TrackingService } from './tracking.service.js';
 
 @ObjectType('TrackingError')
@@ -58,8 +59,8 @@ class TrackedReportModel {
   @Field(() => LocalizedTextModel)
   serviceTitle: LocalizedTextModel;
 
-  @Field(() => ReportStatusValue)
-  status: ReportStatusValue;
+  @Field(() => ReportStatus)
+  status: ReportStatus;
 
   @Field()
   submittedAt: Date;

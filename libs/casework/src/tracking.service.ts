@@ -1,10 +1,14 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { TenantTransactions } from '@front-counter/database';
 import { fillText } from '@front-counter/forms';
 import { enqueue } from '@front-counter/outbox';
-import { FILE_NOT_PROCESSED, notifyReportChange, parseReference, recordReportEvent, REFERENCE_MESSAGES, Report } from '@front-counter/reports';
+import { FILE_NOT_PROCESSED, findReport, findReportForReporter, parseReference, REFERENCE_MESSAGES, Report, ReportLife, type ReportStatus } from '@front-counter/reports';
+import { forceNames } from '@front-counter/tenancy';
+import { countTry, insertCode, latestCode, markCodeUsed, openSession, recentCodes, sessionReportId } from './tracking.repository.js';
+import { reportTimeline, serviceTitle } from './tracking.queries.js';
 
 type Text = { en: string; cy: string };
 export interface TrackingError {
@@ -31,6 +35,18 @@ const isReporterVisible = (kind: string) => REPORTER_VISIBLE_KINDS.includes(kind
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * The report of a live tracking session (the token as the reporter's cookie holds it), for other
+ * libraries (evidence added through tracking); its row locked when asked. Undefined when the session
+ * has ended or never was.
+ */
+export async function trackedReport(manager: EntityManager, token: string, options: { lock: boolean }): Promise<{ id: string; draftId: string; status: ReportStatus } | undefined> {
+  if (!TOKEN.test(token ?? '')) return undefined;
+  const reportId = await sessionReportId(manager, sha256(token));
+  const report = reportId ? await findReport(manager, { id: reportId }, { lock: options.lock }) : null;
+  return report ? { id: report.id, draftId: report.draftId, status: report.status } : undefined;
+}
+
 const MESSAGES = {
   email: { en: 'Enter the email address you gave with your report', cy: "Rhowch y cyfeiriad e-bost a roesoch gyda'ch adroddiad" },
   code: { en: 'Enter the 6-digit code from the email', cy: "Rhowch y cod 6 digid o'r e-bost" },
@@ -51,6 +67,7 @@ export class TrackingService {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly audit: AuditService,
+    private readonly life: ReportLife,
   ) {}
 
   /** Sends a code when reference and address match a report of this force; answers the same either way. */
@@ -62,20 +79,11 @@ export class TrackingService {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address) || address.length > 320) errors.push({ field: 'email', message: MESSAGES.email });
     if (errors.length > 0 || !('reference' in parsed)) return { errors };
     await this.transactions.run(tenantId, async (manager) => {
-      const report = await manager.findOne(Report, { where: { reference: parsed.reference }, select: { id: true, reporterEmail: true } });
+      const report = await findReportForReporter(manager, parsed.reference, ['id', 'reporterEmail']);
       if (!report?.reporterEmail || report.reporterEmail.trim().toLowerCase() !== address) return;
-      const [{ recent }] = await manager.query(
-        `SELECT count(*)::int AS recent FROM tracking_codes WHERE report_id = $1 AND created_at > now() - interval '1 hour' AND attempts < $2`,
-        [report.id, CODE_ATTEMPTS_IN_ALL],
-      );
-      if (recent >= CODES_PER_HOUR) return;
+      if ((await recentCodes(manager, report.id, CODE_ATTEMPTS_IN_ALL)) >= CODES_PER_HOUR) return;
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      await manager.query(`INSERT INTO tracking_codes (tenant_id, report_id, code_hash, expires_at) VALUES ($1, $2, $3, now() + make_interval(mins => $4))`, [
-        tenantId,
-        report.id,
-        sha256(`${report.id}:${code}`),
-        CODE_MINUTES,
-      ]);
+      await insertCode(manager, { tenantId, reportId: report.id, codeHash: sha256(`${report.id}:${code}`), minutes: CODE_MINUTES });
       await enqueue(manager, tenantId, 'email.tracking-code', { reportId: report.id, code });
     });
     return { errors: [] };
@@ -92,41 +100,32 @@ export class TrackingService {
     if (!/^\d{6}$/.test(code)) return { errors: [{ field: 'code', message: MESSAGES.code }], token: null, expiresAt: null };
     return this.transactions.run(tenantId, async (manager) => {
       const spent = { errors: [{ field: 'code', message: MESSAGES.codeSpent }], token: null, expiresAt: null };
-      const report = await manager.findOne(Report, { where: { reference: parsed.reference }, select: { id: true } });
+      const report = await findReportForReporter(manager, parsed.reference, ['id']);
       if (!report) return spent;
       // The client is kept as a hash that means nothing outside this code: no address is stored.
       const clientHash = sha256(`${client}:${report.id}`).slice(0, 16);
-      const [latest] = await manager.query(
-        `SELECT id, code_hash, attempts, COALESCE((client_attempts ->> $2)::int, 0) AS mine
-           FROM tracking_codes WHERE report_id = $1 AND used_at IS NULL AND expires_at > now() ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
-        [report.id, clientHash],
-      );
+      const latest = await latestCode(manager, report.id, clientHash);
       if (!latest || latest.mine >= CODE_ATTEMPTS || latest.attempts >= CODE_ATTEMPTS_IN_ALL) return spent;
       // The try counts whether or not it is right: this transaction commits either way.
-      await manager.query(`UPDATE tracking_codes SET attempts = attempts + 1, client_attempts = client_attempts || jsonb_build_object($2::text, $3::int) WHERE id = $1`, [
-        latest.id,
-        clientHash,
-        latest.mine + 1,
-      ]);
+      await countTry(manager, latest.id, clientHash, latest.mine + 1);
       const right = timingSafeEqual(Buffer.from(latest.code_hash, 'hex'), Buffer.from(sha256(`${report.id}:${code}`), 'hex'));
       if (!right) {
         const left = Math.min(CODE_ATTEMPTS - latest.mine - 1, CODE_ATTEMPTS_IN_ALL - latest.attempts - 1);
         return left > 0 ? { errors: [{ field: 'code', message: fillText(MESSAGES.codeWrong, { left }) }], token: null, expiresAt: null } : spent;
       }
-      await manager.query(`UPDATE tracking_codes SET used_at = now() WHERE id = $1`, [latest.id]);
+      await markCodeUsed(manager, latest.id);
       const token = randomBytes(32).toString('base64url');
       const expiresAt = new Date(Date.now() + TRACKING_SESSION_MINUTES * 60_000);
-      await manager.query(`DELETE FROM tracking_sessions WHERE report_id = $1 AND expires_at <= now()`, [report.id]);
-      await manager.query(`INSERT INTO tracking_sessions (token_hash, tenant_id, report_id, expires_at) VALUES ($1, $2, $3, $4)`, [sha256(token), tenantId, report.id, expiresAt]);
+      await openSession(manager, { tokenHash: sha256(token), tenantId, reportId: report.id, expiresAt });
       await this.audit.record(manager, { tenantId, actorType: 'public', action: 'report.tracking-opened', subjectType: 'report', subjectId: report.id });
       return { errors: [], token, expiresAt };
     });
   }
 
-  private async sessionReport(manager: import('typeorm').EntityManager, token: string): Promise<Report | null> {
+  private async sessionReport(manager: EntityManager, token: string): Promise<Report | null> {
     if (!TOKEN.test(token ?? '')) return null;
-    const [session] = await manager.query(`SELECT report_id FROM tracking_sessions WHERE token_hash = $1 AND expires_at > now()`, [sha256(token)]);
-    return session ? manager.findOne(Report, { where: { id: session.report_id } }) : null;
+    const reportId = await sessionReportId(manager, sha256(token));
+    return reportId ? findReport(manager, { id: reportId }) : null;
   }
 
   /** The report as its reporter sees it: status, the steps that concern them and the force's messages. */
@@ -134,21 +133,16 @@ export class TrackingService {
     return this.transactions.run(tenantId, async (manager) => {
       const report = await this.sessionReport(manager, token);
       if (!report) return { errors: [{ field: 'session', message: MESSAGES.session }], report: null };
-      const events: { kind: string; occurredAt: Date; message: string | null; details: Record<string, unknown> }[] = await manager.query(
-        `SELECT kind, occurred_at AS "occurredAt", message, details FROM report_events WHERE report_id = $1 ORDER BY id`,
-        [report.id],
-      );
-      const [service] = await manager.query(`SELECT form->'title' AS title FROM form_versions WHERE id = $1`, [report.formVersionId]);
+      const events = await reportTimeline(manager, report.id);
+      const title = await serviceTitle(manager, report.formVersionId);
       const slugs = [...new Set(events.flatMap((event) => [event.details.from, event.details.to]).filter((slug): slug is string => typeof slug === 'string'))];
-      const names = new Map<string, { en: string; cy?: string }>(
-        slugs.length ? (await manager.query(`SELECT slug, name FROM tenants WHERE slug = ANY ($1)`, [slugs])).map((row: { slug: string; name: { en: string } }) => [row.slug, row.name]) : [],
-      );
+      const names = await forceNames(manager, slugs);
       const forceName = (slug: unknown) => (typeof slug === 'string' ? (names.get(slug) ?? { en: slug }) : null);
       return {
         errors: [],
         report: {
           reference: report.reference,
-          serviceTitle: service?.title ?? { en: report.serviceId },
+          serviceTitle: title ?? { en: report.serviceId },
           status: report.status,
           submittedAt: report.submittedAt,
           timeline: events
@@ -174,11 +168,7 @@ export class TrackingService {
     return this.transactions.run(tenantId, async (manager) => {
       const report = await this.sessionReport(manager, token);
       if (!report) return { errors: [{ field: 'session', message: MESSAGES.session }] };
-      await manager.query(`SELECT id FROM reports WHERE id = $1 FOR UPDATE`, [report.id]);
-      await manager.update(Report, { id: report.id }, { status: 'awaiting-triage', claimedBy: null, claimedByName: null, claimedAt: null, updatedAt: new Date() });
-      await recordReportEvent(manager, { tenantId, reportId: report.id, kind: 'reporter-replied', actorType: 'public', message, details: { previousStatus: report.status } });
-      await this.audit.record(manager, { tenantId, actorType: 'public', action: 'report.reporter-replied', subjectType: 'report', subjectId: report.id, details: { previousStatus: report.status } });
-      await notifyReportChange(manager, { tenantId, reportId: report.id, kind: 'reporter-replied' });
+      await this.life.reporterReplied(manager, tenantId, report, message);
       return { errors: [] };
     });
   }

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -9,7 +9,8 @@ import { TenantTransactions } from '@front-counter/database';
 import { childTrace, currentTraceparent, runInTrace } from '@front-counter/logging';
 import type { FileKind, QuestionDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
-import { JourneysService, notifyReportChange, parseReference, recordFileNotProcessed, recordReportEvent, type PublicTenantRef } from '@front-counter/reports';
+import { trackedReport } from '@front-counter/casework';
+import { findReport, JourneysService, lockLiveDraft, parseReference, ReportLife, type PublicTenantRef } from '@front-counter/reports';
 import { deriveImageCopies } from './derive.js';
 import { afterFailure, MAX_PROCESSING_ATTEMPTS, UNPROCESSABLE_DETAIL, type UnprocessableReason } from './processing-retries.js';
 import { EvidenceRefused, ingest } from './ingest.js';
@@ -28,7 +29,6 @@ const PROCESSING_TIMEOUT_MINUTES = 30;
 export const TRACKING_MAX_FILES = 10;
 /** A tracking form's held files nobody confirmed are swept after this: twice a tracking session (30 minutes, TrackingService), so none could still be confirmed. */
 export const HELD_FILES_KEPT_MINUTES = 60;
-const TRACKING_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Where a file is in the worker's hands: `unprocessable` when its copies could not be made (see processing-retries.ts). */
@@ -71,22 +71,6 @@ export interface JourneyFile {
 const COLUMNS = `id, tenant_id AS "tenantId", submission_id AS "submissionId", report_id AS "reportId", question_id AS "questionId", source,
   original_name AS "originalName", kind, media_type AS "mediaType", size_bytes::float8 AS "sizeBytes", sha256, storage_key AS "storageKey",
   display_key AS "displayKey", thumbnail_key AS "thumbnailKey", scan_status AS "scanStatus", scan_detail AS "scanDetail", scanned_at AS "scannedAt", created_at AS "createdAt"`;
-
-/** A tracking session's report: the token's hash, unexpired (the same session as TrackingService's). */
-interface SessionReport {
-  id: string;
-  draft_id: string;
-  status: string;
-}
-
-async function sessionReport(manager: EntityManager, token: string, lock: boolean): Promise<SessionReport | undefined> {
-  if (!TRACKING_TOKEN.test(token)) return undefined;
-  const [row] = await manager.query(
-    `SELECT r.id, r.draft_id, r.status FROM tracking_sessions s JOIN reports r ON r.id = s.report_id WHERE s.token_hash = $1 AND s.expires_at > now()${lock ? ' FOR UPDATE OF r' : ''}`,
-    [createHash('sha256').update(token).digest('hex')],
-  );
-  return row;
-}
 
 /** Files added through tracking, on the report or held for it. */
 async function countAdded(manager: EntityManager, reportId: string): Promise<number> {
@@ -143,6 +127,7 @@ export class EvidenceService {
     private readonly transactions: TenantTransactions,
     private readonly journeys: JourneysService,
     private readonly audit: AuditService,
+    private readonly life: ReportLife,
     @Inject(EVIDENCE_STORE) readonly store: EvidenceStore,
     @Inject(EVIDENCE_SCANNER) private readonly scanner: Scanner,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -177,7 +162,7 @@ export class EvidenceService {
     try {
       await this.transactions.run(tenant.id, async (manager) => {
         // The draft is locked so that two uploads at once cannot pass the count together.
-        const [draft] = await manager.query(`SELECT id FROM drafts WHERE id = $1 AND report_id IS NULL AND expires_at > now() FOR UPDATE`, [draftId]);
+        const draft = await lockLiveDraft(manager, draftId);
         if (!draft) throw new EvidenceRefused('count', { en: 'Your report has already been sent or has expired', cy: "Mae eich adroddiad eisoes wedi'i anfon neu wedi dod i ben" });
         if ((await count(manager)) >= question.maxFiles) throw EvidenceRefused.count(question.maxFiles);
         await manager.query(
@@ -211,24 +196,24 @@ export class EvidenceService {
    */
   async addToReport(tenant: PublicTenantRef, input: { trackingToken: string; fileName?: string; body: Readable; requestId?: string; batch?: string }): Promise<JourneyFile> {
     if (input.batch !== undefined && !UUID.test(input.batch)) throw new EvidenceRefused('batch', { en: 'The upload could not be matched to its form', cy: "Nid oedd modd paru'r llwythiad â'i ffurflen" });
-    const report = await this.transactions.run(tenant.id, (manager) => sessionReport(manager, input.trackingToken, false));
+    const report = await this.transactions.run(tenant.id, (manager) => trackedReport(manager, input.trackingToken, { lock: false }));
     if (!report) throw SESSION_ENDED();
     if ((await this.transactions.run(tenant.id, (manager) => countAdded(manager, report.id))) >= TRACKING_MAX_FILES) throw EvidenceRefused.count(TRACKING_MAX_FILES);
     const fileId = randomUUID();
-    const keys = evidenceKeys(tenant.id, report.draft_id, fileId);
+    const keys = evidenceKeys(tenant.id, report.draftId, fileId);
     const limits = this.config.evidence.maxBytes;
     const stored = await ingest(input.body, { accept: ['image', 'video', 'document'], maxBytes: limits }, this.store, keys.original);
     const name = cleanFileName(input.fileName);
     try {
       await this.transactions.run(tenant.id, async (manager) => {
-        const locked = await sessionReport(manager, input.trackingToken, true);
+        const locked = await trackedReport(manager, input.trackingToken, { lock: true });
         if (!locked || locked.id !== report.id) throw SESSION_ENDED();
         if ((await countAdded(manager, report.id)) >= TRACKING_MAX_FILES) throw EvidenceRefused.count(TRACKING_MAX_FILES);
         const held = input.batch !== undefined;
         await manager.query(
           `INSERT INTO evidence_files (id, tenant_id, submission_id, report_id, held_for_report_id, held_batch, question_id, source, original_name, kind, media_type, size_bytes, sha256, storage_key, trace_parent)
            VALUES ($1, $2, $3, $4, $5, $6, 'added-later', 'tracking', $7, $8, $9, $10, $11, $12, $13)`,
-          [fileId, tenant.id, report.draft_id, held ? null : report.id, held ? report.id : null, input.batch ?? null, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original, currentTraceparent() ?? null],
+          [fileId, tenant.id, report.draftId, held ? null : report.id, held ? report.id : null, input.batch ?? null, name, stored.kind, stored.mediaType, stored.sizeBytes, stored.sha256, keys.original, currentTraceparent() ?? null],
         );
         if (!held) await this.putOnReport(manager, tenant.id, locked, [{ id: fileId, name, kind: stored.kind, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, scanStatus: 'pending' }], input.requestId);
       });
@@ -246,7 +231,7 @@ export class EvidenceService {
   async confirmBatch(tenant: PublicTenantRef, input: { trackingToken: string; batch: string; requestId?: string }): Promise<number> {
     if (!UUID.test(input.batch)) return 0;
     return this.transactions.run(tenant.id, async (manager) => {
-      const report = await sessionReport(manager, input.trackingToken, true);
+      const report = await trackedReport(manager, input.trackingToken, { lock: true });
       if (!report) throw SESSION_ENDED();
       const [files]: [AddedFile[], number] = await manager.query(
         `UPDATE evidence_files SET report_id = held_for_report_id, held_for_report_id = NULL, held_batch = NULL
@@ -270,30 +255,9 @@ export class EvidenceService {
     return rows.length;
   }
 
-  /**
-   * Files now on a sent report: each a step in its timeline (and, if the worker already gave up on
-   * it or quarantined it while it was held, that too), audited; a report waiting for the reporter
-   * goes back to the queue, as a reply does; staff screens are told once.
-   */
-  private async putOnReport(manager: EntityManager, tenantId: string, report: SessionReport, files: AddedFile[], requestId: string | undefined): Promise<void> {
-    if (report.status === 'awaiting-reporter') {
-      await manager.query(`UPDATE reports SET status = 'awaiting-triage', claimed_by = NULL, claimed_by_name = NULL, claimed_at = NULL, updated_at = now() WHERE id = $1`, [report.id]);
-    }
-    for (const file of files) {
-      await recordReportEvent(manager, { tenantId, reportId: report.id, kind: 'evidence-added', actorType: 'public', details: { fileId: file.id, name: file.name, kind: file.kind, previousStatus: report.status } });
-      await this.audit.record(manager, {
-        tenantId,
-        actorType: 'public',
-        action: 'evidence.uploaded',
-        subjectType: 'report',
-        subjectId: report.id,
-        details: { fileId: file.id, kind: file.kind, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256, through: 'tracking' },
-        requestId,
-      });
-      if (file.scanStatus === 'unprocessable') await recordFileNotProcessed(manager, { tenantId, reportId: report.id, fileId: file.id, name: file.name });
-      if (file.scanStatus === 'infected') await recordReportEvent(manager, { tenantId, reportId: report.id, kind: 'evidence-quarantined', actorType: 'system', details: { fileId: file.id, name: file.name } });
-    }
-    await notifyReportChange(manager, { tenantId, reportId: report.id, kind: 'evidence-added' });
+  /** Files now on a sent report: the report's life records them (and returns it to the queue when the force was waiting for the reporter). */
+  private async putOnReport(manager: EntityManager, tenantId: string, report: { id: string; status: string }, files: AddedFile[], requestId: string | undefined): Promise<void> {
+    await this.life.evidenceAdded(manager, tenantId, report, files, requestId);
   }
 
   /** The files the session's draft holds, for every file question, oldest first. */
@@ -409,7 +373,7 @@ export class EvidenceService {
         subjectId: file.id,
         details: { reason, attempts: file.attempts, reportId: marked.reportId },
       });
-      if (marked.reportId) await recordFileNotProcessed(manager, { tenantId: file.tenantId, reportId: marked.reportId, fileId: file.id, name: marked.name });
+      if (marked.reportId) await this.life.fileNotProcessed(manager, { tenantId: file.tenantId, reportId: marked.reportId, fileId: file.id, name: marked.name });
     });
     // A copy half-made before the failure is of no use.
     await this.store.delete(keys.display).catch(() => undefined);
@@ -428,7 +392,7 @@ export class EvidenceService {
           [file.id, result.signature, keys.quarantine],
         );
         await this.audit.record(manager, { tenantId: file.tenantId, actorType: 'system', action: 'evidence.quarantined', subjectType: 'evidence', subjectId: file.id, details: { signature: result.signature, reportId: file.reportId } });
-        if (file.reportId) await recordReportEvent(manager, { tenantId: file.tenantId, reportId: file.reportId, kind: 'evidence-quarantined', actorType: 'system', details: { fileId: file.id, name: file.originalName } });
+        if (file.reportId) await this.life.fileQuarantined(manager, { tenantId: file.tenantId, reportId: file.reportId, fileId: file.id, name: file.originalName });
       });
       this.logger.warn(`evidence file ${file.id} of ${file.tenantId} is infected (${result.signature}): quarantined`);
       return;
@@ -456,10 +420,10 @@ export class EvidenceService {
   async reportFiles(staff: StaffIdentity, idOrReference: string): Promise<EvidenceFileRow[]> {
     if (!isAllowed(staff, Permission.ReadReport) || !staff.tenantId) throw AccessException.notFoundOrNoAccess();
     const parsed = parseReference(idOrReference);
-    const where = UUID.test(idOrReference) ? { column: 'id', value: idOrReference } : 'reference' in parsed ? { column: 'reference', value: parsed.reference } : null;
+    const where = UUID.test(idOrReference) ? { id: idOrReference } : 'reference' in parsed ? { reference: parsed.reference } : null;
     if (!where) throw AccessException.notFoundOrNoAccess();
     return this.transactions.run(staff.tenantId, async (manager) => {
-      const [report] = await manager.query(`SELECT id FROM reports WHERE ${where.column} = $1`, [where.value]);
+      const report = await findReport(manager, where);
       if (!report) throw AccessException.notFoundOrNoAccess();
       return manager.query(`SELECT ${COLUMNS} FROM evidence_files WHERE report_id = $1 ORDER BY created_at, id`, [report.id]);
     });

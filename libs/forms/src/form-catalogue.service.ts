@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@front-counter/database';
-import { FormVersion } from './form-version.entity.js';
+import type { FormVersion } from './form-version.entity.js';
+import { currentVersionIds, formVersionById } from './form-versions.repository.js';
 
 const CACHE_LIMIT = 2000;
 
@@ -18,12 +19,7 @@ export class FormCatalogue {
   /** The current version of each service, in the order given (a force's enabled services). */
   async currentVersions(tenantId: string, serviceIds: string[]): Promise<FormVersion[]> {
     if (serviceIds.length === 0) return [];
-    const rows: { id: string; service_id: string }[] = await this.transactions.run(tenantId, (manager) =>
-      manager.query(
-        `SELECT DISTINCT ON (service_id) id, service_id FROM form_versions WHERE tenant_id = $1 AND service_id = ANY ($2) ORDER BY service_id, version DESC`,
-        [tenantId, serviceIds],
-      ),
-    );
+    const rows = await this.transactions.run(tenantId, (manager) => currentVersionIds(manager, tenantId, serviceIds));
     const byService = new Map(rows.map((row) => [row.service_id, row.id]));
     const versions = await Promise.all(serviceIds.filter((id) => byService.has(id)).map((id) => this.byId(tenantId, byService.get(id)!)));
     return versions.filter((version): version is FormVersion => version !== null);
@@ -47,7 +43,7 @@ export class FormCatalogue {
     const cached = this.versions.get(id);
     if (cached) return cached;
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-    const version = await this.transactions.run(tenantId, (manager) => manager.findOne(FormVersion, { where: { id } }));
+    const version = await this.transactions.run(tenantId, (manager) => formVersionById(manager, id));
     if (version) {
       if (this.versions.size >= CACHE_LIMIT) this.versions.delete(this.versions.keys().next().value!);
       this.versions.set(id, version);

@@ -20,3 +20,5 @@ export { raisedFlags, reporterDetails, reportLocation, vehicleRegistrations } fr
 export { FormCatalogue } from './form-catalogue.service.js';
 export { JSONScalar } from './json.scalar.js';
 export { localText } from './local-text.js';
+export { currentVersionIds, formVersionById, latestFormVersion, insertFormVersion } from './form-versions.repository.js';
+export { nationalDefinition, latestNationalVersion, publishNationalService } from './national-services.repository.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { issuerOf, RegistryChanges } from '@front-counter/tenancy';
+import { forceIdentities, issuerOf, RegistryChanges } from '@front-counter/tenancy';
 import { TokenVerifier, type StaffIdentity, type TrustedIssuer } from './token-verifier.js';
 
 interface TenantIdentityRow {
@@ -40,7 +40,7 @@ export class StaffAuthService {
     // a second, so tokens naming made-up issuers cannot cost a registry query each.
     if (age > maxAge || (!this.issuers!.byIssuer.has(issuer) && age > 1000)) {
       // Suspended forces included: a suspension stops new reports, not the work on the ones it has.
-      const rows: TenantIdentityRow[] = await this.dataSource.query(`SELECT id, slug, identity FROM tenants`);
+      const rows: TenantIdentityRow[] = await forceIdentities(this.dataSource);
       const byIssuer = new Map<string, TrustedIssuer>();
       for (const row of rows) {
         const trusted = issuerOf(row.identity, this.config.identity.defaultIssuerBase);

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { TenantTransactions } from '@front-counter/database';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
-import { Tenant } from '@front-counter/tenancy';
+import { reportsInLast30Days } from '@front-counter/reports';
+import { setForceStatus, tenantBySlug, tenantsWithDomainsBySlug, type Tenant } from '@front-counter/tenancy';
 
 export interface ForceStatus {
   slug: string;
@@ -29,11 +30,10 @@ export class NationalForcesService {
   /** Every force with its status, domains and reports in the last 30 days (counted across forces: an aggregate, no report is read). */
   async list(staff: StaffIdentity): Promise<{ slug: string; name: Tenant['name']; status: string; domains: string[]; services: string[]; reportsLast30Days: number; createdAt: Date }[]> {
     if (!isAllowed(staff, Permission.AdministerNational)) throw AccessException.notFoundOrNoAccess();
-    const forces = await this.dataSource.getRepository(Tenant).find({ relations: { domains: true }, order: { slug: 'ASC' } });
+    const forces = await tenantsWithDomainsBySlug(this.dataSource);
     const counts = new Map<string, number>();
     for (const force of forces) {
-      const [{ count }] = await this.transactions.run(force.id, (manager) => manager.query(`SELECT count(*)::int AS count FROM reports WHERE submitted_at > now() - interval '30 days'`));
-      counts.set(force.id, count);
+      counts.set(force.id, await this.transactions.run(force.id, (manager) => reportsInLast30Days(manager)));
     }
     return forces.map((force) => ({
       slug: force.slug,
@@ -48,10 +48,10 @@ export class NationalForcesService {
 
   async setStatus(staff: StaffIdentity, slug: string, status: 'active' | 'suspended', reason: string | null, requestId?: string): Promise<ForceStatus> {
     if (!isAllowed(staff, Permission.AdministerNational)) throw AccessException.notFoundOrNoAccess();
-    const force = /^[a-z][a-z0-9-]{1,39}$/.test(slug) ? await this.dataSource.getRepository(Tenant).findOne({ where: { slug } }) : null;
+    const force = /^[a-z][a-z0-9-]{1,39}$/.test(slug) ? await tenantBySlug(this.dataSource, slug) : null;
     if (!force) throw AccessException.notFoundOrNoAccess();
     await this.transactions.run(force.id, async (manager) => {
-      await manager.query(`SELECT set_force_status($1, $2, $3)`, [slug, status, reason]);
+      await setForceStatus(manager, slug, status, reason);
       await this.audit.record(manager, {
         tenantId: force.id,
         actorType: 'staff',
@@ -64,7 +64,7 @@ export class NationalForcesService {
         requestId,
       });
     });
-    const updated = (await this.dataSource.getRepository(Tenant).findOne({ where: { slug } }))!;
+    const updated = (await tenantBySlug(this.dataSource, slug))!;
     return { slug, status: updated.status as ForceStatus['status'], statusReason: updated.statusReason, statusChangedAt: updated.statusChangedAt };
   }
 }

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { FiguresService, ForceAdminService, formDifferences, pagesTouched, textProblems, zodProblems, type FieldProblem, type ForceFigures } from '@front-counter/admin';
 import { TenantTransactions } from '@front-counter/database';
-import { checkServiceStructure, compileForm, definitionHash, FormVersion, latestNationalServices, OverlayError, RETENTION_REQUIRED, serviceDefinitionSchema, type ServiceDefinition } from '@front-counter/forms';
+import { checkServiceStructure, compileForm, definitionHash, latestFormVersion, latestNationalServices, latestNationalVersion, nationalDefinition, publishNationalService, type FormVersion, OverlayError, RETENTION_REQUIRED, serviceDefinitionSchema, type ServiceDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
-import { Tenant } from '@front-counter/tenancy';
+import { allTenants, type Tenant } from '@front-counter/tenancy';
 
 /** How a new national version lands at one force that offers the service. */
 export interface ForceImpact {
@@ -52,9 +52,9 @@ export class NationalServicesService {
 
   async service(staff: StaffIdentity, serviceId: string): Promise<NationalServiceView> {
     guard(staff);
-    const [row] = await this.dataSource.query(`SELECT definition FROM national_services WHERE id = $1 ORDER BY version DESC LIMIT 1`, [serviceId]);
-    if (!row) throw AccessException.notFoundOrNoAccess();
-    return this.view(row.definition);
+    const definition = await nationalDefinition(this.dataSource, serviceId);
+    if (!definition) throw AccessException.notFoundOrNoAccess();
+    return this.view(definition);
   }
 
   /** Publishes the next version of a national service; with dryRun, only checks it and shows its impact. */
@@ -66,11 +66,11 @@ export class NationalServicesService {
     const structure = checkServiceStructure(definition);
     if (structure.length) return { problems: textProblems(structure), service: null };
     if (!definition.retention) return { problems: textProblems([RETENTION_REQUIRED]), service: null };
-    const [latest] = await this.dataSource.query(`SELECT max(version)::int AS version FROM national_services WHERE id = $1`, [definition.id]);
-    if (latest.version === null) return { problems: [{ field: 'id', message: `There is no national service "${definition.id}"; new services come through tenants/_national/services.` }], service: null };
-    if (definition.version !== latest.version + 1) return { problems: [{ field: 'version', message: `The next version of ${definition.id} is ${latest.version + 1}.` }], service: null };
+    const latest = await latestNationalVersion(this.dataSource, definition.id);
+    if (latest === null) return { problems: [{ field: 'id', message: `There is no national service "${definition.id}"; new services come through tenants/_national/services.` }], service: null };
+    if (definition.version !== latest + 1) return { problems: [{ field: 'version', message: `The next version of ${definition.id} is ${latest + 1}.` }], service: null };
     if (dryRun) return { problems: [], service: await this.view(definition) };
-    await this.dataSource.query(`SELECT publish_national_service($1, $2, $3::jsonb, $4)`, [definition.id, definition.version, JSON.stringify(definition), definitionHash(definition)]);
+    await publishNationalService(this.dataSource, definition, definitionHash(definition));
     return { problems: [], service: await this.service(staff, definition.id) };
   }
 
@@ -84,7 +84,7 @@ export class NationalServicesService {
     const targets = slugs ? view.forces.filter((force) => slugs.includes(force.slug)) : view.forces.filter((force) => force.automatic);
     const skipped = (slugs ?? []).filter((slug) => !view.forces.some((force) => force.slug === slug)).map((slug) => ({ slug, reason: `does not offer ${serviceId}` }));
     const upgraded: string[] = [];
-    const forces = await this.dataSource.getRepository(Tenant).find();
+    const forces = await allTenants(this.dataSource);
     for (const target of targets) {
       if (target.upToDate) {
         skipped.push({ slug: target.slug, reason: 'already up to date' });
@@ -100,7 +100,7 @@ export class NationalServicesService {
 
   async nationalFigures(staff: StaffIdentity, days: number): Promise<{ slug: string; name: Tenant['name']; status: string; figures: ForceFigures }[]> {
     guard(staff);
-    const forces = await this.dataSource.getRepository(Tenant).find({ order: { slug: 'ASC' } });
+    const forces = await allTenants(this.dataSource, { ordered: true });
     const result = [];
     for (const force of forces) result.push({ slug: force.slug, name: force.name, status: force.status, figures: await this.figures.of(force.id, days) });
     return result;
@@ -108,10 +108,10 @@ export class NationalServicesService {
 
   /** How the newest (or a proposed) national definition lands at each force offering the service. */
   private async view(definition: ServiceDefinition): Promise<NationalServiceView> {
-    const forces = await this.dataSource.getRepository(Tenant).find({ order: { slug: 'ASC' } });
+    const forces = await allTenants(this.dataSource, { ordered: true });
     const impacts: ForceImpact[] = [];
     for (const force of forces.filter((candidate) => candidate.services.includes(definition.id))) {
-      const current = await this.transactions.run(force.id, (manager) => manager.findOne(FormVersion, { where: { tenantId: force.id, serviceId: definition.id }, order: { version: 'DESC' } }));
+      const current = await this.transactions.run(force.id, (manager) => latestFormVersion(manager, force.id, definition.id));
       if (!current) continue;
       impacts.push(await this.impact(force.slug, current, definition));
     }
@@ -121,8 +121,7 @@ export class NationalServicesService {
   private async impact(slug: string, current: FormVersion, definition: ServiceDefinition): Promise<ForceImpact> {
     const base = { slug, currentVersion: current.version, nationalVersion: current.nationalVersion };
     if (current.nationalVersion >= definition.version) return { ...base, upToDate: true, automatic: false, conflicts: [], problems: [] };
-    const [row] = await this.dataSource.query(`SELECT definition FROM national_services WHERE id = $1 AND version = $2`, [definition.id, current.nationalVersion]);
-    const before = compileForm(row.definition as ServiceDefinition);
+    const before = compileForm((await nationalDefinition(this.dataSource, definition.id, current.nationalVersion))!);
     const ours = pagesTouched(formDifferences(before, current.form));
     const theirs = pagesTouched(formDifferences(before, compileForm(definition)));
     const conflicts = [...theirs].filter((page) => ours.has(page)).sort();

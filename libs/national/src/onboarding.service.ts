@@ -4,10 +4,10 @@ import { textProblems, zodProblems, type FieldProblem } from '@front-counter/adm
 import { AuditService } from '@front-counter/audit';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { leafDifferences } from '@front-counter/data-files';
-import { compileForm, formHash, FormVersion, latestNationalServices, OverlayError, type ServiceDefinition } from '@front-counter/forms';
+import { compileForm, formHash, insertFormVersion, latestNationalServices, OverlayError, type ServiceDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
-import { issuerOf, svgLogoProblem, Tenant, TenantDomain, tenantFileSchema, type TenantFile } from '@front-counter/tenancy';
-import { RoutingRuleSet, routingRulesHash, routingRulesSchema, type RoutingRules } from '@front-counter/triage';
+import { createForce, domainsTaken, issuerOf, svgLogoProblem, tenantFileSchema, tenantWithDomains, type Tenant, type TenantFile } from '@front-counter/tenancy';
+import { insertRuleSet, routingRulesHash, routingRulesSchema, type RoutingRules } from '@front-counter/triage';
 
 export interface OnboardingRequest {
   /** The force, in the shape of a tenant file (tenants/_template/tenant.yaml). */
@@ -61,7 +61,7 @@ export class OnboardingService {
     outcome.slug = force.slug;
     outcome.primaryDomain = force.domains[0];
 
-    const existing = await this.dataSource.getRepository(Tenant).findOne({ where: { slug: force.slug }, relations: { domains: true } });
+    const existing = await tenantWithDomains(this.dataSource, { slug: force.slug });
     if (existing) {
       const differences = [
         ...leafDifferences(json(fieldsOf(existing)), json(fields)).map((difference) => difference.path),
@@ -70,7 +70,7 @@ export class OnboardingService {
       if (differences.length === 0) return { ...outcome, unchanged: true, actions: [`No changes: ${force.slug} is already onboarded with these settings.`] };
       return { ...outcome, problems: [{ field: 'force.slug', message: `${force.slug} is already onboarded, with different ${differences.slice(0, 8).join(', ')}; change its settings through its own administration pages.` }] };
     }
-    const taken = await this.dataSource.getRepository(TenantDomain).find({ where: force.domains.map((hostname) => ({ hostname })), relations: { tenant: true } });
+    const taken = await domainsTaken(this.dataSource, force.domains);
     if (taken.length > 0) {
       return {
         ...outcome,
@@ -94,7 +94,7 @@ export class OnboardingService {
 
     try {
       await this.dataSource.transaction(async (manager) => {
-        const [{ create_force: tenantId }] = await manager.query(`SELECT create_force($1, $2::jsonb, $3::text[])`, [force.slug, JSON.stringify(fields), force.domains]);
+        const tenantId = await createForce(manager, force.slug, fields, force.domains);
         await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
         await this.publishFirstVersions(manager, tenantId, national, rules, staff);
         await this.audit.record(manager, {
@@ -170,7 +170,7 @@ export class OnboardingService {
   private async publishFirstVersions(manager: EntityManager, tenantId: string, national: ServiceDefinition[], rules: RoutingRules | null, staff: StaffIdentity): Promise<void> {
     for (const service of national) {
       const form = compileForm(service);
-      await manager.insert(FormVersion, {
+      await insertFormVersion(manager, {
         tenantId,
         serviceId: service.id,
         version: 1,
@@ -184,7 +184,7 @@ export class OnboardingService {
       });
     }
     if (rules) {
-      await manager.insert(RoutingRuleSet, { tenantId, version: 1, rules, hash: routingRulesHash(rules), publishedBy: staff.subject, publishedByName: staff.name, note: 'Onboarded' });
+      await insertRuleSet(manager, { tenantId, version: 1, rules, hash: routingRulesHash(rules), publishedBy: staff.subject, publishedByName: staff.name, note: 'Onboarded' });
     }
   }
 }

@@ -1,9 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { localText } from '@front-counter/forms';
-import type { OutboxHandler } from '@front-counter/outbox';
+import { forgetTrackingCodes, type OutboxHandler } from '@front-counter/outbox';
 import { formatReference } from '@front-counter/reports';
+import { forceLetterhead, primaryHostname } from '@front-counter/tenancy';
 import { EmailTemplates } from './email-templates.js';
 import { Mailer } from './mailer.js';
+import { latestTransfer, reportOf, timelineStep, unsentDraftExpiry } from './notifications.queries.js';
 
 interface TenantRow {
   slug: string;
@@ -14,8 +16,7 @@ interface TenantRow {
 
 
 async function tenantOf(manager: EntityManager, tenantId: string): Promise<TenantRow> {
-  const [tenant] = await manager.query(`SELECT slug, name, contact, promises FROM tenants WHERE id = $1`, [tenantId]);
-  return tenant;
+  return forceLetterhead(manager, tenantId);
 }
 
 type EmailEvents = 'email.report-confirmation' | 'email.resume-link' | 'email.tracking-code' | 'email.report-message' | 'email.report-transferred';
@@ -27,25 +28,8 @@ export interface EmailHandlerOptions {
   siteUrl: (tenant: { slug: string; primaryDomain: string | null }) => string;
 }
 
-interface ReportRow {
-  reference: string;
-  reporter_name: string | null;
-  reporter_email: string | null;
-  language: 'en' | 'cy';
-  title: { en: string; cy?: string };
-}
-
-async function reportOf(manager: EntityManager, reportId: string): Promise<ReportRow | undefined> {
-  const [report] = await manager.query(
-    `SELECT r.reference, r.reporter_name, r.reporter_email, r.language, f.form->'title' AS title FROM reports r JOIN form_versions f ON f.id = r.form_version_id WHERE r.id = $1`,
-    [reportId],
-  );
-  return report;
-}
-
 async function trackUrlOf(manager: EntityManager, options: EmailHandlerOptions, tenantId: string, slug: string): Promise<string> {
-  const [domain] = await manager.query(`SELECT hostname FROM tenant_domains WHERE tenant_id = $1 AND is_primary`, [tenantId]);
-  return `${options.siteUrl({ slug, primaryDomain: domain?.hostname ?? null })}/track`;
+  return `${options.siteUrl({ slug, primaryDomain: await primaryHostname(manager, tenantId) })}/track`;
 }
 
 /** The outbox handlers that send e-mail to reporters: confirmation, saved-draft links, tracking codes, the force's messages and transfers. */
@@ -70,7 +54,7 @@ export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEve
       await options.mailer.send({ to: report.reporter_email, ...email, tenant: tenant.slug });
     },
     'email.resume-link': async ({ tenantId, payload, manager }) => {
-      const [draft] = await manager.query(`SELECT expires_at FROM drafts WHERE id = $1 AND report_id IS NULL`, [payload.draftId]);
+      const draft = await unsentDraftExpiry(manager, payload.draftId);
       if (!draft) return; // sent or expired since: the link would not work
       const tenant = await tenantOf(manager, tenantId);
       const expires = new Date(draft.expires_at).toLocaleDateString(payload.language === 'cy' ? 'cy-GB' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
@@ -89,11 +73,11 @@ export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEve
       });
       await options.mailer.send({ to: report.reporter_email, ...email, tenant: tenant.slug });
       // The code is needed only to send it: none outlives the e-mail (only its hash stays, in tracking_codes).
-      await manager.query(`UPDATE outbox_events SET payload = payload - 'code' WHERE type = 'email.tracking-code' AND payload->>'reportId' = $1 AND payload ? 'code'`, [payload.reportId]);
+      await forgetTrackingCodes(manager, payload.reportId);
     },
     'email.report-message': async ({ tenantId, payload, manager }) => {
       const report = await reportOf(manager, payload.reportId);
-      const [event] = await manager.query(`SELECT kind, message FROM report_events WHERE id = $1 AND report_id = $2`, [payload.eventId, payload.reportId]);
+      const event = await timelineStep(manager, payload.eventId, payload.reportId);
       if (!report?.reporter_email || !event?.message) return;
       const tenant = await tenantOf(manager, tenantId);
       const email = options.templates.render(tenant.slug, 'report-message', report.language, {
@@ -111,7 +95,7 @@ export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEve
     'email.report-transferred': async ({ tenantId, payload, manager }) => {
       const report = await reportOf(manager, payload.reportId);
       if (!report?.reporter_email) return; // moved on again, or removed: the receiving force's own message will say
-      const [transfer] = await manager.query(`SELECT message FROM report_events WHERE report_id = $1 AND kind = 'transferred' ORDER BY id DESC LIMIT 1`, [payload.reportId]);
+      const transfer = await latestTransfer(manager, payload.reportId);
       const tenant = await tenantOf(manager, tenantId);
       const email = options.templates.render(tenant.slug, 'report-transferred', report.language, {
         force: localText(tenant.name, report.language),

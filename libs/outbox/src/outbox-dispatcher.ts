@@ -1,8 +1,10 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import { TenantTransactions } from '@front-counter/database';
 import { childTrace, runInTrace } from '@front-counter/logging';
+import { listForces } from '@front-counter/tenancy';
 import { OutboxEvent } from './outbox-event.entity.js';
 import type { OutboxEventType, OutboxPayloads } from './outbox.js';
+import { dueEvents, lockDueEvent, markDelivered, markFailed } from './outbox.repository.js';
 
 export type OutboxHandler<Type extends OutboxEventType = OutboxEventType> = (event: { tenantId: string; payload: OutboxPayloads[Type]; manager: EntityManager }) => Promise<void>;
 
@@ -33,48 +35,29 @@ export class OutboxDispatcher {
   }
 
   async deliverPendingCounted(batchSize = 20): Promise<{ delivered: number; failed: number }> {
-    const tenants: { id: string }[] = await this.dataSource.query('SELECT id FROM tenants');
+    const tenants = await listForces(this.dataSource);
     let delivered = 0;
     let failed = 0;
     const types = this.types;
     for (const { id: tenantId } of tenants) {
       const events = await this.transactions.run(tenantId, (manager) =>
-        manager
-          .createQueryBuilder(OutboxEvent, 'event')
-          .where('event.delivered_at IS NULL AND event.available_at <= now() AND event.attempts < :max AND event.type IN (:...types)', { max: OUTBOX_MAX_ATTEMPTS, types: types.length ? types : [''] })
-          .orderBy('event.id')
-          .limit(batchSize)
-          .getMany(),
+        dueEvents(manager, types, OUTBOX_MAX_ATTEMPTS, batchSize),
       );
       for (const event of events) {
         // The delivery is a span of the trace of the request that caused the event.
         const outcome = await runInTrace(childTrace(event.traceParent), () => this.transactions.run(tenantId, async (manager) => {
           // Lock this one event; another worker that got here first has it, so skip.
-          const locked = await manager.query(
-            `SELECT id FROM outbox_events WHERE id = $1 AND delivered_at IS NULL AND available_at <= now() AND attempts < $2 FOR UPDATE SKIP LOCKED`,
-            [event.id, OUTBOX_MAX_ATTEMPTS],
-          );
-          if (locked.length === 0) return 'skipped';
+          if (!(await lockDueEvent(manager, event.id, OUTBOX_MAX_ATTEMPTS))) return 'skipped';
           const handler = this.handlers[event.type as OutboxEventType] as OutboxHandler | undefined;
           await manager.query('SAVEPOINT outbox_handler'); // a failing handler's own writes are undone, the attempt is still recorded
           try {
             await handler!({ tenantId, payload: event.payload as never, manager });
-            // A delivered e-mail's payload may hold an address or a link token, and a deletion's names
-            // what was deleted: neither is kept once delivered.
-            await manager.query(
-              `UPDATE outbox_events SET delivered_at = now(), attempts = attempts + 1, last_error = NULL,
-                 payload = CASE WHEN type LIKE 'email.%' OR type = 'evidence.delete-objects' THEN jsonb_build_object('delivered', true) ELSE payload END
-               WHERE id = $1`,
-              [event.id],
-            );
+            await markDelivered(manager, event.id);
             return 'delivered';
           } catch (error) {
             this.onError(error, event);
             await manager.query('ROLLBACK TO SAVEPOINT outbox_handler');
-            await manager.query(
-              `UPDATE outbox_events SET attempts = attempts + 1, last_error = $2, available_at = now() + make_interval(secs => least(3600, 2 ^ attempts)) WHERE id = $1`,
-              [event.id, String((error as Error).message ?? error).slice(0, 500)],
-            );
+            await markFailed(manager, event.id, String((error as Error).message ?? error).slice(0, 500));
             return 'failed';
           }
         }));

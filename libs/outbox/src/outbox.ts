@@ -1,7 +1,3 @@
-import type { EntityManager } from 'typeorm';
-import { currentTraceparent } from '@front-counter/logging';
-import { OutboxEvent } from './outbox-event.entity.js';
-
 /** Event types and their payloads. Handlers are chosen by type from a registry, never loaded by name from data. */
 export interface OutboxPayloads {
   'report.submitted': { reportId: string; reference: string; serviceId: string };
@@ -20,8 +16,3 @@ export interface OutboxPayloads {
   'evidence.delete-objects': { keys: string[] };
 }
 export type OutboxEventType = keyof OutboxPayloads;
-
-/** Writes an event through the caller's transaction: it exists if and only if the change commits. It keeps the request's trace. */
-export async function enqueue<Type extends OutboxEventType>(manager: EntityManager, tenantId: string, type: Type, payload: OutboxPayloads[Type]): Promise<void> {
-  await manager.insert(OutboxEvent, { tenantId, type, payload, traceParent: currentTraceparent() ?? null });
-}

@@ -1,9 +1,12 @@
 // Reports: drafts kept server-side per session, the public journey through a service, submission
 // (one idempotent transaction) and human-friendly references with a check character.
 export { Draft } from './draft.entity.js';
-export { Report, type ReportStatus, type GeoPoint, type ThriveAssessment, type ThriveEntry, type ReportOutcome } from './report.entity.js';
-export { ReportEvent, recordReportEvent, notifyReportChange, recordFileNotProcessed, FILE_NOT_PROCESSED, REPORT_CHANGES_CHANNEL, type ReportChange, type NewReportEvent } from './report-event.entity.js';
-export { ReportIntake, DUPLICATE_DISTANCE_METRES, DUPLICATE_WINDOW_HOURS, type ForceRef } from './report-intake.js';
+export { ReportStatus, SETTLED_STATUSES } from './report-status.js';
+export { Report, type GeoPoint, type ThriveAssessment, type ThriveEntry, type ReportOutcome } from './report.entity.js';
+export { ReportEvent, type NewReportEvent } from './report-event.entity.js';
+export { REPORT_CHANGES_CHANNEL, type ReportChange, findReport, findReportForReporter, lockDuplicateLink, lockLiveDraft, referenceOf, reportsInLast30Days } from './reports.repository.js';
+export { ReportLife, FILE_NOT_PROCESSED, DUPLICATE_DISTANCE_METRES, DUPLICATE_WINDOW_HOURS, type ForceRef, type StaffActor, type ReportDecision, type AddedFile, type Routed } from './report-life.js';
+export { ReportIntake } from './report-intake.js';
 export { JourneysService, type Journey, type AnswerOutcome, type PublicTenantRef } from './journeys.service.js';
 export { ReportsException, ReportsErrorCode } from './reports.exception.js';
 export { newReference, parseReference, formatReference, checkCharacter, REFERENCE_MESSAGES, REFERENCE_ALPHABET } from './reference.js';

@@ -31,10 +31,12 @@ import {
   type RawValues,
 } from '@front-counter/forms';
 import { enqueue } from '@front-counter/outbox';
+import { forceName } from '@front-counter/tenancy';
 import { Draft } from './draft.entity.js';
 import { draftFiles, withStoredFiles } from './draft-files.js';
-import { recordFileNotProcessed, recordReportEvent } from './report-event.entity.js';
 import { ReportIntake } from './report-intake.js';
+import { ReportLife } from './report-life.js';
+import { recordReportEvent } from './reports.repository.js';
 import { newReference } from './reference.js';
 import { Report } from './report.entity.js';
 import { ReportsException } from './reports.exception.js';
@@ -97,6 +99,7 @@ export class JourneysService {
     private readonly catalogue: FormCatalogue,
     private readonly audit: AuditService,
     private readonly intake: ReportIntake,
+    private readonly life: ReportLife,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -146,8 +149,7 @@ export class JourneysService {
     if (!draft.reportId) return null;
     if (draft.transferredTo) {
       // Passed to another force at submission: this force can no longer read it; the draft kept its reference.
-      const [force] = await manager.query(`SELECT name FROM tenants WHERE id = $1`, [draft.transferredTo]);
-      return { reference: draft.reportReference ?? '', email: null, transferredTo: force?.name ?? null };
+      return { reference: draft.reportReference ?? '', email: null, transferredTo: await forceName(manager, draft.transferredTo) };
     }
     const report = await manager.findOne(Report, { where: { id: draft.reportId }, select: { reference: true, reporterEmail: true } });
     return report ? { reference: report.reference, email: report.reporterEmail, transferredTo: null } : null;
@@ -422,7 +424,7 @@ export class JourneysService {
       await recordReportEvent(manager, { tenantId: tenant.id, reportId: report.id, kind: 'submitted', actorType: 'public', details: { formVersion: version.version } });
       // A file the worker gave up on while it was on the draft: the report's timeline says so from the start.
       for (const file of sentFiles.filter((candidate) => candidate.scanStatus === 'unprocessable')) {
-        await recordFileNotProcessed(manager, { tenantId: tenant.id, reportId: report.id, fileId: file.id, name: file.name });
+        await this.life.fileNotProcessed(manager, { tenantId: tenant.id, reportId: report.id, fileId: file.id, name: file.name });
       }
       // Routing last: a transfer moves the report, its timeline and its unsent e-mails to the receiving force.
       await this.intake.place(manager, tenant.id, report, requestId);

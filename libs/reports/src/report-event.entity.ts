@@ -1,5 +1,4 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { EntityManager } from 'typeorm';
 
 export type ReportEventActor = 'public' | 'staff' | 'system';
 
@@ -47,47 +46,4 @@ export interface NewReportEvent {
   actorName?: string | null;
   message?: string | null;
   details?: Record<string, unknown>;
-}
-
-/** Appends a step to a report's timeline through the caller's transaction; returns its id. */
-export async function recordReportEvent(manager: EntityManager, event: NewReportEvent): Promise<string> {
-  const inserted = await manager.insert(ReportEvent, {
-    tenantId: event.tenantId,
-    reportId: event.reportId,
-    kind: event.kind,
-    actorType: event.actorType,
-    actorId: event.actorId ?? null,
-    actorName: event.actorName ?? null,
-    message: event.message ?? null,
-    details: (event.details ?? {}) as ReportEvent['details'] & object,
-  });
-  return String(inserted.identifiers[0].id);
-}
-
-/** A step in a report's timeline: a file sent with it could not be processed (damaged, or not the image its first bytes claim). */
-export const FILE_NOT_PROCESSED = 'evidence-unprocessable';
-
-/**
- * Tells the reporter, in their timeline, that a file they sent with the report could not be processed,
- * and open staff pages that the report changed. Written once per file, by whichever comes second: the
- * worker giving up on a file already sent with the report, or the report being sent with a file the
- * worker had already given up on (the row lock on the file orders the two).
- */
-export async function recordFileNotProcessed(manager: EntityManager, file: { tenantId: string; reportId: string; fileId: string; name: string }): Promise<void> {
-  await recordReportEvent(manager, { tenantId: file.tenantId, reportId: file.reportId, kind: FILE_NOT_PROCESSED, actorType: 'system', details: { fileId: file.fileId, name: file.name } });
-  await notifyReportChange(manager, { tenantId: file.tenantId, reportId: file.reportId, kind: FILE_NOT_PROCESSED });
-}
-
-/** The channel open staff pages listen on: a report of a force changed (sent when the transaction commits). */
-export const REPORT_CHANGES_CHANNEL = 'report_changes';
-
-export interface ReportChange {
-  tenantId: string;
-  reportId: string;
-  kind: string;
-}
-
-/** Tells listeners, when and only when the caller's transaction commits, that a report changed. No personal data in the payload. */
-export async function notifyReportChange(manager: EntityManager, change: ReportChange): Promise<void> {
-  await manager.query(`SELECT pg_notify($1, $2)`, [REPORT_CHANGES_CHANNEL, JSON.stringify(change)]);
 }

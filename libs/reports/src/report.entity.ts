@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { FormAnswers } from '@front-counter/forms';
+import { ReportStatus } from './report-status.js';
 
 /** A submitted report: its answers as validated, pinned to the exact form version that produced them. */
 @Entity({ name: 'reports' })
@@ -43,7 +44,7 @@ export class Report {
   @Column({ name: 'submitted_at', type: 'timestamptz', insert: false, update: false })
   submittedAt: Date;
 
-  @Column({ type: 'text', default: 'awaiting-triage' })
+  @Column({ type: 'text', default: ReportStatus.AWAITING_TRIAGE })
   status: ReportStatus;
 
   @Column({ type: 'text' })
@@ -110,8 +111,6 @@ export class Report {
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
 }
-
-export type ReportStatus = 'awaiting-triage' | 'awaiting-reporter' | 'allocated' | 'dispatched' | 'referred' | 'closed';
 
 export interface GeoPoint {
   latitude: number;

@@ -1,7 +1,7 @@
 import type { Retention } from '@front-counter/forms';
 
 /** The statuses of a settled report: closed, or handed on by a decision. Only these are ever deleted. */
-export const SETTLED_STATUSES = ['allocated', 'dispatched', 'referred', 'closed'] as const;
+export { SETTLED_STATUSES } from '@front-counter/reports';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 

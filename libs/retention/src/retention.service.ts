@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { TenantTransactions } from '@front-counter/database';
 import { EvidenceService } from '@front-counter/evidence';
 import { deleteEventsAbout, enqueue, pruneDelivered, type OutboxHandler } from '@front-counter/outbox';
+import { listForces } from '@front-counter/tenancy';
 import { deleteObjectsHandler, storedObjectKeys } from './evidence-objects.js';
 import { retentionCutoff, retentionPeriod, type RetentionPeriod } from './retention-policy.js';
 import { deleteDrafts, deleteReport, draftsPastExpiry, reportFacts, reportsPastRetention, retentionPolicies, type EvidenceFileObjects } from './retention.repository.js';
@@ -49,7 +50,7 @@ export class RetentionService {
   /** One run, as of `now`: every force, suspended ones too (a suspension deletes nothing and keeps nothing longer). */
   async run(now: Date): Promise<RetentionRun> {
     const run: RetentionRun = { at: now, reportsDeleted: 0, draftsDeleted: 0, outboxEventsPruned: 0, servicesWithoutRetention: [], failures: [] };
-    const forces: { id: string }[] = await this.dataSource.query('SELECT id FROM tenants ORDER BY slug');
+    const forces = await listForces(this.dataSource, { ordered: true });
     for (const { id: forceId } of forces) {
       const step = async (name: RetentionRun['failures'][number]['step'], work: () => Promise<void>) =>
         work().catch((error: unknown) => run.failures.push({ forceId, step: name, error: (error as Error).message }));

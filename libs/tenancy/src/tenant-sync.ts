@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { leafDifferences } from '@front-counter/data-files';
-import { TenantDomain } from './tenant-domain.entity.js';
-import { Tenant } from './tenant.entity.js';
+import type { TenantDomain } from './tenant-domain.entity.js';
+import type { Tenant } from './tenant.entity.js';
 import type { TenantDefinition } from './tenant-files.js';
+import { allTenantsWithDomains, createTenant, registryMigrated, replaceDomains, updateTenant } from './tenants.repository.js';
 
 export interface TenantChange {
   slug: string;
@@ -59,11 +60,7 @@ function domainDifferences(current: TenantDomain[], wanted: string[]): string[] 
 }
 
 async function writeDomains(manager: EntityManager, tenantId: string, wanted: string[]): Promise<void> {
-  await manager.delete(TenantDomain, { tenantId });
-  await manager.insert(
-    TenantDomain,
-    wanted.map((hostname, index) => ({ hostname, tenantId, isPrimary: index === 0 })),
-  );
+  await replaceDomains(manager, tenantId, wanted);
 }
 
 const auditService = new AuditService();
@@ -83,8 +80,7 @@ export async function syncTenants(manager: EntityManager, definitions: TenantDef
   const report: TenantSyncReport = { dryRun: options.dryRun, created: [], updated: [], unchanged: [], notInFiles: [] };
   {
     // A dry run against a database whose migrations have not run yet: every force would be created.
-    const [{ migrated }] = await manager.query(`SELECT to_regclass('tenants') IS NOT NULL AS migrated`);
-    const existing = migrated ? await manager.find(Tenant, { relations: { domains: true } }) : [];
+    const existing = (await registryMigrated(manager)) ? await allTenantsWithDomains(manager) : [];
     const bySlug = new Map(existing.map((tenant) => [tenant.slug, tenant]));
     const taken = new Map(existing.flatMap((tenant) => (tenant.domains ?? []).map((domain) => [domain.hostname, tenant.slug] as const)));
 
@@ -99,7 +95,7 @@ export async function syncTenants(manager: EntityManager, definitions: TenantDef
       if (!current) {
         report.created.push({ slug: definition.slug, changes: [`created with domains ${definition.domains.join(', ')}`] });
         if (options.dryRun) continue;
-        const created = await manager.save(Tenant, manager.create(Tenant, { slug: definition.slug, ...wanted, syncedHash }));
+        const created = await createTenant(manager, { slug: definition.slug, ...wanted, syncedHash });
         await writeDomains(manager, created.id, definition.domains);
         await audit(manager, created.id, 'tenant.created', [`from ${definition.sourceFile}`]);
         continue;
@@ -126,12 +122,12 @@ export async function syncTenants(manager: EntityManager, definitions: TenantDef
       ];
       if (changes.length === 0) {
         report.unchanged.push(definition.slug);
-        if (!options.dryRun) await manager.update(Tenant, { id: current.id }, { syncedHash });
+        if (!options.dryRun) await updateTenant(manager, current.id, { syncedHash });
         continue;
       }
       report.updated.push({ slug: definition.slug, changes });
       if (options.dryRun) continue;
-      await manager.update(Tenant, { id: current.id }, { ...wanted, syncedHash, updatedAt: new Date() });
+      await updateTenant(manager, current.id, { ...wanted, syncedHash, updatedAt: new Date() });
       if (changes.some((change) => change.startsWith('domains:'))) await writeDomains(manager, current.id, definition.domains);
       await audit(manager, current.id, 'tenant.updated', changes);
     }

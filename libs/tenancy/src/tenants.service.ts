@@ -4,9 +4,9 @@ import { DataSource } from 'typeorm';
 import { brandingVersion } from './branding.js';
 import { localhostSlug, normaliseHost } from './hostnames.js';
 import type { LanguageCode, PublicTenantModel } from './public-tenant.model.js';
-import { TenantDomain } from './tenant-domain.entity.js';
 import { issuerOf } from './tenant-identity.js';
-import { Tenant } from './tenant.entity.js';
+import type { Tenant } from './tenant.entity.js';
+import { tenantOfHostname, tenantWithDomains } from './tenants.repository.js';
 import { RegistryChanges } from './registry-changes.js';
 import { TenancyException } from './tenancy.exception.js';
 
@@ -50,18 +50,18 @@ export class TenantsService {
   }
 
   private async lookUpHost(hostname: string): Promise<Tenant | null> {
-    const domain = await this.dataSource.getRepository(TenantDomain).findOne({ where: { hostname }, relations: { tenant: { domains: true } } });
-    if (domain?.tenant) return domain.tenant;
+    const tenant = await tenantOfHostname(this.dataSource, hostname);
+    if (tenant) return tenant;
     const slug = this.config.tenants.allowLocalhostSlugs ? localhostSlug(hostname) : undefined;
     return slug ? this.findBySlug(slug) : null;
   }
 
   async findById(id: string): Promise<Tenant | null> {
-    return this.dataSource.getRepository(Tenant).findOne({ where: { id }, relations: { domains: true } });
+    return tenantWithDomains(this.dataSource, { id });
   }
 
   async findBySlug(slug: string): Promise<Tenant | null> {
-    return this.dataSource.getRepository(Tenant).findOne({ where: { slug }, relations: { domains: true } });
+    return tenantWithDomains(this.dataSource, { slug });
   }
 
   toPublic(tenant: Tenant): PublicTenantModel {

@@ -17,6 +17,7 @@ export { forceAreaSchema, containsPoint, boundingBox, type ForceArea } from './f
 export { loadForceTriageFiles, type ForceTriageFiles } from './triage-files.js';
 export { syncTriage, routingRulesHash, FILE_PUBLISHER, type ForceTriageData } from './triage-sync.js';
 export { RoutingRuleSet, TenantArea } from './routing-rule-set.entity.js';
+export { currentRuleSet, insertRuleSet } from './routing-rules.repository.js';
 
 import { RoutingRuleSet, TenantArea } from './routing-rule-set.entity.js';
 export const TRIAGE_ENTITIES = [RoutingRuleSet, TenantArea];
