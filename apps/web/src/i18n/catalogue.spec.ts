@@ -1,6 +1,5 @@
 import { JOURNEY_WORDS } from '../journey/journey-view.js';
 import { QUESTION_TEXT } from '../journey/question-view.js';
-import { TRACKING_TEXT } from '../tracking/tracking-text.js';
 import { bilingualProblems, catalogueProblems, loadCatalogues, MESSAGE_CATALOGUES, translate } from './messages.js';
 
 // The public pages are bilingual: wherever their texts are held, the Welsh has every key the English
@@ -11,7 +10,6 @@ describe('Welsh has every text English has', () => {
   });
 
   it.each([
-    ['the tracking pages (tracking-text.ts)', TRACKING_TEXT],
     ["the journey's words (journey-view.ts)", JOURNEY_WORDS],
     ["the questions' own parts (question-view.ts)", QUESTION_TEXT],
   ])('in %s', (_place, texts) => {

@@ -60,7 +60,12 @@ const catalogues = loadCatalogues({
 export const MESSAGE_CATALOGUES: Readonly<Record<Language, Catalogue>> = catalogues;
 
 function lookup(language: Language, key: string): unknown {
-  return key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined), catalogues[language]);
+  return key.split('.').reduce<unknown>((node, part) => (node && typeof node === 'object' && Object.hasOwn(node, part) ? (node as Record<string, unknown>)[part] : undefined), catalogues[language]);
+}
+
+/** Whether `key` names one text (not a section), e.g. a status's name looked up from the api's value. */
+export function hasMessage(key: string): boolean {
+  return typeof lookup('en', key) === 'string';
 }
 
 function fill(template: string, params: MessageParams): string {
