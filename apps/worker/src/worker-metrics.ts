@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { TimedCache } from '@front-counter/caching';
 import { queueHealth, type QueueHealth } from '@front-counter/casework';
 import { poolStatistics, TenantTransactions } from '@front-counter/database';
 import { scanBacklog } from '@front-counter/evidence';
@@ -24,7 +25,8 @@ interface ForceFigures {
  */
 @Injectable()
 export class WorkerMetrics {
-  private figures?: { at: number; forces: Promise<ForceFigures[]> };
+  /** One entry: every force's figures, shared by the gauges of a scrape. */
+  private readonly figures = new TimedCache<'forces', Promise<ForceFigures[]>>({ ttlMs: FIGURES_MAX_AGE_MS, maxEntries: 1 });
   private readonly jobs;
   private readonly lastRound;
   /** The outbox event types this worker delivers; set by the loop. */
@@ -90,12 +92,8 @@ export class WorkerMetrics {
 
   /** Every force's figures, one transaction per force (row-level security confines each), shared by the gauges of one scrape. */
   private forces(): Promise<ForceFigures[]> {
-    if (this.figures && Date.now() - this.figures.at < FIGURES_MAX_AGE_MS) return this.figures.forces;
-    const forces = this.readForces();
-    this.figures = { at: Date.now(), forces };
     // A failed read is not kept: the next scrape tries again (and this one answers 500).
-    forces.catch(() => (this.figures = undefined));
-    return forces;
+    return this.figures.getOrLoad('forces', () => this.readForces());
   }
 
   private async readForces(): Promise<ForceFigures[]> {

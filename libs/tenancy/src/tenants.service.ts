@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { DataSource } from 'typeorm';
 import { brandingVersion } from './branding.js';
@@ -14,13 +15,14 @@ import { TenancyException } from './tenancy.exception.js';
 @Injectable()
 export class TenantsService {
   /** Host to force, briefly (TENANT_CACHE_SECONDS): a page view costs no registry lookup. */
-  private readonly byHost = new Map<string, { tenant: Tenant | null; expires: number }>();
+  private readonly byHost: TimedCache<string, Promise<Tenant | null>>;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     changes: RegistryChanges,
   ) {
+    this.byHost = new TimedCache({ ttlMs: config.web.tenantCacheSeconds * 1000, maxEntries: 10_000 });
     // Another instance (or tenant sync) changed a force: what this one cached may be stale.
     changes.subscribe(() => this.byHost.clear());
   }
@@ -41,12 +43,7 @@ export class TenantsService {
   async findByHost(host: string | undefined): Promise<Tenant | null> {
     const hostname = normaliseHost(host);
     if (!hostname) return null;
-    const cached = this.byHost.get(hostname);
-    if (cached && cached.expires > Date.now()) return cached.tenant;
-    const tenant = await this.lookUpHost(hostname);
-    if (this.byHost.size > 10_000) this.byHost.clear();
-    this.byHost.set(hostname, { tenant, expires: Date.now() + this.config.web.tenantCacheSeconds * 1000 });
-    return tenant;
+    return this.byHost.getOrLoad(hostname, () => this.lookUpHost(hostname));
   }
 
   private async lookUpHost(hostname: string): Promise<Tenant | null> {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
+import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { FastifyRequest } from 'fastify';
 import type { CompiledForm, FieldError } from '@front-counter/forms';
@@ -46,24 +47,25 @@ export class JourneyApi {
   /** Form versions are immutable: each is fetched once per process. */
   private readonly forms = new Map<string, CompiledForm>();
   /** A force's service list changes only when a form is published: kept as briefly as the force itself (TENANT_CACHE_SECONDS). */
-  private readonly servicesByHost = new Map<string, { services: PublicService[]; expires: number }>();
+  private readonly servicesByHost: TimedCache<string, Promise<PublicService[]>>;
 
   constructor(
     private readonly api: ApiClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.servicesByHost = new TimedCache({ ttlMs: config.web.tenantCacheSeconds * 1000, maxEntries: 10_000 });
+  }
 
   private call<T>(request: FastifyRequest, query: string, variables: Record<string, unknown>): Promise<T> {
     return this.api.query<T>(query, variables, { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol });
   }
 
-  async services(request: FastifyRequest): Promise<PublicService[]> {
-    const host = request.headers.host ?? '';
-    const cached = this.servicesByHost.get(host);
-    if (cached && cached.expires > Date.now()) return cached.services;
+  services(request: FastifyRequest): Promise<PublicService[]> {
+    return this.servicesByHost.getOrLoad(request.headers.host ?? '', () => this.loadServices(request));
+  }
+
+  private async loadServices(request: FastifyRequest): Promise<PublicService[]> {
     const { services } = await this.call<{ services: PublicService[] }>(request, 'query Services { services { id title { en cy } summary { en cy } startPage { en cy } formVersionId } }', {});
-    if (this.servicesByHost.size > 10_000) this.servicesByHost.clear();
-    this.servicesByHost.set(host, { services, expires: Date.now() + this.config.web.tenantCacheSeconds * 1000 });
     return services;
   }
 

@@ -26,6 +26,8 @@ const WORDS = {
   saveForLater: { en: 'Save and come back later', cy: "Cadw a dod yn ôl yn nes ymlaen" },
   home: { en: 'Go to the home page', cy: "Mynd i'r hafan" },
 } satisfies Record<string, Text>;
+/** For the catalogues' test: every text has its Welsh. */
+export { WORDS as JOURNEY_WORDS };
 
 export const word = (key: keyof typeof WORDS, language: Language, params: Record<string, string | number> = {}) =>
   localText(WORDS[key], language).replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));

@@ -8,6 +8,7 @@ import { FORM_LIMITS, WebBadRequest } from '../bad-requests/bad-request.js';
 import { discardParts, formParts, partsFailure } from '../bad-requests/multipart-parts.js';
 import { translate } from '../i18n/messages.js';
 import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
+import { localPathOr, seeOther } from '../pages/redirects.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { JourneyApi, type Journey, type JourneyFile } from './journey-api.js';
 import { errorSummary, local, pageView, savedValues, word } from './journey-view.js';
@@ -64,9 +65,9 @@ export class JourneyController {
     return reply.code(status).header('content-type', 'text/html; charset=utf-8').send(html);
   }
 
-  /** Only ever to a path on this site: `//host` or `/\\host` (an open redirect) becomes the home page. */
+  /** Only ever to a path on this site (see seeOther), else the home page. */
   private redirect(reply: FastifyReply, location: string) {
-    return reply.code(303).header('location', /^\/(?![/\\])[\w\-/?=&.]*$/.test(location) ? location : '/').send();
+    return seeOther(reply, location, '/');
   }
 
   /**
@@ -75,7 +76,7 @@ export class JourneyController {
    */
   private navigate(request: FastifyRequest, reply: FastifyReply, location: string) {
     if (!uploadFlash.fromScript(request)) return this.redirect(reply, location);
-    return reply.code(200).header('content-type', 'application/json').header('cache-control', 'no-store').send({ location: /^\/(?![/\\])/.test(location) ? location : '/' });
+    return reply.code(200).header('content-type', 'application/json').header('cache-control', 'no-store').send({ location: localPathOr(location, '/') });
   }
 
   /** A page's errors after a post from the upload script: kept for the page's next view, which the script opens. */
@@ -371,7 +372,7 @@ export class JourneyController {
     const field = fileQuestionIds(page)[0];
     const message = (language: 'en' | 'cy') => translate(language, `badRequest.problems.${refusal.problem}`, { files: FORM_LIMITS.files }) as string;
     uploadFlash.write(reply, path, [{ field, questionId: field, message: { en: message('en'), cy: message('cy') } }], this.config.environment === 'production');
-    return reply.code(refusal.getStatus()).header('content-type', 'application/json').header('cache-control', 'no-store').send({ location: `${path}${query}` });
+    return reply.code(refusal.getStatus()).header('content-type', 'application/json').header('cache-control', 'no-store').send({ location: localPathOr(`${path}${query}`, '/') });
   }
 
   @Post('/:serviceId/:pageId')

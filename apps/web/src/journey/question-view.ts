@@ -71,6 +71,8 @@ const TEXT = {
   between: { en: 'Between {from} and {to}', cy: 'Rhwng {from} a {to}' },
   at: { en: '{date} at {time}', cy: '{date} am {time}' },
 } satisfies Record<string, Text>;
+/** For the catalogues' test: every text has its Welsh. */
+export { TEXT as QUESTION_TEXT };
 
 /** The character count's messages (its JavaScript's and the no-JavaScript limit sentence) in Welsh. */
 const WELSH_CHARACTER_COUNT = {

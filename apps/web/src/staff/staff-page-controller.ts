@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@front-counter/logging';
 import { ApiError } from '../api-client.js';
+import { seeOther } from '../pages/redirects.js';
 import type { RequestSite } from '../pages/page-renderer.js';
 import { StaffSessionEnded, type StaffContext } from './staff-api.js';
 import { StaffCookies } from './staff-cookies.js';
@@ -138,11 +139,10 @@ export abstract class StaffPageController {
     return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').header('x-robots-tag', 'noindex, nofollow').send(html);
   }
 
-  /** Only ever to a path on this site. */
+  /** Only ever to a path on this site (see seeOther), else the staff start page. */
   protected redirect(reply: FastifyReply, location: string, context?: StaffContext) {
     this.writeSession(context);
-    const safe = /^\/(?![/\\])[\w\-/?=&.%+]*$/.test(location) ? location : '/staff';
-    return reply.code(303).header('location', safe).header('cache-control', 'no-store').send();
+    return seeOther(reply, location, '/staff');
   }
 }
 

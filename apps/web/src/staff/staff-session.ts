@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isLocalPath } from '../pages/redirects.js';
 
 /**
  * A signed-in staff member, as kept in their browser: the web holds no database, so the session is
@@ -146,8 +147,8 @@ export function sealSession(sealer: StaffCookieSealer, force: string, session: S
   return sealSession(sealer, force, smaller, cookieOverhead);
 }
 
-/** Only a path on the staff pages, with nothing that could lead off the site. */
+/** Only a path on the staff pages, with nothing that could lead off the site (the one rule, isLocalPath). */
 export function safeReturnTo(value: unknown): string {
-  const allowed = typeof value === 'string' && value.length <= 500 && (value === '/admin' || value === '/national' || /^\/(?:staff|admin|national)\/(?![/\\])[\w\-/?=&.%+]*$/.test(value));
+  const allowed = isLocalPath(value) && value.length <= 500 && (value === '/admin' || value === '/national' || /^\/(?:staff|admin|national)\//.test(value));
   return allowed ? value : '/staff/queue';
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import * as oidc from 'openid-client';
+import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { ApiClient } from '../api-client.js';
 import type { SignInTransaction } from './staff-session.js';
@@ -52,8 +53,10 @@ const digest = (text: string) => createHash('sha256').update(text).digest('base6
  */
 @Injectable()
 export class StaffSignIn {
-  private readonly configurations = new Map<string, { configuration: Promise<oidc.Configuration>; expires: number }>();
-  private readonly refreshes = new Map<string, { result: Promise<StaffTokens>; expires: number }>();
+  /** By issuer and client: a handful of providers, so a small bound is plenty. */
+  private readonly configurations = new TimedCache<string, Promise<oidc.Configuration>>({ ttlMs: DISCOVERY_CACHE_MS, maxEntries: 1000 });
+  /** By the refresh token's digest; an entry is shared for a minute, so the bound is only a guard. */
+  private readonly refreshes = new TimedCache<string, Promise<StaffTokens>>({ ttlMs: REFRESH_SHARE_MS, maxEntries: 10_000 });
 
   constructor(
     private readonly api: ApiClient,
@@ -75,19 +78,19 @@ export class StaffSignIn {
   private configuration(settings: StaffSignInSettings): Promise<oidc.Configuration> {
     // A force with no issuer (production without IDP_URL, and none in its tenant file) has no staff sign-in.
     if (settings.issuer === null) return Promise.reject(new SignInFailed('notConfigured'));
-    const key = `${settings.issuer} ${settings.clientId} ${settings.clientSecretEnv ?? ''}`;
-    const cached = this.configurations.get(key);
-    if (cached && cached.expires > Date.now()) return cached.configuration;
-    const issuer = new URL(settings.issuer);
+    const { issuer } = settings;
+    const key = `${issuer} ${settings.clientId} ${settings.clientSecretEnv ?? ''}`;
+    // A failed discovery is not remembered: the next sign-in tries again.
+    return this.configurations.getOrLoad(key, () => this.discover(issuer, settings));
+  }
+
+  private discover(issuerUrl: string, settings: StaffSignInSettings): Promise<oidc.Configuration> {
+    const issuer = new URL(issuerUrl);
     const insecure = issuer.protocol === 'http:';
     // Plain http only for a development provider: production refuses an http issuer outright.
-    if (insecure && this.config.environment === 'production') return Promise.reject(new Error(`The staff sign-in issuer ${settings.issuer} is not https`));
+    if (insecure && this.config.environment === 'production') return Promise.reject(new Error(`The staff sign-in issuer ${issuerUrl} is not https`));
     const secret = settings.clientSecretEnv ? process.env[settings.clientSecretEnv] : undefined;
-    const configuration = oidc.discovery(issuer, settings.clientId, secret || undefined, undefined, { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: 10 });
-    // A failed discovery is not remembered: the next sign-in tries again.
-    configuration.catch(() => this.configurations.delete(key));
-    this.configurations.set(key, { configuration, expires: Date.now() + DISCOVERY_CACHE_MS });
-    return configuration;
+    return oidc.discovery(issuer, settings.clientId, secret || undefined, undefined, { execute: insecure ? [oidc.allowInsecureRequests] : [], timeout: 10 });
   }
 
   /** The provider's sign-in address, and what the callback must find again (kept in an encrypted cookie). */
@@ -131,27 +134,19 @@ export class StaffSignIn {
    * theft, so concurrent requests of one browser (a page and its live-update stream) share one refresh.
    */
   refresh(settings: StaffSignInSettings, refreshToken: string): Promise<StaffTokens> {
-    const key = digest(refreshToken);
-    const now = Date.now();
-    const shared = this.refreshes.get(key);
-    if (shared && shared.expires > now) return shared.result;
-    if (this.refreshes.size > 1000) for (const [old, entry] of this.refreshes) if (entry.expires <= now) this.refreshes.delete(old);
-    const result = (async () => {
-      const configuration = await this.configuration(settings);
-      try {
-        const tokens = tokensOf(await oidc.refreshTokenGrant(configuration, refreshToken));
-        return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
-      } catch (error) {
-        if (error instanceof oidc.ResponseBodyError) throw new RefreshRefused(error.error);
-        throw error;
-      }
-    })();
     // A failure is not shared for long: a later request may try again (unless the provider refused).
-    result.catch((error) => {
-      if (!(error instanceof RefreshRefused)) this.refreshes.delete(key);
-    });
-    this.refreshes.set(key, { result, expires: now + REFRESH_SHARE_MS });
-    return result;
+    return this.refreshes.getOrLoad(digest(refreshToken), () => this.refreshOnce(settings, refreshToken), { keepFailure: (error) => error instanceof RefreshRefused });
+  }
+
+  private async refreshOnce(settings: StaffSignInSettings, refreshToken: string): Promise<StaffTokens> {
+    const configuration = await this.configuration(settings);
+    try {
+      const tokens = tokensOf(await oidc.refreshTokenGrant(configuration, refreshToken));
+      return { ...tokens, refreshToken: tokens.refreshToken ?? refreshToken };
+    } catch (error) {
+      if (error instanceof oidc.ResponseBodyError) throw new RefreshRefused(error.error);
+      throw error;
+    }
   }
 
   /** The provider's end-session address returning to /staff/signed-out, or null when it has none. */

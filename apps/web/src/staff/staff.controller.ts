@@ -6,6 +6,7 @@ import { formatReference } from '@front-counter/reports';
 import { ApiError } from '../api-client.js';
 import { JourneyApi } from '../journey/journey-api.js';
 import type { RequestSite } from '../pages/page-renderer.js';
+import { seeOtherToProvider } from '../pages/redirects.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { StaffApi, StaffSessionEnded, type StaffContext } from './staff-api.js';
 import { StaffCookies } from './staff-cookies.js';
@@ -117,7 +118,7 @@ export class StaffController extends StaffPageController {
     }
     const { url, transaction } = begun;
     this.cookies.writeSignIn(request, reply, site.tenant.slug, transaction);
-    return reply.code(303).header('location', url).header('cache-control', 'no-store').send();
+    return seeOtherToProvider(reply, url);
   }
 
   @Get('callback')

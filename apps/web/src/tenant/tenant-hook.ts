@@ -4,6 +4,7 @@ import { normaliseHost, type Language } from '@front-counter/tenancy';
 import { localText } from '@front-counter/forms';
 import { translate } from '../i18n/messages.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
+import { seeOther } from '../pages/redirects.js';
 import { attachSite } from './current-site.decorator.js';
 import type { TenantLookup } from './tenant-lookup.js';
 import type { PublicTenant } from './public-tenant.js';
@@ -58,7 +59,7 @@ export function registerTenantHook(fastify: FastifyInstance, deps: { nationalHos
     if (SITE_INDEPENDENT.test(request.url)) return;
     if (deps.nationalHost && normaliseHost(request.headers.host) === deps.nationalHost) {
       // The national programme team's host: its pages and staff sign-in, nothing of any force.
-      if (request.url === '/' || request.url.startsWith('/?')) return reply.code(303).header('location', '/national').send();
+      if (request.url === '/' || request.url.startsWith('/?')) return seeOther(reply, '/national');
       if (!NATIONAL_PATHS.test(request.url)) return reply.code(404).header('content-type', 'text/html; charset=utf-8').send(deps.renderer.renderPlain('unknownHost'));
       setRequestTenant(request, 'national');
       attachSite(request, { tenant: NATIONAL_SITE, language: 'en', national: true });

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { normaliseHost } from '@front-counter/tenancy';
 import { ApiClient, ApiError } from '../api-client.js';
@@ -10,18 +11,23 @@ import { PUBLIC_TENANT_FIELDS, type PublicTenant } from './public-tenant.js';
  */
 @Injectable()
 export class TenantLookup {
-  private readonly cache = new Map<string, { tenant: PublicTenant | null; expires: number }>();
+  /** Bounded: unknown hosts must not grow it without limit. */
+  private readonly cache: TimedCache<string, Promise<PublicTenant | null>>;
 
   constructor(
     private readonly api: ApiClient,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.cache = new TimedCache({ ttlMs: config.web.tenantCacheSeconds * 1000, maxEntries: 10_000 });
+  }
 
   async forHost(rawHost: string | undefined, requestId: string): Promise<PublicTenant | null> {
     const host = normaliseHost(rawHost);
     if (!host) return null;
-    const cached = this.cache.get(host);
-    if (cached && cached.expires > Date.now()) return cached.tenant;
+    return this.cache.getOrLoad(host, () => this.lookUp(host, requestId));
+  }
+
+  private async lookUp(host: string, requestId: string): Promise<PublicTenant | null> {
     let tenant: PublicTenant | null;
     try {
       tenant = (await this.api.query<{ tenant: PublicTenant }>(`query PublicTenant { tenant { ${PUBLIC_TENANT_FIELDS} } }`, {}, { host, requestId })).tenant;
@@ -29,8 +35,6 @@ export class TenantLookup {
       if (!(error instanceof ApiError && error.codes.includes('TENANT_NOT_FOUND'))) throw error;
       tenant = null;
     }
-    if (this.cache.size > 10_000) this.cache.clear(); // unknown hosts must not grow it without bound
-    this.cache.set(host, { tenant, expires: Date.now() + this.config.web.tenantCacheSeconds * 1000 });
     return tenant;
   }
 

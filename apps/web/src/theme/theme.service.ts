@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Injectable } from '@nestjs/common';
 import * as sass from 'sass';
+import { TimedCache } from '@front-counter/caching';
 import type { PublicTenant } from '../tenant/public-tenant.js';
 import { GOVUK_FRONTEND_ROOT, WEB_ROOT } from '../web-paths.js';
 
@@ -39,8 +40,8 @@ const THEME_TEMPLATE = `
 @Injectable()
 export class ThemeService {
   private base?: CompiledCss;
-  /** By colour pair: a page view only looks its theme up, it never re-hashes the template. */
-  private readonly themes = new Map<string, CompiledCss>();
+  /** By colour pair: a page view only looks its theme up, it never re-hashes the template. A theme never goes stale, so only the bound retires one. */
+  private readonly themes = new TimedCache<string, CompiledCss>({ ttlMs: Infinity, maxEntries: 1000 });
 
   baseCss(): CompiledCss {
     if (!this.base) {
@@ -67,7 +68,6 @@ export class ThemeService {
     if (cached) return cached;
     const source = THEME_TEMPLATE.replace('BRAND', brandColour).replace('SECONDARY', secondaryColour);
     const compiled = { css: sass.compileString(source, { style: 'compressed' }).css, version: hash(source) };
-    if (this.themes.size > 1000) this.themes.clear();
     this.themes.set(key, compiled);
     return compiled;
   }

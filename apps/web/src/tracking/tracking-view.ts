@@ -95,7 +95,7 @@ export function summaryRows(report: TrackedReport, language: Language) {
     { key: { text: t('reference') }, value: { text: formatReference(report.reference) } },
     { key: { text: t('service') }, value: { text: localText(report.serviceTitle, language) } },
     { key: { text: t('dateSent') }, value: { text: formatDateTime(report.submittedAt, language) } },
-    { key: { text: t('status') }, value: { html: `<strong class="govuk-tag ${STATUS_TAG[report.status] ?? ''}">${escapeHtml(statusText(report.status, language))}</strong>` } },
+    { key: { text: t('statusLabel') }, value: { html: `<strong class="govuk-tag ${STATUS_TAG[report.status] ?? ''}">${escapeHtml(statusText(report.status, language))}</strong>` } },
   ];
 }
 

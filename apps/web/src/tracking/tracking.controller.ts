@@ -7,6 +7,7 @@ import { formatReference, parseReference } from '@front-counter/reports';
 import { WebBadRequest } from '../bad-requests/bad-request.js';
 import { discardParts, formParts, partsFailure } from '../bad-requests/multipart-parts.js';
 import { PageRenderer, type RequestSite } from '../pages/page-renderer.js';
+import { seeOther } from '../pages/redirects.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { TrackingApi, type TrackedReport, type TrackingError } from './tracking-api.js';
 import { maskEmail, TrackingCookie, type TrackingState } from './tracking-cookie.js';
@@ -47,7 +48,7 @@ export class TrackingController {
 
   /** Only ever to one of these pages: the locations are fixed, never taken from the request. */
   private redirect(reply: FastifyReply, location: '/track' | '/track/code' | '/track/report' | '/track/signed-out') {
-    return reply.code(303).header('location', location).header('cache-control', 'no-store').send();
+    return seeOther(reply, location);
   }
 
   private text(site: RequestSite, key: TrackingTextKey, params: Record<string, string | number> = {}) {

@@ -1,0 +1,68 @@
+import { JOURNEY_WORDS } from '../journey/journey-view.js';
+import { QUESTION_TEXT } from '../journey/question-view.js';
+import { bilingualProblems, catalogueProblems, loadCatalogues, MESSAGE_CATALOGUES, translate } from './messages.js';
+
+// The public pages are bilingual: wherever their texts are held, the Welsh has every key the English
+// has, in the same shape, with the same placeholders. The staff pages are in English only.
+describe('Welsh has every text English has', () => {
+  it('in the message catalogues (i18n/en.json and cy.json)', () => {
+    expect(catalogueProblems(MESSAGE_CATALOGUES.en, MESSAGE_CATALOGUES.cy)).toEqual([]);
+  });
+
+  it.each([
+    ["the journey's words (journey-view.ts)", JOURNEY_WORDS],
+    ["the questions' own parts (question-view.ts)", QUESTION_TEXT],
+  ])('in %s', (_place, texts) => {
+    expect(Object.keys(texts).length).toBeGreaterThan(0);
+    expect(bilingualProblems(texts)).toEqual([]);
+  });
+
+  it('a Welsh page shows the Welsh text, never the English', () => {
+    expect(translate('cy', 'skipLink')).toBe(MESSAGE_CATALOGUES.cy.skipLink);
+    expect(translate('cy', 'skipLink')).not.toBe(translate('en', 'skipLink'));
+  });
+
+  it('a key missing in Welsh fails loudly: no falling back to English', () => {
+    expect(() => translate('cy', 'no.such.message')).toThrow('Missing message "no.such.message" (cy)');
+    expect(() => translate('en', 'no.such.message')).toThrow('Missing message "no.such.message"');
+  });
+});
+
+describe('catalogueProblems', () => {
+  const english = { title: 'Report to {force}', body: ['One', 'Two'], footer: { privacy: 'Privacy' } };
+
+  it('finds nothing wrong with a full translation', () => {
+    expect(catalogueProblems(english, { title: 'Adrodd i {force}', body: ['Un', 'Dau'], footer: { privacy: 'Preifatrwydd' } })).toEqual([]);
+  });
+
+  it('names every key the translation lacks or holds wrongly', () => {
+    expect(catalogueProblems(english, { title: 'Adrodd', body: ['Un'], footer: { extra: 'Ychwanegol' }, more: 'Mwy' })).toEqual([
+      'title: placeholders {} where English has {force}',
+      'body: 1 items where English has 2',
+      'footer.privacy: missing',
+      'footer.extra: not in English',
+      'more: not in English',
+    ]);
+    expect(catalogueProblems(english, { title: { text: 'Adrodd i {force}' }, body: ['Un', ' '], footer: { privacy: 'Preifatrwydd' } })).toEqual([
+      'title: a section where English has a text',
+      'body[1]: empty',
+    ]);
+  });
+
+  it('does not take a key from the prototype for a translation', () => {
+    expect(catalogueProblems({ toString: 'Text' }, {})).toEqual(['toString: missing']);
+  });
+
+  it('stops the site at start-up when the Welsh lacks a key', () => {
+    expect(() => loadCatalogues({ en: { skipLink: 'Skip to main content', home: { title: 'Home' } }, cy: { skipLink: "Neidio i'r prif gynnwys", home: {} } })).toThrow(
+      /do not match the English.*home\.title: missing/,
+    );
+  });
+
+  it('checks { en, cy } pairs held in code the same way', () => {
+    expect(bilingualProblems({ continue: { en: 'Continue', cy: 'Parhau' }, item: { en: '{item} {number}', cy: '{item}' }, back: { en: 'Back', cy: '' } })).toEqual([
+      'item: placeholders {item} where English has {item, number}',
+      'back: empty',
+    ]);
+  });
+});
