@@ -32,7 +32,8 @@ export interface ApiTarget {
 /** Each operation's text, printed once from its generated document. */
 const printed = new WeakMap<TypedDocumentNode<unknown, never>, string>();
 
-function textOf(document: TypedDocumentNode<unknown, never>): string {
+/** The text sent for a generated document (also for subscriptions, which go over a WebSocket). */
+export function operationText(document: TypedDocumentNode<unknown, never>): string {
   let text = printed.get(document);
   if (text === undefined) {
     text = print(document);
@@ -52,7 +53,7 @@ export class ApiClient {
 
   /** `bearer`: a signed-in staff member's access token (staff pages); public pages send none. */
   async query<Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables, context: ApiTarget): Promise<Result> {
-    const query = textOf(document as TypedDocumentNode<unknown, never>);
+    const query = operationText(document as TypedDocumentNode<unknown, never>);
     const response = await fetch(`${this.config.api.url}/graphql`, {
       method: 'POST',
       headers: {

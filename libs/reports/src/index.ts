@@ -6,7 +6,7 @@ export { ReportEvent, recordReportEvent, notifyReportChange, recordFileNotProces
 export { ReportIntake, DUPLICATE_DISTANCE_METRES, DUPLICATE_WINDOW_HOURS, type ForceRef } from './report-intake.js';
 export { JourneysService, type Journey, type AnswerOutcome, type PublicTenantRef } from './journeys.service.js';
 export { ReportsException, ReportsErrorCode } from './reports.exception.js';
-export { newReference, parseReference, formatReference, checkCharacter, REFERENCE_MESSAGES, REFERENCE_ALPHABET } from './reference.js';
+export { newReference, parseReference, formatReference, checkCharacter, REFERENCE_MESSAGES, REFERENCE_ALPHABET } from '@front-counter/public-kit';
 
 import { Draft } from './draft.entity.js';
 import { Report } from './report.entity.js';

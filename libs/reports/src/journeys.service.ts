@@ -35,7 +35,7 @@ import { Draft } from './draft.entity.js';
 import { draftFiles, withStoredFiles } from './draft-files.js';
 import { recordFileNotProcessed, recordReportEvent } from './report-event.entity.js';
 import { ReportIntake } from './report-intake.js';
-import { newReference } from './reference.js';
+import { newReference } from '@front-counter/public-kit';
 import { Report } from './report.entity.js';
 import { ReportsException } from './reports.exception.js';
 

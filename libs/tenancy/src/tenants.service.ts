@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { DataSource } from 'typeorm';
 import { brandingVersion } from './branding.js';
-import { localhostSlug, normaliseHost } from './hostnames.js';
+import { localhostSlug, normaliseHost } from '@front-counter/public-kit';
 import type { LanguageCode, PublicTenantModel } from './public-tenant.model.js';
 import { TenantDomain } from './tenant-domain.entity.js';
 import { issuerOf } from './tenant-identity.js';

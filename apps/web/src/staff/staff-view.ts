@@ -1,5 +1,5 @@
 import type { CompiledForm, FormAnswers } from '@front-counter/forms';
-import { formatReference, parseReference } from '@front-counter/reports';
+import { formatReference, parseReference } from '@front-counter/public-kit';
 import { summaryRows } from '../journey/journey-view.js';
 import { escapeHtml } from '../rendering/escape-html.js';
 import { THRIVE_PARTS, type AuditEntry, type EvidenceFile, type QueueItem, type ReportDetail, type ReportStatus } from './staff-api.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { normaliseHost } from '@front-counter/tenancy';
+import { normaliseHost } from '@front-counter/public-kit';
 import { ApiClient, ApiError } from '../api-client.js';
 import { PublicTenantDocument, TenantLogoDocument } from '../graphql/operations.generated.js';
 import type { PublicTenant } from './public-tenant.js';
