@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { onwardHeaders } from '@front-counter/logging';
 import { UploadInterrupted } from './bad-requests/bad-request.js';
@@ -19,13 +21,39 @@ export class ApiError extends Error {
   }
 }
 
-/** The web's only way to data: GraphQL over HTTP to the api, passing on the public host and request id. */
+/** Where a call goes: the public host and request id passed on, and a staff member's access token where there is one. */
+export interface ApiTarget {
+  host: string;
+  requestId: string;
+  protocol?: string;
+  bearer?: string;
+}
+
+/** Each operation's text, printed once from its generated document. */
+const printed = new WeakMap<TypedDocumentNode<unknown, never>, string>();
+
+/** The text sent for a generated document (also for subscriptions, which go over a WebSocket). */
+export function operationText(document: TypedDocumentNode<unknown, never>): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+}
+
+/**
+ * The web's only way to data: GraphQL over HTTP to the api, passing on the public host and request id.
+ * Operations are the documents generated from the web's .graphql files (graphql/operations.generated.ts),
+ * so their results and variables are typed as the api's schema says.
+ */
 @Injectable()
 export class ApiClient {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** `bearer`: a signed-in staff member's access token (staff pages); public pages send none. */
-  async query<T>(query: string, variables: Record<string, unknown>, context: { host: string; requestId: string; protocol?: string; bearer?: string }): Promise<T> {
+  async query<Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables, context: ApiTarget): Promise<Result> {
+    const query = operationText(document as TypedDocumentNode<unknown, never>);
     const response = await fetch(`${this.config.api.url}/graphql`, {
       method: 'POST',
       headers: {
@@ -38,7 +66,7 @@ export class ApiClient {
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(10_000),
     });
-    const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: GraphQLErrorBody[] };
+    const body = (await response.json().catch(() => ({}))) as { data?: Result; errors?: GraphQLErrorBody[] };
     if (body.errors?.length) throw new ApiError(body.errors);
     if (!response.ok || !body.data) throw new Error(`api: HTTP ${response.status}`);
     return body.data;

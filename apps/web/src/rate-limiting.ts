@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { localText } from '@front-counter/forms';
+import { localText } from '@front-counter/public-kit';
 import { clientKey, type LimitOutcome, type RateLimits } from '@front-counter/rate-limits';
 import type { Language } from '@front-counter/tenancy';
 import { translate } from './i18n/messages.js';

@@ -1,3 +1,4 @@
+import { isRepeatAnswers } from '@front-counter/public-kit';
 import type { Condition, PageDefinition } from './definition.schema.js';
 import type { CompiledForm } from './compile.js';
 
@@ -23,9 +24,7 @@ export type PageAnswers = Record<string, AnswerValue> | { items: Record<string, 
 /** A draft's or report's answers, by page id. */
 export type FormAnswers = Record<string, PageAnswers>;
 
-export function isRepeatAnswers(answers: PageAnswers | undefined): answers is { items: Record<string, AnswerValue>[]; done: boolean } {
-  return Boolean(answers && Array.isArray((answers as { items?: unknown }).items));
-}
+export { isRepeatAnswers };
 
 /** Every top-level question's answer by question id (repeating groups are not addressable by conditions). */
 export function answersByQuestion(answers: FormAnswers): Record<string, AnswerValue> {

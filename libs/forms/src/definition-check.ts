@@ -1,3 +1,4 @@
+import { questionsOf } from '@front-counter/public-kit';
 import type { Condition, PageDefinition, QuestionDefinition, ServiceDefinition } from './definition.schema.js';
 
 /** Questions a condition tests, with the values it compares them to. */
@@ -11,9 +12,7 @@ export function conditionTerms(condition: Condition): { question: string; values
   return [{ question: condition.question, values: [] }];
 }
 
-export function questionsOf(page: PageDefinition): QuestionDefinition[] {
-  return page.type === 'question' || page.type === 'repeat' ? page.questions : [];
-}
+export { questionsOf };
 
 /** The values a question's answer can take, where it is a choice. */
 export function choiceValues(question: QuestionDefinition): string[] | undefined {

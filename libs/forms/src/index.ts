@@ -19,6 +19,6 @@ export const FORMS_ENTITIES = [NationalService, FormVersion];
 export { raisedFlags, reporterDetails, reportLocation, vehicleRegistrations } from './report-facts.js';
 export { FormCatalogue } from './form-catalogue.service.js';
 export { JSONScalar } from './json.scalar.js';
-export { localText } from './local-text.js';
+export { localText } from '@front-counter/public-kit';
 export { currentVersionIds, formVersionById, latestFormVersion, insertFormVersion } from './form-versions.repository.js';
 export { nationalDefinition, latestNationalVersion, publishNationalService } from './national-services.repository.js';

@@ -1,3 +1,4 @@
+import { fieldNames } from '@front-counter/public-kit';
 import type { PageDefinition, QuestionDefinition, Text } from './definition.schema.js';
 import type { AnswerValue, PageAnswers } from './answers.js';
 import { DEFAULT_MESSAGES, fillText, type MessageKey } from './default-messages.js';
@@ -26,24 +27,7 @@ function nameOf(question: QuestionDefinition): Text {
   return { en: lowerFirst(text.en.replace(/\?$/, '')), cy: lowerFirst(text.cy.replace(/\?$/, '')) };
 }
 
-/** The input names a question posts, so anything else on the page is refused (no mass assignment). */
-export function fieldNames(question: QuestionDefinition): string[] {
-  const date = (prefix: string) => [`${prefix}-day`, `${prefix}-month`, `${prefix}-year`];
-  const address = (prefix: string) => [`${prefix}-line1`, `${prefix}-line2`, `${prefix}-town`, `${prefix}-postcode`];
-  switch (question.type) {
-    case 'date':
-      return date(question.id);
-    case 'approximate-datetime':
-      return [`${question.id}-kind`, ...date(question.id), `${question.id}-time`, ...date(`${question.id}-from`), ...date(`${question.id}-to`), `${question.id}-description`];
-    case 'address':
-      return address(question.id);
-    case 'location':
-      // The point comes from the device ("Use my location", with JavaScript) and goes with either kind of answer.
-      return [`${question.id}-kind`, ...address(question.id), `${question.id}-description`, `${question.id}-latitude`, `${question.id}-longitude`];
-    default:
-      return [question.id];
-  }
-}
+export { fieldNames };
 
 /** The field an error on this question links to: its first input. */
 export const firstField = (question: QuestionDefinition) => (question.type === 'date' ? `${question.id}-day` : fieldNames(question)[0]);

@@ -9,7 +9,7 @@ export { ReportLife, FILE_NOT_PROCESSED, DUPLICATE_DISTANCE_METRES, DUPLICATE_WI
 export { ReportIntake } from './report-intake.js';
 export { JourneysService, type Journey, type AnswerOutcome, type PublicTenantRef } from './journeys.service.js';
 export { ReportsException, ReportsErrorCode } from './reports.exception.js';
-export { newReference, parseReference, formatReference, checkCharacter, REFERENCE_MESSAGES, REFERENCE_ALPHABET } from './reference.js';
+export { newReference, parseReference, formatReference, checkCharacter, REFERENCE_MESSAGES, REFERENCE_ALPHABET } from '@front-counter/public-kit';
 
 import { Draft } from './draft.entity.js';
 import { Report } from './report.entity.js';

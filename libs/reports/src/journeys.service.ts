@@ -37,7 +37,7 @@ import { draftFiles, withStoredFiles } from './draft-files.js';
 import { ReportIntake } from './report-intake.js';
 import { ReportLife } from './report-life.js';
 import { recordReportEvent } from './reports.repository.js';
-import { newReference } from './reference.js';
+import { newReference } from '@front-counter/public-kit';
 import { Report } from './report.entity.js';
 import { ReportsException } from './reports.exception.js';
 

@@ -7,7 +7,7 @@ export { loadTenantDefinitions, parseTenantFile, TenantFileError, type TenantDef
 export { syncTenants, formatSyncReport, type TenantSyncReport } from './tenant-sync.js';
 export { svgLogoProblem } from './svg-logo.js';
 export { brandingVersion, contrastRatio, MINIMUM_TEXT_CONTRAST } from './branding.js';
-export { normaliseHost, localhostSlug } from './hostnames.js';
+export { normaliseHost, localhostSlug } from '@front-counter/public-kit';
 export { TenantsService } from './tenants.service.js';
 export { findForce, listForces, otherActiveForces, forceNames, forceName, forceLetterhead, primaryHostname, forceIdentities, activeForceAreas, tenantWithDomains, tenantsWithDomainsBySlug, tenantBySlug, setForceStatus, allTenants, domainsTaken, createForce, registryMigrated, type ForceSummary, type ForceLetterhead, type RegistryReader } from './tenants.repository.js';
 export { TenancyModule } from './tenancy.module.js';
@@ -21,4 +21,4 @@ import { Tenant } from './tenant.entity.js';
 export const TENANCY_ENTITIES = [Tenant, TenantDomain];
 export { issuerOf } from './tenant-identity.js';
 export { RegistryChanges, REGISTRY_CHANNEL, type RegistryChange } from './registry-changes.js';
-export { forceFromTemplate, TemplateError, TEMPLATE_NAME, TEMPLATE_SLUG, type ForceFromTemplate, type TemplateChoices } from './tenant-template.js';
+export { forceFromTemplate, TemplateError, TEMPLATE_NAME, TEMPLATE_SLUG, type ForceFromTemplate, type TemplateChoices } from '@front-counter/public-kit';

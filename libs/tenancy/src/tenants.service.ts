@@ -3,7 +3,7 @@ import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { DataSource } from 'typeorm';
 import { brandingVersion } from './branding.js';
-import { localhostSlug, normaliseHost } from './hostnames.js';
+import { localhostSlug, normaliseHost } from '@front-counter/public-kit';
 import type { LanguageCode, PublicTenantModel } from './public-tenant.model.js';
 import { issuerOf } from './tenant-identity.js';
 import type { Tenant } from './tenant.entity.js';

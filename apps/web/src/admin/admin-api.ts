@@ -1,127 +1,81 @@
 import { Injectable } from '@nestjs/common';
+import type { SiteSettings } from '@front-counter/admin';
 import type { CompiledForm } from '@front-counter/forms';
+import {
+  AdminDiffDocument,
+  AdminDiscardRoutingDocument,
+  AdminDiscardServiceDocument,
+  AdminDiscardSiteDocument,
+  AdminDriftDocument,
+  AdminEnableDocument,
+  AdminFiguresDocument,
+  AdminPublishRoutingDocument,
+  AdminPublishServiceDocument,
+  AdminPublishSiteDocument,
+  AdminRollBackDocument,
+  AdminRollBackRoutingDocument,
+  AdminRoutingDocument,
+  AdminSaveRoutingDocument,
+  AdminSaveServiceDocument,
+  AdminSaveSiteDocument,
+  AdminServiceDocument,
+  AdminServicesDocument,
+  AdminSimulateDocument,
+  AdminSiteDocument,
+  AdminStaffSettingsDocument,
+  AdminUpdateStaffSettingsDocument,
+  AdminUpgradeDocument,
+  AdminVersionsDocument,
+  type AdminDriftQuery,
+  type AdminFiguresQuery,
+  type AdminFormChangeFragment,
+  type AdminFormVersionFragment,
+  type AdminProblemFragment,
+  type AdminRoutingQuery,
+  type AdminServiceFieldsFragment,
+  type AdminSimulateQuery,
+  type AdminSiteQuery,
+  type AdminStaffSettingsQuery,
+  type RoutingSimulationInput,
+} from '../graphql/operations.generated.js';
 import { StaffApi, type StaffContext } from '../staff/staff-api.js';
 
-type Text = { en: string; cy?: string | null };
+// The api's answers as generated from admin.graphql. Where the schema carries JSON (site settings,
+// forms, overlays, rules), the types say what the api puts there.
 
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
+export type { SiteSettings };
+export type FieldProblem = AdminProblemFragment;
+export type FormChange = AdminFormChangeFragment;
+export type FormVersionInfo = AdminFormVersionFragment;
+export type ServiceDrift = AdminDriftQuery['driftReport'][number];
+export type Simulation = AdminSimulateQuery['simulateRouting'];
+export type Figures = AdminFiguresQuery['forceFigures'];
+export type StaffSettings = AdminStaffSettingsQuery['staffSettings'];
 
-/** The site settings, in the shape the api's saveSiteDraft takes. */
-export interface SiteSettings {
-  name: Text;
-  website: string | null;
-  branding: { brandColour: string; secondaryColour: string; logoText: Text; logoSvg: string | null; logoPng?: string | null };
-  contact: { nonEmergency: string; textRelayEmergency: string; textRelayNonEmergency?: string; email?: string };
-  promises: { triageWithinMinutes: number; replyWithinHours: number; whatHappensNext?: Text };
-}
-
-export interface AdminSite {
+type SiteFields = AdminSiteQuery['adminSite'];
+export type AdminSite = Omit<SiteFields, 'published' | 'draft'> & {
   published: { settings: SiteSettings; contrast: number };
   draft: { settings: SiteSettings; contrast: number } | null;
-  draftUpdatedAt: string | null;
-  draftUpdatedByName: string | null;
-  languages: string[];
-}
+};
 
-export interface FormVersionInfo {
-  id: string;
-  version: number;
-  nationalVersion: number;
-  publishedAt: string;
-  publishedBy: string;
-  note: string | null;
-  hasOverlay: boolean;
-  form?: CompiledForm;
-  overlay?: Record<string, unknown> | null;
-}
-
-export interface AdminService {
-  serviceId: string;
-  title: Text;
-  enabled: boolean;
-  current: FormVersionInfo | null;
-  latestNationalVersion: number;
+type ServiceFields = AdminServiceFieldsFragment;
+type Overlay = Record<string, unknown>;
+export type AdminService = Omit<ServiceFields, 'national' | 'current' | 'draft'> & {
   national: { version: number };
-  draft: { overlay: Record<string, unknown>; form: CompiledForm | null; problems: FieldProblem[]; updatedAt: string; updatedByName: string | null } | null;
-}
+  current: (Omit<NonNullable<ServiceFields['current']>, 'form' | 'overlay'> & { form: CompiledForm; overlay: Overlay | null }) | null;
+  draft: (Omit<NonNullable<ServiceFields['draft']>, 'form' | 'overlay'> & { form: CompiledForm | null; overlay: Overlay }) | null;
+};
 
-export interface FormChange {
-  path: string;
-  before: unknown;
-  after: unknown;
-}
-
-export interface ServiceDrift {
-  serviceId: string;
-  title: Text;
-  currentVersion: number;
-  nationalVersion: number;
-  latestNationalVersion: number;
-  overlayChanges: FormChange[];
-  nationalChanges: FormChange[];
-  conflicts: string[];
-  upgradeProblems: FieldProblem[];
-}
-
+/** A routing rule as the pages describe it: its conditions and actions by name. */
 export interface RoutingRule {
   name: string;
   when: Record<string, unknown>;
   then: Record<string, unknown>;
 }
 
-export interface RoutingVersion {
-  version: number;
-  rules: { rules: RoutingRule[] };
-  publishedAt: string;
-  publishedBy: string;
-  note: string | null;
-}
-
-export interface Simulation {
-  problems: FieldProblem[];
-  rule: string | null;
-  transferTo: string | null;
-  queue: string | null;
-  priority: number | null;
-  triageWithinMinutes: number | null;
-  replyWithinHours: number | null;
-  tags: string[];
-  flags: string[];
-  insideArea: boolean | null;
-  explanation: string[];
-}
-
-export interface Figures {
-  from: string;
-  to: string;
-  reports: number;
-  perServicePerDay: { day: string; serviceId: string; reports: number }[];
-  triageDue: number;
-  triagedWithinTarget: number;
-  triagedWithinTargetShare: number | null;
-  replyDue: number;
-  repliedWithin48Hours: number;
-  repliedWithin48HoursShare: number | null;
-  triageBreaches: number;
-  replyBreaches: number;
-  channels: { channel: string; reports: number }[];
-}
-
-export interface StaffSettings {
-  realm: string;
-  issuer: string | null;
-  clientId: string;
-  clientSecretEnv: string | null;
-  rolesClaim: string;
-}
-
-const PROBLEMS = 'problems { field message }';
-const SITE = `published { settings contrast } draft { settings contrast } draftUpdatedAt draftUpdatedByName languages`;
-const VERSION = 'id version nationalVersion publishedAt publishedBy note hasOverlay';
-const SERVICE = `serviceId title { en cy } enabled current { ${VERSION} form overlay } latestNationalVersion national draft { overlay form ${PROBLEMS} updatedAt updatedByName }`;
+type RuleSet = { rules: RoutingRule[] };
+export type RoutingVersion = Omit<AdminRoutingQuery['routingRuleVersions'][number], 'rules'> & { rules: RuleSet };
+export type RoutingDraft = Omit<NonNullable<AdminRoutingQuery['routingDraft']>, 'rules'> & { rules: RuleSet };
 
 /** The api's force administration operations, as the signed-in force administrator. */
 @Injectable()
@@ -129,116 +83,99 @@ export class AdminApi {
   constructor(private readonly staff: StaffApi) {}
 
   async site(context: StaffContext): Promise<AdminSite> {
-    return (await this.staff.call<{ adminSite: AdminSite }>(context, `query AdminSite { adminSite { ${SITE} } }`, {})).adminSite;
+    return (await this.staff.call(context, AdminSiteDocument, {})).adminSite as AdminSite;
   }
 
   async saveSiteDraft(context: StaffContext, settings: SiteSettings): Promise<FieldProblem[]> {
-    const query = `mutation AdminSaveSite($settings: JSON!) { saveSiteDraft(settings: $settings) { ${PROBLEMS} } }`;
-    return (await this.staff.call<{ saveSiteDraft: { problems: FieldProblem[] } }>(context, query, { settings })).saveSiteDraft.problems;
+    return (await this.staff.call(context, AdminSaveSiteDocument, { settings })).saveSiteDraft.problems;
   }
 
   async publishSiteDraft(context: StaffContext): Promise<FieldProblem[]> {
-    return (await this.staff.call<{ publishSiteDraft: { problems: FieldProblem[] } }>(context, `mutation AdminPublishSite { publishSiteDraft { ${PROBLEMS} } }`, {})).publishSiteDraft.problems;
+    return (await this.staff.call(context, AdminPublishSiteDocument, {})).publishSiteDraft.problems;
   }
 
   async discardSiteDraft(context: StaffContext): Promise<void> {
-    await this.staff.call(context, 'mutation AdminDiscardSite { discardSiteDraft }', {});
+    await this.staff.call(context, AdminDiscardSiteDocument, {});
   }
 
   async services(context: StaffContext): Promise<AdminService[]> {
-    return (await this.staff.call<{ adminServices: AdminService[] }>(context, `query AdminServices { adminServices { ${SERVICE} } }`, {})).adminServices;
+    return (await this.staff.call(context, AdminServicesDocument, {})).adminServices as AdminService[];
   }
 
   async service(context: StaffContext, serviceId: string): Promise<AdminService> {
-    return (await this.staff.call<{ adminService: AdminService }>(context, `query AdminService($id: String!) { adminService(serviceId: $id) { ${SERVICE} } }`, { id: serviceId })).adminService;
+    return (await this.staff.call(context, AdminServiceDocument, { id: serviceId })).adminService as AdminService;
   }
 
   async setEnabled(context: StaffContext, serviceId: string, enabled: boolean): Promise<void> {
-    await this.staff.call(context, 'mutation AdminEnable($id: String!, $on: Boolean!) { setServiceEnabled(serviceId: $id, enabled: $on) { enabled } }', { id: serviceId, on: enabled });
+    await this.staff.call(context, AdminEnableDocument, { id: serviceId, on: enabled });
   }
 
   async saveServiceDraft(context: StaffContext, serviceId: string, overlay: unknown): Promise<FieldProblem[]> {
-    const query = `mutation AdminSaveService($id: String!, $overlay: JSON!) { saveServiceDraft(serviceId: $id, overlay: $overlay) { ${PROBLEMS} } }`;
-    return (await this.staff.call<{ saveServiceDraft: { problems: FieldProblem[] } }>(context, query, { id: serviceId, overlay })).saveServiceDraft.problems;
+    return (await this.staff.call(context, AdminSaveServiceDocument, { id: serviceId, overlay })).saveServiceDraft.problems;
   }
 
   async discardServiceDraft(context: StaffContext, serviceId: string): Promise<void> {
-    await this.staff.call(context, 'mutation AdminDiscardService($id: String!) { discardServiceDraft(serviceId: $id) }', { id: serviceId });
+    await this.staff.call(context, AdminDiscardServiceDocument, { id: serviceId });
   }
 
-  async publishServiceDraft(context: StaffContext, serviceId: string, note: string): Promise<{ problems: FieldProblem[]; version: FormVersionInfo | null }> {
-    const query = `mutation AdminPublishService($id: String!, $note: String) { publishServiceDraft(serviceId: $id, note: $note) { ${PROBLEMS} version { ${VERSION} } } }`;
-    return (await this.staff.call<{ publishServiceDraft: { problems: FieldProblem[]; version: FormVersionInfo | null } }>(context, query, { id: serviceId, note: note || null })).publishServiceDraft;
+  async publishServiceDraft(context: StaffContext, serviceId: string, note: string) {
+    return (await this.staff.call(context, AdminPublishServiceDocument, { id: serviceId, note: note || null })).publishServiceDraft;
   }
 
   async versions(context: StaffContext, serviceId: string): Promise<FormVersionInfo[]> {
-    return (await this.staff.call<{ serviceVersions: FormVersionInfo[] }>(context, `query AdminVersions($id: String!) { serviceVersions(serviceId: $id) { ${VERSION} } }`, { id: serviceId })).serviceVersions;
+    return (await this.staff.call(context, AdminVersionsDocument, { id: serviceId })).serviceVersions;
   }
 
   async differences(context: StaffContext, serviceId: string, from: number, to: number): Promise<FormChange[]> {
-    const query = 'query AdminDiff($id: String!, $from: Int!, $to: Int!) { serviceVersionDifferences(serviceId: $id, from: $from, to: $to) { path before after } }';
-    return (await this.staff.call<{ serviceVersionDifferences: FormChange[] }>(context, query, { id: serviceId, from, to })).serviceVersionDifferences;
+    return (await this.staff.call(context, AdminDiffDocument, { id: serviceId, from, to })).serviceVersionDifferences;
   }
 
-  async rollBack(context: StaffContext, serviceId: string, toVersion: number): Promise<{ problems: FieldProblem[]; version: FormVersionInfo | null }> {
-    const query = `mutation AdminRollBack($id: String!, $to: Int!) { rollBackService(serviceId: $id, toVersion: $to) { ${PROBLEMS} version { ${VERSION} } } }`;
-    return (await this.staff.call<{ rollBackService: { problems: FieldProblem[]; version: FormVersionInfo | null } }>(context, query, { id: serviceId, to: toVersion })).rollBackService;
+  async rollBack(context: StaffContext, serviceId: string, toVersion: number) {
+    return (await this.staff.call(context, AdminRollBackDocument, { id: serviceId, to: toVersion })).rollBackService;
   }
 
   async drift(context: StaffContext): Promise<ServiceDrift[]> {
-    const query = `query AdminDrift { driftReport { serviceId title { en cy } currentVersion nationalVersion latestNationalVersion overlayChanges { path before after } nationalChanges { path before after } conflicts upgradeProblems { field message } } }`;
-    return (await this.staff.call<{ driftReport: ServiceDrift[] }>(context, query, {})).driftReport;
+    return (await this.staff.call(context, AdminDriftDocument, {})).driftReport;
   }
 
-  async upgrade(context: StaffContext, serviceId: string, dryRun: boolean): Promise<{ problems: FieldProblem[]; changes: FormChange[]; version: FormVersionInfo | null }> {
-    const query = `mutation AdminUpgrade($id: String!, $dry: Boolean!) { upgradeService(serviceId: $id, dryRun: $dry) { ${PROBLEMS} changes { path before after } version { ${VERSION} } } }`;
-    return (await this.staff.call<{ upgradeService: { problems: FieldProblem[]; changes: FormChange[]; version: FormVersionInfo | null } }>(context, query, { id: serviceId, dry: dryRun })).upgradeService;
+  async upgrade(context: StaffContext, serviceId: string, dryRun: boolean) {
+    return (await this.staff.call(context, AdminUpgradeDocument, { id: serviceId, dry: dryRun })).upgradeService;
   }
 
-  async routing(context: StaffContext): Promise<{ versions: RoutingVersion[]; draft: { rules: { rules: RoutingRule[] }; updatedAt: string; updatedByName: string | null } | null }> {
-    const data = await this.staff.call<{ routingRuleVersions: RoutingVersion[]; routingDraft: { rules: { rules: RoutingRule[] }; updatedAt: string; updatedByName: string | null } | null }>(
-      context,
-      'query AdminRouting { routingRuleVersions { version rules publishedAt publishedBy note } routingDraft { rules updatedAt updatedByName } }',
-      {},
-    );
-    return { versions: data.routingRuleVersions, draft: data.routingDraft };
+  async routing(context: StaffContext): Promise<{ versions: RoutingVersion[]; draft: RoutingDraft | null }> {
+    const data = await this.staff.call(context, AdminRoutingDocument, {});
+    return { versions: data.routingRuleVersions as RoutingVersion[], draft: data.routingDraft as RoutingDraft | null };
   }
 
   async saveRoutingDraft(context: StaffContext, rules: unknown): Promise<FieldProblem[]> {
-    const query = `mutation AdminSaveRouting($rules: JSON!) { saveRoutingDraft(rules: $rules) { ${PROBLEMS} } }`;
-    return (await this.staff.call<{ saveRoutingDraft: { problems: FieldProblem[] } }>(context, query, { rules })).saveRoutingDraft.problems;
+    return (await this.staff.call(context, AdminSaveRoutingDocument, { rules })).saveRoutingDraft.problems;
   }
 
   async discardRoutingDraft(context: StaffContext): Promise<void> {
-    await this.staff.call(context, 'mutation AdminDiscardRouting { discardRoutingDraft }', {});
+    await this.staff.call(context, AdminDiscardRoutingDocument, {});
   }
 
-  async publishRoutingDraft(context: StaffContext, note: string): Promise<{ problems: FieldProblem[]; version: { version: number } | null }> {
-    const query = `mutation AdminPublishRouting($note: String) { publishRoutingDraft(note: $note) { ${PROBLEMS} version { version } } }`;
-    return (await this.staff.call<{ publishRoutingDraft: { problems: FieldProblem[]; version: { version: number } | null } }>(context, query, { note: note || null })).publishRoutingDraft;
+  async publishRoutingDraft(context: StaffContext, note: string) {
+    return (await this.staff.call(context, AdminPublishRoutingDocument, { note: note || null })).publishRoutingDraft;
   }
 
-  async rollBackRouting(context: StaffContext, toVersion: number): Promise<{ problems: FieldProblem[]; version: { version: number } | null }> {
-    const query = `mutation AdminRollBackRouting($to: Int!) { rollBackRoutingRules(toVersion: $to) { ${PROBLEMS} version { version } } }`;
-    return (await this.staff.call<{ rollBackRoutingRules: { problems: FieldProblem[]; version: { version: number } | null } }>(context, query, { to: toVersion })).rollBackRoutingRules;
+  async rollBackRouting(context: StaffContext, toVersion: number) {
+    return (await this.staff.call(context, AdminRollBackRoutingDocument, { to: toVersion })).rollBackRoutingRules;
   }
 
-  async simulate(context: StaffContext, input: Record<string, unknown>): Promise<Simulation> {
-    const query = `query AdminSimulate($input: RoutingSimulationInput!) { simulateRouting(input: $input) { ${PROBLEMS} rule transferTo queue priority triageWithinMinutes replyWithinHours tags flags insideArea explanation } }`;
-    return (await this.staff.call<{ simulateRouting: Simulation }>(context, query, { input })).simulateRouting;
+  async simulate(context: StaffContext, input: RoutingSimulationInput): Promise<Simulation> {
+    return (await this.staff.call(context, AdminSimulateDocument, { input })).simulateRouting;
   }
 
   async figures(context: StaffContext, days: number): Promise<Figures> {
-    const query = `query AdminFigures($days: Int!) { forceFigures(days: $days) { from to reports perServicePerDay { day serviceId reports } triageDue triagedWithinTarget triagedWithinTargetShare replyDue repliedWithin48Hours repliedWithin48HoursShare triageBreaches replyBreaches channels { channel reports } } }`;
-    return (await this.staff.call<{ forceFigures: Figures }>(context, query, { days })).forceFigures;
+    return (await this.staff.call(context, AdminFiguresDocument, { days })).forceFigures;
   }
 
   async staffSettings(context: StaffContext): Promise<StaffSettings> {
-    return (await this.staff.call<{ staffSettings: StaffSettings }>(context, 'query AdminStaffSettings { staffSettings { realm issuer clientId clientSecretEnv rolesClaim } }', {})).staffSettings;
+    return (await this.staff.call(context, AdminStaffSettingsDocument, {})).staffSettings;
   }
 
   async updateStaffSettings(context: StaffContext, settings: Record<string, unknown>): Promise<FieldProblem[]> {
-    const query = `mutation AdminUpdateStaffSettings($settings: JSON!) { updateStaffSettings(settings: $settings) { ${PROBLEMS} } }`;
-    return (await this.staff.call<{ updateStaffSettings: { problems: FieldProblem[] } }>(context, query, { settings })).updateStaffSettings.problems;
+    return (await this.staff.call(context, AdminUpdateStaffSettingsDocument, { settings })).updateStaffSettings.problems;
   }
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
-import { leafDifferences } from '@front-counter/data-files';
-import { questionsOf, type CompiledForm, type PageDefinition } from '@front-counter/forms';
+import type { CompiledForm, PageDefinition } from '@front-counter/forms';
+import { leafDifferences, questionsOf } from '@front-counter/public-kit';
 import type { Logger } from '@front-counter/logging';
 import { ApiError } from '../api-client.js';
 import { formParts } from '../bad-requests/multipart-parts.js';

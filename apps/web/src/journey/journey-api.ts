@@ -3,10 +3,26 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { FastifyRequest } from 'fastify';
-import type { CompiledForm, FieldError } from '@front-counter/forms';
-import type { Journey as ApiJourney } from '@front-counter/reports';
+import type { CompiledForm, FieldError, FormAnswers } from '@front-counter/forms';
 import { onwardHeaders } from '@front-counter/logging';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ApiClient } from '../api-client.js';
+import {
+  AnswerDocument,
+  FinishDocument,
+  FormDocument,
+  ItemDocument,
+  JourneyDocument,
+  RemoveDocument,
+  ResumeDocument,
+  SaveDocument,
+  ServicesDocument,
+  StartDocument,
+  SubmitDocument,
+  type JourneyOutcomeFragment,
+  type JourneyStateFragment,
+  type ServicesQuery,
+} from '../graphql/operations.generated.js';
 
 /** A file the reporter has sent with a journey. */
 export interface JourneyFile {
@@ -25,19 +41,24 @@ export interface FileRefusal {
   message: { en: string; cy: string };
 }
 
-/** The api's Journey as it arrives over JSON (dates as strings). */
-export type Journey = Omit<ApiJourney, 'expiresAt'> & { expiresAt: string };
+/**
+ * The api's Journey. The schema carries answers as JSON and the language as a string: they are the
+ * form engine's answers and one of the site's languages.
+ */
+export type Journey = Omit<JourneyStateFragment, 'answers' | 'language'> & { answers: FormAnswers; language: 'en' | 'cy' };
 
-export interface PublicService {
-  id: string;
-  title: { en: string; cy: string };
-  summary: { en: string; cy: string };
-  startPage: { en: string; cy: string }[];
-  formVersionId: string;
+export type PublicService = ServicesQuery['services'][number];
+
+/** An answer's outcome: the form engine writes every field error in both languages. */
+export interface AnswerOutcome {
+  journey: Journey;
+  errors: FieldError[];
+  nextPageId: string | null;
 }
 
-const JOURNEY = 'serviceId formVersionId formVersion language current path answers reference confirmationEmail transferredTo { en cy } expiresAt';
-const OUTCOME = `journey { ${JOURNEY} } errors { field questionId message { en cy } } nextPageId`;
+const journeyOf = (journey: JourneyStateFragment) => journey as Journey;
+const outcomeOf = (outcome: JourneyOutcomeFragment) => outcome as AnswerOutcome;
+const fieldErrorsOf = <Outcome extends { errors: JourneyOutcomeFragment['errors'] }>(outcome: Outcome) => outcome as Omit<Outcome, 'errors'> & { errors: FieldError[] };
 
 type Values = Record<string, string | string[]>;
 
@@ -56,8 +77,8 @@ export class JourneyApi {
     this.servicesByHost = new TimedCache({ ttlMs: config.web.tenantCacheSeconds * 1000, maxEntries: 10_000 });
   }
 
-  private call<T>(request: FastifyRequest, query: string, variables: Record<string, unknown>): Promise<T> {
-    return this.api.query<T>(query, variables, { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol });
+  private call<Result, Variables>(request: FastifyRequest, document: TypedDocumentNode<Result, Variables>, variables: Variables): Promise<Result> {
+    return this.api.query(document, variables, { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol });
   }
 
   services(request: FastifyRequest): Promise<PublicService[]> {
@@ -65,14 +86,15 @@ export class JourneyApi {
   }
 
   private async loadServices(request: FastifyRequest): Promise<PublicService[]> {
-    const { services } = await this.call<{ services: PublicService[] }>(request, 'query Services { services { id title { en cy } summary { en cy } startPage { en cy } formVersionId } }', {});
+    const { services } = await this.call(request, ServicesDocument, {});
     return services;
   }
 
   async form(request: FastifyRequest, formVersionId: string): Promise<CompiledForm> {
     let form = this.forms.get(formVersionId);
     if (!form) {
-      form = (await this.call<{ formVersion: CompiledForm }>(request, 'query Form($id: String!) { formVersion(id: $id) }', { id: formVersionId })).formVersion;
+      // JSON in the schema: a form version as the form engine compiled it.
+      form = (await this.call(request, FormDocument, { id: formVersionId })).formVersion as CompiledForm;
       if (this.forms.size > 1000) this.forms.clear();
       this.forms.set(formVersionId, form);
     }
@@ -80,81 +102,40 @@ export class JourneyApi {
   }
 
   async journey(request: FastifyRequest, serviceId: string, session: string): Promise<Journey | null> {
-    return (await this.call<{ journey: Journey | null }>(request, `query Journey($serviceId: String!, $session: String!) { journey(serviceId: $serviceId, session: $session) { ${JOURNEY} } }`, { serviceId, session })).journey;
+    const { journey } = await this.call(request, JourneyDocument, { serviceId, session });
+    return journey && journeyOf(journey);
   }
 
   async start(request: FastifyRequest, serviceId: string, session: string, language: 'en' | 'cy'): Promise<Journey> {
-    return (
-      await this.call<{ startJourney: Journey }>(request, `mutation Start($serviceId: String!, $session: String!, $language: Language!) { startJourney(serviceId: $serviceId, session: $session, language: $language) { ${JOURNEY} } }`, {
-        serviceId,
-        session,
-        language,
-      })
-    ).startJourney;
+    return journeyOf((await this.call(request, StartDocument, { serviceId, session, language })).startJourney);
   }
 
-  async answerPage(request: FastifyRequest, serviceId: string, session: string, pageId: string, values: Values, returnToCheck: boolean) {
-    return (
-      await this.call<{ answerPage: { journey: Journey; errors: FieldError[]; nextPageId: string | null } }>(
-        request,
-        `mutation Answer($serviceId: String!, $session: String!, $pageId: String!, $values: JSON!, $returnToCheck: Boolean!) { answerPage(serviceId: $serviceId, session: $session, pageId: $pageId, values: $values, returnToCheck: $returnToCheck) { ${OUTCOME} } }`,
-        { serviceId, session, pageId, values, returnToCheck },
-      )
-    ).answerPage;
+  async answerPage(request: FastifyRequest, serviceId: string, session: string, pageId: string, values: Values, returnToCheck: boolean): Promise<AnswerOutcome> {
+    return outcomeOf((await this.call(request, AnswerDocument, { serviceId, session, pageId, values, returnToCheck })).answerPage);
   }
 
-  async answerRepeatItem(request: FastifyRequest, serviceId: string, session: string, pageId: string, index: number, values: Values) {
-    return (
-      await this.call<{ answerRepeatItem: { journey: Journey; errors: FieldError[]; nextPageId: string | null } }>(
-        request,
-        `mutation Item($serviceId: String!, $session: String!, $pageId: String!, $index: Int!, $values: JSON!) { answerRepeatItem(serviceId: $serviceId, session: $session, pageId: $pageId, index: $index, values: $values) { ${OUTCOME} } }`,
-        { serviceId, session, pageId, index, values },
-      )
-    ).answerRepeatItem;
+  async answerRepeatItem(request: FastifyRequest, serviceId: string, session: string, pageId: string, index: number, values: Values): Promise<AnswerOutcome> {
+    return outcomeOf((await this.call(request, ItemDocument, { serviceId, session, pageId, index, values })).answerRepeatItem);
   }
 
-  async removeRepeatItem(request: FastifyRequest, serviceId: string, session: string, pageId: string, index: number) {
-    return (
-      await this.call<{ removeRepeatItem: { journey: Journey } }>(
-        request,
-        `mutation Remove($serviceId: String!, $session: String!, $pageId: String!, $index: Int!) { removeRepeatItem(serviceId: $serviceId, session: $session, pageId: $pageId, index: $index) { ${OUTCOME} } }`,
-        { serviceId, session, pageId, index },
-      )
-    ).removeRepeatItem;
+  async removeRepeatItem(request: FastifyRequest, serviceId: string, session: string, pageId: string, index: number): Promise<AnswerOutcome> {
+    return outcomeOf((await this.call(request, RemoveDocument, { serviceId, session, pageId, index })).removeRepeatItem);
   }
 
-  async finishRepeat(request: FastifyRequest, serviceId: string, session: string, pageId: string, returnToCheck: boolean) {
-    return (
-      await this.call<{ finishRepeat: { journey: Journey; errors: FieldError[]; nextPageId: string | null } }>(
-        request,
-        `mutation Finish($serviceId: String!, $session: String!, $pageId: String!, $returnToCheck: Boolean!) { finishRepeat(serviceId: $serviceId, session: $session, pageId: $pageId, returnToCheck: $returnToCheck) { ${OUTCOME} } }`,
-        { serviceId, session, pageId, returnToCheck },
-      )
-    ).finishRepeat;
+  async finishRepeat(request: FastifyRequest, serviceId: string, session: string, pageId: string, returnToCheck: boolean): Promise<AnswerOutcome> {
+    return outcomeOf((await this.call(request, FinishDocument, { serviceId, session, pageId, returnToCheck })).finishRepeat);
   }
 
   async submit(request: FastifyRequest, serviceId: string, session: string, values: Values) {
-    return (
-      await this.call<{ submitReport: { reference: string | null; errors: FieldError[] } }>(
-        request,
-        `mutation Submit($serviceId: String!, $session: String!, $values: JSON!) { submitReport(serviceId: $serviceId, session: $session, values: $values) { reference errors { field questionId message { en cy } } } }`,
-        { serviceId, session, values },
-      )
-    ).submitReport;
+    return fieldErrorsOf((await this.call(request, SubmitDocument, { serviceId, session, values })).submitReport);
   }
 
   async saveForLater(request: FastifyRequest, serviceId: string, session: string, email: string | null) {
-    return (
-      await this.call<{ saveForLater: { resumeUrl: string; expiresAt: string; emailed: boolean; errors: FieldError[] } }>(
-        request,
-        `mutation Save($serviceId: String!, $session: String!, $email: String) { saveForLater(serviceId: $serviceId, session: $session, email: $email) { resumeUrl expiresAt emailed errors { field questionId message { en cy } } } }`,
-        { serviceId, session, email },
-      )
-    ).saveForLater;
+    return fieldErrorsOf((await this.call(request, SaveDocument, { serviceId, session, email })).saveForLater);
   }
 
   async resume(request: FastifyRequest, resumeToken: string, session: string): Promise<Journey> {
-    return (await this.call<{ resumeJourney: Journey }>(request, `mutation Resume($resumeToken: String!, $session: String!) { resumeJourney(resumeToken: $resumeToken, session: $session) { ${JOURNEY} } }`, { resumeToken, session })).resumeJourney;
+    return journeyOf((await this.call(request, ResumeDocument, { resumeToken, session })).resumeJourney);
   }
 
   // Files go over plain HTTP to the api's evidence routes: a stream is no GraphQL variable.

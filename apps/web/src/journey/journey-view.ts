@@ -1,4 +1,5 @@
-import { isRepeatAnswers, localText, questionsOf, type CompiledForm, type FieldError, type FormAnswers, type PageDefinition, type QuestionDefinition } from '@front-counter/forms';
+import type { CompiledForm, FieldError, FormAnswers, PageDefinition, QuestionDefinition } from '@front-counter/forms';
+import { isRepeatAnswers, localText, questionsOf } from '@front-counter/public-kit';
 import type { ViewEngine } from '../rendering/handlebars.js';
 import { answerSummary, partialRenderer, questionView, renderQuestion, valuesFromAnswer } from './question-view.js';
 import { escapeHtml } from '../rendering/escape-html.js';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/c
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { CompiledForm, FieldError, PageDefinition } from '@front-counter/forms';
-import { formatReference } from '@front-counter/reports';
+import { formatReference } from '@front-counter/public-kit';
 import { ApiError } from '../api-client.js';
 import { FORM_LIMITS, WebBadRequest } from '../bad-requests/bad-request.js';
 import { discardParts, formParts, partsFailure } from '../bad-requests/multipart-parts.js';

@@ -1,5 +1,6 @@
 import type { TemplateDelegate } from 'handlebars';
-import { fieldNames, type FieldError, type QuestionDefinition, type Text } from '@front-counter/forms';
+import type { FieldError, QuestionDefinition, Text } from '@front-counter/forms';
+import { fieldNames } from '@front-counter/public-kit';
 import { escapeHtml } from '../rendering/escape-html.js';
 import type { ViewEngine } from '../rendering/handlebars.js';
 

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parse as parseYaml, stringify as toYaml, YAMLParseError } from 'yaml';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { Logger } from '@front-counter/logging';
-import { forceFromTemplate } from '@front-counter/tenancy';
+import { forceFromTemplate } from '@front-counter/public-kit';
 import type { RequestSite } from '../pages/page-renderer.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import type { StaffContext } from '../staff/staff-api.js';

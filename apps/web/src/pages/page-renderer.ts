@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { localText } from '@front-counter/forms';
+import { localText } from '@front-counter/public-kit';
 import type { Language } from '@front-counter/tenancy';
 import { FORM_LIMITS, type BadRequestProblem } from '../bad-requests/bad-request.js';
 import { translate, type MessageParams } from '../i18n/messages.js';

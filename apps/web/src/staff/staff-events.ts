@@ -5,11 +5,12 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { Logger } from '@front-counter/logging';
+import { operationText } from '../api-client.js';
+import { StaffReportChangesDocument, type StaffReportChangesSubscription } from '../graphql/operations.generated.js';
 
 export const HEARTBEAT_MS = 25_000;
 /** How long a browser waits before reconnecting after the stream ends (the session's end, a restart). */
 const RETRY_MS = 5_000;
-const CHANGES = 'subscription StaffReportChanges { reportChanges { reportId kind } }';
 /** setTimeout's limit; a longer session is ended by the next reconnect instead. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -52,8 +53,8 @@ export class StaffEvents implements OnModuleDestroy {
     };
     this.open.add(close);
     client.on('connected', () => write('event: ready\ndata: {}\n\n'));
-    const unsubscribe = client.subscribe<{ reportChanges: { reportId: string; kind: string } }>(
-      { query: CHANGES },
+    const unsubscribe = client.subscribe<StaffReportChangesSubscription>(
+      { query: operationText(StaffReportChangesDocument) },
       {
         next: (value) => {
           if (value.data?.reportChanges) write(`data: ${JSON.stringify(value.data.reportChanges)}\n\n`);

@@ -1,5 +1,5 @@
 import type { RenderPartial } from '../journey/question-view.js';
-import { THRIVE_PARTS, type DecisionInput, type ReportDetail, type ThriveInput } from './staff-api.js';
+import { THRIVE_PARTS, type Decision, type DecisionInput, type ReportDetail, type ThriveInput } from './staff-api.js';
 import { fill, STAFF_TEXT } from './staff-texts.js';
 
 /**
@@ -16,7 +16,7 @@ export interface FieldError {
 }
 
 const THRIVE_LEVELS = ['HIGH', 'MEDIUM', 'LOW'] as const;
-export const DECISIONS = ['ALLOCATE', 'DISPATCH', 'TRANSFER', 'REFER', 'REQUEST_INFORMATION', 'CLOSE'] as const;
+export const DECISIONS = ['ALLOCATE', 'DISPATCH', 'TRANSFER', 'REFER', 'REQUEST_INFORMATION', 'CLOSE'] as const satisfies readonly Decision[];
 export const CLOSE_REASONS = ['resolved', 'advice-given', 'no-crime', 'duplicate', 'not-a-police-matter', 'insufficient-information', 'withdrawn'] as const;
 
 /** The posted fields this page knows, each as one trimmed-at-the-ends string (never lists). */
@@ -54,7 +54,8 @@ export function parseDecision(values: Values, isForce: (slug: string) => boolean
   const decision = values.decision;
   const text = (name: string) => values[name].trim();
   if (!(DECISIONS as readonly string[]).includes(decision)) errors.push({ field: 'decision', text: T.decision.chooseError });
-  const input: DecisionInput = { decision, messageToReporter: text('messageToReporter') };
+  // Sent only when it is one of DECISIONS (checked above).
+  const input: DecisionInput = { decision: decision as Decision, messageToReporter: text('messageToReporter') };
   const required = (name: 'unit' | 'agency', message: string, label: string) => {
     if (!text(name)) errors.push({ field: name, text: message });
     else if (text(name).length > 100) errors.push({ field: name, text: fill(T.decision.fieldTooLong, { field: label.toLowerCase() }) });

@@ -5,15 +5,12 @@ import * as oidc from 'openid-client';
 import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { ApiClient } from '../api-client.js';
+import { StaffSignInDocument, type StaffSignInQuery } from '../graphql/operations.generated.js';
 import type { SignInTransaction } from './staff-session.js';
 import { siteOf } from '../tenant/current-site.decorator.js';
 
 /** Where the force's staff sign in, from the api's public `tenant` query. */
-export interface StaffSignInSettings {
-  issuer: string | null;
-  clientId: string;
-  clientSecretEnv: string | null;
-}
+export type StaffSignInSettings = StaffSignInQuery['tenant']['staffSignIn'];
 
 export interface StaffTokens {
   accessToken: string;
@@ -67,8 +64,8 @@ export class StaffSignIn {
   async settings(request: FastifyRequest): Promise<StaffSignInSettings> {
     // The national programme team signs in through the national realm, which no force's record names.
     if (siteOf(request)?.national) return { issuer: this.config.identity.national.issuer, clientId: 'front-counter-staff', clientSecretEnv: null };
-    const data = await this.api.query<{ tenant: { staffSignIn: StaffSignInSettings } }>(
-      'query StaffSignIn { tenant { staffSignIn { issuer clientId clientSecretEnv } } }',
+    const data = await this.api.query(
+      StaffSignInDocument,
       {},
       { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol },
     );

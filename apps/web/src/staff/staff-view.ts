@@ -1,8 +1,8 @@
 import type { CompiledForm, FormAnswers } from '@front-counter/forms';
-import { formatReference, parseReference } from '@front-counter/reports';
+import { formatReference, parseReference } from '@front-counter/public-kit';
 import { summaryRows } from '../journey/journey-view.js';
 import { escapeHtml } from '../rendering/escape-html.js';
-import { THRIVE_PARTS, type AuditEntry, type EvidenceFile, type QueueItem, type ReportDetail } from './staff-api.js';
+import { THRIVE_PARTS, type AuditEntry, type EvidenceFile, type QueueItem, type ReportDetail, type ReportStatus } from './staff-api.js';
 import { fill, STAFF_TEXT } from './staff-texts.js';
 
 /**
@@ -14,7 +14,7 @@ const T = STAFF_TEXT;
 type Cell = { text?: string; html?: string; format?: string; classes?: string };
 
 export const QUEUE_PAGE_SIZE = 50;
-export const REPORT_STATUSES = ['AWAITING_TRIAGE', 'AWAITING_REPORTER', 'ALLOCATED', 'DISPATCHED', 'REFERRED', 'CLOSED'] as const;
+export const REPORT_STATUSES = ['AWAITING_TRIAGE', 'AWAITING_REPORTER', 'ALLOCATED', 'DISPATCHED', 'REFERRED', 'CLOSED'] as const satisfies readonly ReportStatus[];
 export const REASON_CODES = ['triage', 'reporter-contact', 'supervisor-review', 'other'] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -148,7 +148,7 @@ export function breachesTable(items: QueueItem[], forces: ForceNames) {
 export interface QueueQuery {
   queue?: string;
   serviceId?: string;
-  statuses: string[];
+  statuses: ReportStatus[];
   tag?: string;
   page: number;
 }
@@ -167,7 +167,7 @@ export function queueQuery(query: Record<string, unknown>): QueueQuery {
     queue: one('queue'),
     serviceId: one('service'),
     tag: one('tag'),
-    statuses: many(query.status).filter((status) => (REPORT_STATUSES as readonly string[]).includes(status)),
+    statuses: many(query.status).filter((status): status is ReportStatus => (REPORT_STATUSES as readonly string[]).includes(status)),
     page: Number.isInteger(page) && page > 1 && page <= 2000 ? page : 1,
   };
 }

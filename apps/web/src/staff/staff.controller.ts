@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@front-counter/logging';
-import { formatReference } from '@front-counter/reports';
+import { formatReference } from '@front-counter/public-kit';
 import { ApiError } from '../api-client.js';
 import { JourneyApi } from '../journey/journey-api.js';
 import type { RequestSite } from '../pages/page-renderer.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setRequestTenant, type Logger } from '@front-counter/logging';
-import { normaliseHost, type Language } from '@front-counter/tenancy';
-import { localText } from '@front-counter/forms';
+import { localText, normaliseHost } from '@front-counter/public-kit';
+import type { Language } from '@front-counter/tenancy';
 import { translate } from '../i18n/messages.js';
 import type { PageRenderer } from '../pages/page-renderer.js';
 import { seeOther } from '../pages/redirects.js';

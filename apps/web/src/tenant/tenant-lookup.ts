@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { normaliseHost } from '@front-counter/tenancy';
+import { normaliseHost } from '@front-counter/public-kit';
 import { ApiClient, ApiError } from '../api-client.js';
-import { PUBLIC_TENANT_FIELDS, type PublicTenant } from './public-tenant.js';
+import { PublicTenantDocument, TenantLogoDocument } from '../graphql/operations.generated.js';
+import type { PublicTenant } from './public-tenant.js';
 
 /**
  * Finds the force for a Host through the api, remembering answers (found or not) for a few seconds
@@ -30,7 +31,7 @@ export class TenantLookup {
   private async lookUp(host: string, requestId: string): Promise<PublicTenant | null> {
     let tenant: PublicTenant | null;
     try {
-      tenant = (await this.api.query<{ tenant: PublicTenant }>(`query PublicTenant { tenant { ${PUBLIC_TENANT_FIELDS} } }`, {}, { host, requestId })).tenant;
+      tenant = (await this.api.query(PublicTenantDocument, {}, { host, requestId })).tenant as PublicTenant;
     } catch (error) {
       if (!(error instanceof ApiError && error.codes.includes('TENANT_NOT_FOUND'))) throw error;
       tenant = null;
@@ -39,7 +40,7 @@ export class TenantLookup {
   }
 
   async logo(host: string, requestId: string): Promise<{ svg: string | null; png: string | null }> {
-    const data = await this.api.query<{ tenant: { branding: { logoSvg: string | null; logoPng: string | null } } }>(`query TenantLogo { tenant { branding { logoSvg logoPng } } }`, {}, { host, requestId });
+    const data = await this.api.query(TenantLogoDocument, {}, { host, requestId });
     return { svg: data.tenant.branding.logoSvg, png: data.tenant.branding.logoPng };
   }
 }

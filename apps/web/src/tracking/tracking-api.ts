@@ -2,36 +2,16 @@ import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { onwardHeaders } from '@front-counter/logging';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ApiClient } from '../api-client.js';
-
-/** LocalizedText: Welsh may be missing (then English is shown). */
-type Text = { en: string; cy: string | null };
+import { RequestDocument, ReplyDocument, TrackedDocument, VerifyDocument, type ReportStatus, type TrackedQuery, type TrackingErrorsFragment } from '../graphql/operations.generated.js';
 
 /** The api's TrackingError: the field is reference, email, code, message or session. */
-export interface TrackingError {
-  field: string;
-  message: Text;
-}
+export type TrackingError = TrackingErrorsFragment;
 
-export type ReportStatus = 'AWAITING_TRIAGE' | 'AWAITING_REPORTER' | 'ALLOCATED' | 'DISPATCHED' | 'REFERRED' | 'CLOSED';
-
-export interface TrackedEvent {
-  kind: string;
-  occurredAt: string;
-  message: string | null;
-  fromForce: Text | null;
-  toForce: Text | null;
-}
-
-export interface TrackedReport {
-  reference: string;
-  serviceTitle: Text;
-  status: ReportStatus;
-  submittedAt: string;
-  timeline: TrackedEvent[];
-}
-
-const ERRORS = 'errors { field message { en cy } }';
+export type TrackedReport = NonNullable<TrackedQuery['trackedReport']['report']>;
+export type TrackedEvent = TrackedReport['timeline'][number];
+export type { ReportStatus };
 
 /** The reporter's tracking operations of the api, for the request's force (its Host is passed on). */
 @Injectable()
@@ -71,37 +51,24 @@ export class TrackingApi {
     return { 'x-forwarded-host': request.headers.host ?? '', 'x-forwarded-proto': request.protocol, ...onwardHeaders(request.id), 'x-tracking-session': token };
   }
 
-  private call<T>(request: FastifyRequest, query: string, variables: Record<string, unknown>): Promise<T> {
-    return this.api.query<T>(query, variables, { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol });
+  private call<Result, Variables>(request: FastifyRequest, document: TypedDocumentNode<Result, Variables>, variables: Variables): Promise<Result> {
+    return this.api.query(document, variables, { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol });
   }
 
   /** The same answer whether or not the reference and address match a report. */
-  async requestCode(request: FastifyRequest, reference: string, email: string): Promise<{ errors: TrackingError[] }> {
-    return (await this.call<{ requestTrackingCode: { errors: TrackingError[] } }>(request, `mutation Request($reference: String!, $email: String!) { requestTrackingCode(reference: $reference, email: $email) { ${ERRORS} } }`, { reference, email }))
-      .requestTrackingCode;
+  async requestCode(request: FastifyRequest, reference: string, email: string) {
+    return (await this.call(request, RequestDocument, { reference, email })).requestTrackingCode;
   }
 
-  async verifyCode(request: FastifyRequest, reference: string, code: string): Promise<{ errors: TrackingError[]; token: string | null; expiresAt: string | null }> {
-    return (
-      await this.call<{ verifyTrackingCode: { errors: TrackingError[]; token: string | null; expiresAt: string | null } }>(
-        request,
-        `mutation Verify($reference: String!, $code: String!) { verifyTrackingCode(reference: $reference, code: $code) { ${ERRORS} token expiresAt } }`,
-        { reference, code },
-      )
-    ).verifyTrackingCode;
+  async verifyCode(request: FastifyRequest, reference: string, code: string) {
+    return (await this.call(request, VerifyDocument, { reference, code })).verifyTrackingCode;
   }
 
-  async report(request: FastifyRequest, token: string): Promise<{ errors: TrackingError[]; report: TrackedReport | null }> {
-    return (
-      await this.call<{ trackedReport: { errors: TrackingError[]; report: TrackedReport | null } }>(
-        request,
-        `query Tracked($token: String!) { trackedReport(token: $token) { ${ERRORS} report { reference serviceTitle { en cy } status submittedAt timeline { kind occurredAt message fromForce { en cy } toForce { en cy } } } } }`,
-        { token },
-      )
-    ).trackedReport;
+  async report(request: FastifyRequest, token: string) {
+    return (await this.call(request, TrackedDocument, { token })).trackedReport;
   }
 
-  async reply(request: FastifyRequest, token: string, message: string): Promise<{ errors: TrackingError[] }> {
-    return (await this.call<{ replyToReport: { errors: TrackingError[] } }>(request, `mutation Reply($token: String!, $message: String!) { replyToReport(token: $token, message: $message) { ${ERRORS} } }`, { token, message })).replyToReport;
+  async reply(request: FastifyRequest, token: string, message: string) {
+    return (await this.call(request, ReplyDocument, { token, message })).replyToReport;
   }
 }

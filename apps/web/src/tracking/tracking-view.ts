@@ -1,5 +1,4 @@
-import { localText } from '@front-counter/forms';
-import { formatReference } from '@front-counter/reports';
+import { formatReference, localText } from '@front-counter/public-kit';
 import type { Language } from '@front-counter/tenancy';
 import { escapeHtml } from '../rendering/escape-html.js';
 import type { ViewEngine } from '../rendering/handlebars.js';
