@@ -10,13 +10,14 @@ const root = path.resolve(import.meta.dirname, '../..');
 const WEB = 'apps/web/src';
 
 /** What the web may load at run time: infrastructure (no domain code, no database) and the public kit. */
-const ALLOWED_IN_WEB = ['config', 'logging', 'metrics', 'rate-limits', 'public-kit'];
+const ALLOWED_IN_WEB = ['config', 'logging', 'metrics', 'rate-limits', 'caching', 'public-kit'];
 /** What those libraries may load in turn: each other only; the public kit nothing of ours at all. */
 const ALLOWED_IN_LIBRARY: Record<string, string[]> = {
   config: [],
   logging: ['config'],
   metrics: ['config', 'logging'],
   'rate-limits': ['config', 'logging', 'metrics'],
+  caching: [],
   'public-kit': [],
 };
 /** Frameworks the public kit must not pull into whoever uses it. */
