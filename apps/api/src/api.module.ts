@@ -4,7 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { ADMIN_ENTITIES, AdminModule } from '@front-counter/admin';
 import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
-import { CaseworkModule } from '@front-counter/casework';
+import { CaseworkModule, EvidenceReportsModule } from '@front-counter/casework';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
 import { EvidenceController, EvidenceModule } from '@front-counter/evidence';
@@ -46,6 +46,7 @@ export class ApiModule {
         IdentityModule,
         CaseworkModule,
         EvidenceModule,
+        EvidenceReportsModule,
         NationalModule,
         AdminModule,
       ],

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
-import { SlaMonitor } from '@front-counter/casework';
+import { SlaMonitor, EvidenceReportsModule } from '@front-counter/casework';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
 import { EvidenceModule } from '@front-counter/evidence';
@@ -28,6 +28,7 @@ export class WorkerModule {
         AuditModule,
         ReportsModule,
         EvidenceModule,
+        EvidenceReportsModule,
         RetentionModule,
       ],
       providers: [WorkerLoop, WorkerMetrics, SlaMonitor, RetentionSchedule, { provide: WORKER_LOGGER, useValue: logger }],

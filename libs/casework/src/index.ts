@@ -10,3 +10,4 @@ export { TrackingService, trackedReport, CODE_MINUTES, CODE_ATTEMPTS, CODE_ATTEM
 export { ReportChangesService } from './report-changes.service.js';
 export { CaseworkResolver } from './casework.resolver.js';
 export { TrackingResolver } from './tracking.resolver.js';
+export { EvidenceReportsModule, EvidenceReportsAdapter } from './evidence-reports.adapter.js';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Controller, Delete, Get, Logger, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ReportsException } from '@front-counter/reports';
+import { DomainException } from '@front-counter/errors';
 import { currentAppLogger } from '@front-counter/logging';
 import { CurrentTenant, PublicTenantGuard, type Tenant } from '@front-counter/tenancy';
 import { EvidenceService } from './evidence.service.js';
@@ -46,7 +46,7 @@ export class EvidenceController {
         drain(body);
         return refused(reply, error);
       }
-      if (error instanceof ReportsException) {
+      if (error instanceof DomainException) {
         drain(body);
         return problem(reply, error.status, error.code, { en: error.publicMessage, cy: error.publicMessage });
       }
@@ -105,7 +105,7 @@ export class EvidenceController {
     try {
       return reply.send({ files: await this.evidence.journeyFiles(tenant, serviceId, session) });
     } catch (error) {
-      if (error instanceof ReportsException) return problem(reply, 404, 'JOURNEY_NOT_FOUND', { en: 'There is no journey', cy: 'Nid oes taith' });
+      if (error instanceof DomainException) return problem(reply, 404, 'JOURNEY_NOT_FOUND', { en: 'There is no journey', cy: 'Nid oes taith' });
       throw error;
     }
   }
@@ -119,7 +119,7 @@ export class EvidenceController {
       const removed = await this.evidence.removeFromJourney(tenant, serviceId, session, fileId);
       return removed ? reply.code(204).send() : problem(reply, 404, 'FILE_NOT_FOUND', { en: 'There is no such file', cy: "Nid oes ffeil o'r fath" });
     } catch (error) {
-      if (error instanceof ReportsException) return problem(reply, 404, 'FILE_NOT_FOUND', { en: 'There is no such file', cy: "Nid oes ffeil o'r fath" });
+      if (error instanceof DomainException) return problem(reply, 404, 'FILE_NOT_FOUND', { en: 'There is no such file', cy: "Nid oes ffeil o'r fath" });
       throw error;
     }
   }

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@front-counter/audit';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { IdentityModule } from '@front-counter/identity';
-import { ReportsModule } from '@front-counter/reports';
 import { EvidenceResolver } from './evidence.resolver.js';
 import { EVIDENCE_SCANNER, EVIDENCE_STORE, EvidenceService } from './evidence.service.js';
 import { ClamdScanner } from './scanning/clamd-scanner.js';
@@ -25,8 +24,12 @@ export function createScanner(config: AppConfig): Scanner {
   return scanner ? new ClamdScanner({ host: scanner.host, port: scanner.port, socket: scanner.socket, maxBytes: scanner.maxBytes }) : new NoScanner();
 }
 
+/**
+ * Evidence's providers. The application that loads it provides REPORTS_PORT (see reports-port.ts),
+ * globally: casework's EvidenceReportsModule does.
+ */
 @Module({
-  imports: [AuditModule, IdentityModule, ReportsModule],
+  imports: [AuditModule, IdentityModule],
   providers: [
     EvidenceService,
     EvidenceResolver,

@@ -1,6 +1,7 @@
 import { Args, Field, Float, ID, ObjectType, Query, registerEnumType, Resolver } from '@nestjs/graphql';
 import { CurrentStaff, Permission, StaffOnly, type StaffIdentity } from '@front-counter/identity';
-import { EvidenceService, type EvidenceFileRow, type EvidenceVariant } from './evidence.service.js';
+import type { EvidenceFileRow } from './evidence.repository.js';
+import { EvidenceService, type EvidenceVariant } from './evidence.service.js';
 
 export enum EvidenceVariantValue {
   DISPLAY = 'display',

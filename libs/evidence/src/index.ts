@@ -1,7 +1,9 @@
 // Evidence: photos, video and documents sent with a report. Storage drivers (local disk, S3), type
 // detection from the bytes, SHA-256 of the original, metadata-free copies of photos, malware
 // scanning (clamd), signed staff downloads and deletion with the report.
-export { EvidenceService, HELD_FILES_KEPT_MINUTES, TRACKING_MAX_FILES, EVIDENCE_STORE, EVIDENCE_SCANNER, cleanFileName, evidenceKeys, type EvidenceFileRow, type EvidenceVariant, type JourneyFile, type ScanStatus } from './evidence.service.js';
+export { EvidenceService, HELD_FILES_KEPT_MINUTES, TRACKING_MAX_FILES, EVIDENCE_STORE, EVIDENCE_SCANNER, cleanFileName, evidenceKeys, type EvidenceVariant } from './evidence.service.js';
+export { attachDraftFiles, draftFiles, type AddedFile, type DraftFile, type EvidenceFileRow, type JourneyFile, type ScanStatus } from './evidence.repository.js';
+export { REPORTS_PORT, type ReportsPort, type FileQuestion, type PublicForce, type TrackedReport } from './reports-port.js';
 export { EvidenceModule, createEvidenceStore, createScanner } from './evidence.module.js';
 export { scanBacklog } from './evidence.queries.js';
 export { EvidenceRefused, ingest, type IngestedFile, type IngestLimits } from './ingest.js';

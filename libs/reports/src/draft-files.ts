@@ -1,17 +1,6 @@
 import type { EntityManager } from 'typeorm';
+import { draftFiles } from '@front-counter/evidence';
 import { questionsOf, type CompiledForm, type EvidenceFileAnswer, type FormAnswers } from '@front-counter/forms';
-
-/**
- * The files stored for one of a draft's file questions (the evidence library writes evidence_files;
- * a journey only reads them), oldest first. Infected files are never part of an answer.
- */
-export async function draftFiles(manager: EntityManager, draftId: string, questionId: string): Promise<EvidenceFileAnswer[]> {
-  return manager.query(
-    `SELECT id::text, original_name AS name, size_bytes::float8 AS "sizeBytes", kind
-       FROM evidence_files WHERE submission_id = $1 AND question_id = $2 AND report_id IS NULL AND scan_status <> 'infected' ORDER BY created_at, id`,
-    [draftId, questionId],
-  );
-}
 
 /**
  * The answers with every file question on the path answered by the files stored for it now (a file

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { TenantTransactions } from '@front-counter/database';
+import { attachDraftFiles, draftFiles } from '@front-counter/evidence';
 import {
   answersAlongPath,
   answersOnPath,
@@ -33,7 +34,7 @@ import {
 import { enqueue } from '@front-counter/outbox';
 import { forceName } from '@front-counter/tenancy';
 import { Draft } from './draft.entity.js';
-import { draftFiles, withStoredFiles } from './draft-files.js';
+import { withStoredFiles } from './draft-files.js';
 import { ReportIntake } from './report-intake.js';
 import { ReportLife } from './report-life.js';
 import { recordReportEvent } from './reports.repository.js';
@@ -402,10 +403,7 @@ export class JourneysService {
         }
       }
       // The files on the path go with the report; any left behind (a branch the reporter left) are deleted with the draft.
-      const [sentFiles]: [{ id: string; name: string; scanStatus: string }[], number] =
-        fileIds.length > 0
-          ? await manager.query(`UPDATE evidence_files SET report_id = $1 WHERE submission_id = $2 AND id = ANY ($3::uuid[]) RETURNING id::text, original_name AS name, scan_status AS "scanStatus"`, [report.id, draft.id, fileIds])
-          : [[], 0];
+      const sentFiles = await attachDraftFiles(manager, draft.id, report.id, fileIds);
       // The draft keeps only the link to its report (for the confirmation page) for a day: no copy of the answers,
       // and none of a branch the reporter left, outlives the submission.
       await manager.update(Draft, { id: draft.id }, { reportId: report.id, reportReference: reference, answers: {}, resumeHash: null, updatedAt: new Date(), expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });

@@ -135,6 +135,17 @@ export async function lockLiveDraft(manager: EntityManager, draftId: string): Pr
   return draft;
 }
 
+/** Of these drafts, those that will never be sent: gone, expired or sent already. */
+export async function deadDrafts(manager: EntityManager, draftIds: string[]): Promise<string[]> {
+  if (draftIds.length === 0) return [];
+  const rows: { id: string }[] = await manager.query(
+    `SELECT candidate.id::text AS id FROM unnest($1::uuid[]) AS candidate(id)
+      WHERE NOT EXISTS (SELECT 1 FROM drafts d WHERE d.id = candidate.id AND d.report_id IS NULL AND d.expires_at > now())`,
+    [draftIds],
+  );
+  return rows.map((row) => row.id);
+}
+
 /** How many reports the transaction's force received in the last 30 days. */
 export async function reportsInLast30Days(manager: EntityManager): Promise<number> {
   const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM reports WHERE submitted_at > now() - interval '30 days'`);
