@@ -23,10 +23,6 @@ const NOT_YET_MOVED: TableUse[] = [
   // forms: sync
   { path: 'libs/forms/src/forms-sync.ts', table: 'form_versions' },
   { path: 'libs/forms/src/forms-sync.ts', table: 'national_services' },
-  // reports: drafts and submission in the journey service; submission writes the outbox
-  { path: 'libs/reports/src/journeys.service.ts', table: 'drafts' },
-  { path: 'libs/reports/src/journeys.service.ts', table: 'outbox_events' },
-  { path: 'libs/reports/src/journeys.service.ts', table: 'reports' },
   // retention deletes a report with everything of it in one repository of its own
   { path: 'libs/retention/src/retention.repository.ts', table: 'drafts' },
   { path: 'libs/retention/src/retention.repository.ts', table: 'evidence_files' },

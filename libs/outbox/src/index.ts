@@ -4,7 +4,7 @@ export { OutboxEvent } from './outbox-event.entity.js';
 export { type OutboxPayloads, type OutboxEventType } from './outbox.js';
 export { OutboxDispatcher, OUTBOX_MAX_ATTEMPTS, type OutboxHandler } from './outbox-dispatcher.js';
 export { outboxBacklog, type OutboxBacklog } from './outbox.queries.js';
-export { enqueue, pruneDelivered, deleteEventsAbout, forgetTrackingCodes } from './outbox.repository.js';
+export { enqueue, eventsInLastHour, pruneDelivered, deleteEventsAbout, forgetTrackingCodes } from './outbox.repository.js';
 
 import { OutboxEvent } from './outbox-event.entity.js';
 export const OUTBOX_ENTITIES = [OutboxEvent];

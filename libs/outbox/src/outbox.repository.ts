@@ -78,3 +78,9 @@ export async function deleteEventsAbout(manager: EntityManager, about: { reportI
 export async function forgetTrackingCodes(manager: EntityManager, reportId: string): Promise<void> {
   await manager.query(`UPDATE outbox_events SET payload = payload - 'code' WHERE type = 'email.tracking-code' AND payload->>'reportId' = $1 AND payload ? 'code'`, [reportId]);
 }
+
+/** How many events of a type about one subject (a payload field's value) were written in the last hour, sent or not. */
+export async function eventsInLastHour(manager: EntityManager, type: OutboxEventType, about: { field: string; value: string }): Promise<number> {
+  const [{ recent }] = await manager.query(`SELECT count(*)::int AS recent FROM outbox_events WHERE type = $1 AND payload->>$2 = $3 AND created_at > now() - interval '1 hour'`, [type, about.field, about.value]);
+  return recent;
+}

@@ -31,14 +31,14 @@ import {
   type QuestionDefinition,
   type RawValues,
 } from '@front-counter/forms';
-import { enqueue } from '@front-counter/outbox';
+import { enqueue, eventsInLastHour } from '@front-counter/outbox';
 import { forceName } from '@front-counter/tenancy';
 import { Draft } from './draft.entity.js';
+import { deleteExpiredDraftOf, deleteExpiredDrafts, draftByResumeLink, insertDraftOnce, liveDraft, markDraftSent, saveDraftAnswers, setResumeLink, takeOverDraft } from './drafts.repository.js';
 import { withStoredFiles } from './draft-files.js';
 import { ReportIntake } from './report-intake.js';
 import { ReportLife } from './report-life.js';
-import { recordReportEvent } from './reports.repository.js';
-import { newReference } from '@front-counter/public-kit';
+import { insertReport, recordReportEvent, reportConfirmation } from './reports.repository.js';
 import { Report } from './report.entity.js';
 import { ReportsException } from './reports.exception.js';
 
@@ -136,23 +136,13 @@ export class JourneysService {
     };
   }
 
-  private async liveDraft(manager: EntityManager, serviceId: string, sessionHash: string, options: { lock?: boolean } = {}): Promise<Draft | null> {
-    const query = manager
-      .createQueryBuilder(Draft, 'draft')
-      .where('draft.service_id = :serviceId AND draft.session_hash = :sessionHash AND draft.expires_at > now()', { serviceId, sessionHash })
-      .orderBy('draft.created_at', 'DESC')
-      .limit(1);
-    if (options.lock) query.setLock('pessimistic_write');
-    return query.getOne();
-  }
-
   private async sentReport(manager: EntityManager, draft: Draft): Promise<SentReport | null> {
     if (!draft.reportId) return null;
     if (draft.transferredTo) {
       // Passed to another force at submission: this force can no longer read it; the draft kept its reference.
       return { reference: draft.reportReference ?? '', email: null, transferredTo: await forceName(manager, draft.transferredTo) };
     }
-    const report = await manager.findOne(Report, { where: { id: draft.reportId }, select: { reference: true, reporterEmail: true } });
+    const report = await reportConfirmation(manager, draft.reportId);
     return report ? { reference: report.reference, email: report.reporterEmail, transferredTo: null } : null;
   }
 
@@ -163,7 +153,7 @@ export class JourneysService {
   async fileQuestion(tenant: PublicTenantRef, serviceId: string, sessionToken: string, questionId: string): Promise<{ draftId: string; question: Extract<QuestionDefinition, { type: 'file' }> }> {
     const sessionHash = this.sessionHash(sessionToken);
     return this.transactions.run(tenant.id, async (manager) => {
-      const draft = await this.liveDraft(manager, serviceId, sessionHash);
+      const draft = await liveDraft(manager, serviceId, sessionHash);
       if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
       const { form } = await this.formFor(tenant.id, draft);
       const page = form.pages.find((candidate) => candidate.type === 'question' && candidate.questions.some((question) => question.id === questionId && question.type === 'file'));
@@ -178,7 +168,7 @@ export class JourneysService {
   async liveDraftId(tenant: PublicTenantRef, serviceId: string, sessionToken: string): Promise<string> {
     const sessionHash = this.sessionHash(sessionToken);
     return this.transactions.run(tenant.id, async (manager) => {
-      const draft = await this.liveDraft(manager, serviceId, sessionHash);
+      const draft = await liveDraft(manager, serviceId, sessionHash);
       if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
       return draft.id;
     });
@@ -188,7 +178,7 @@ export class JourneysService {
   async find(tenant: PublicTenantRef, serviceId: string, sessionToken: string): Promise<Journey | null> {
     const sessionHash = this.sessionHash(sessionToken);
     return this.transactions.run(tenant.id, async (manager) => {
-      const draft = await this.liveDraft(manager, serviceId, sessionHash);
+      const draft = await liveDraft(manager, serviceId, sessionHash);
       if (!draft) return null;
       return this.toJourney(draft, await this.formFor(tenant.id, draft), await this.sentReport(manager, draft));
     });
@@ -203,24 +193,17 @@ export class JourneysService {
     // A force that does not publish in Welsh never sends Welsh e-mail.
     const draftLanguage = tenant.languages.includes(language) ? language : 'en';
     return this.transactions.run(tenant.id, async (manager) => {
-      const existing = await this.liveDraft(manager, serviceId, sessionHash);
+      const existing = await liveDraft(manager, serviceId, sessionHash);
       if (existing && !existing.reportId) return this.toJourney(existing, await this.formFor(tenant.id, existing), null);
-      await manager.query(`DELETE FROM drafts WHERE service_id = $1 AND session_hash = $2 AND report_id IS NULL AND expires_at <= now()`, [serviceId, sessionHash]);
+      await deleteExpiredDraftOf(manager, serviceId, sessionHash);
       const draft = manager.create(Draft, { tenantId: tenant.id, serviceId, formVersionId: version.id, sessionHash, answers: {}, language: draftLanguage, updatedAt: new Date(), expiresAt: this.expiry() });
       // One unsent draft per session and service (a unique index): a second tab starting at once finds the first.
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(Draft)
-        .values(draft)
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      if (inserted.raw.length === 0) {
-        const winner = (await this.liveDraft(manager, serviceId, sessionHash))!;
+      const insertedId = await insertDraftOnce(manager, draft);
+      if (!insertedId) {
+        const winner = (await liveDraft(manager, serviceId, sessionHash))!;
         return this.toJourney(winner, await this.formFor(tenant.id, winner), null);
       }
-      draft.id = inserted.raw[0].id;
+      draft.id = insertedId;
       return this.toJourney(draft, version, null);
     });
   }
@@ -238,7 +221,7 @@ export class JourneysService {
   ): Promise<AnswerOutcome> {
     const sessionHash = this.sessionHash(sessionToken);
     return this.transactions.run(tenant.id, async (manager) => {
-      const draft = await this.liveDraft(manager, serviceId, sessionHash, { lock: true });
+      const draft = await liveDraft(manager, serviceId, sessionHash, { lock: true });
       if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
       const version = await this.formFor(tenant.id, draft);
       const result = await change(draft, version.form, manager);
@@ -246,7 +229,7 @@ export class JourneysService {
       draft.answers = result.answers;
       draft.updatedAt = new Date();
       draft.expiresAt = this.expiry();
-      await manager.update(Draft, { id: draft.id }, { answers: draft.answers, updatedAt: draft.updatedAt, expiresAt: draft.expiresAt });
+      await saveDraftAnswers(manager, draft.id, { answers: draft.answers, updatedAt: draft.updatedAt, expiresAt: draft.expiresAt });
       return { journey: this.toJourney(draft, version, null), errors: [], nextPageId: result.next?.(version.form, draft.answers) ?? null };
     });
   }
@@ -354,7 +337,7 @@ export class JourneysService {
   async submit(tenant: PublicTenantRef, serviceId: string, sessionToken: string, values: RawValues, requestId?: string): Promise<{ reference: string | null; errors: FieldError[] }> {
     const sessionHash = this.sessionHash(sessionToken);
     return this.transactions.run(tenant.id, async (manager) => {
-      const draft = await this.liveDraft(manager, serviceId, sessionHash, { lock: true });
+      const draft = await liveDraft(manager, serviceId, sessionHash, { lock: true });
       if (!draft) throw ReportsException.journeyNotFound();
       const already = await this.sentReport(manager, draft);
       if (already) return { reference: already.reference, errors: [] };
@@ -368,45 +351,34 @@ export class JourneysService {
 
       const { answers, fileIds } = await withStoredFiles(manager, form, draft.id, answersOnPath(form, draft.answers));
       const contact = reporterDetails(form, answers);
-      let reference = '';
-      let report: Report | undefined;
-      for (let attempt = 0; !report; attempt++) {
-        reference = newReference();
-        // A clash of random references is vanishingly rare; a savepoint lets the insert be retried.
-        await manager.query('SAVEPOINT reference_attempt');
-        try {
-          report = manager.create(Report, {
-            tenantId: tenant.id,
-            reference,
-            serviceId,
-            formVersionId: version.id,
-            draftId: draft.id,
-            answers,
-            flags: raisedFlags(form, answers),
-            reporterName: contact.name ?? null,
-            reporterEmail: contact.email ?? null,
-            reporterPhone: contact.phone ?? null,
-            language: draft.language,
-            location: reportLocation(form, answers),
-            vehicleRegistrations: vehicleRegistrations(form, answers),
-            // Placeholders until the routing below decides (in this same transaction).
-            queue: 'general',
-            priority: 3,
-            triageBy: new Date(),
-            replyBy: new Date(),
-          });
-          await manager.insert(Report, report);
-        } catch (error) {
-          await manager.query('ROLLBACK TO SAVEPOINT reference_attempt');
-          report = undefined;
-          if ((error as { code?: string }).code !== '23505' || attempt >= 5) throw error;
-        }
-      }
+      const report = await insertReport(manager, (reference) =>
+        manager.create(Report, {
+          tenantId: tenant.id,
+          reference,
+          serviceId,
+          formVersionId: version.id,
+          draftId: draft.id,
+          answers,
+          flags: raisedFlags(form, answers),
+          reporterName: contact.name ?? null,
+          reporterEmail: contact.email ?? null,
+          reporterPhone: contact.phone ?? null,
+          language: draft.language,
+          location: reportLocation(form, answers),
+          vehicleRegistrations: vehicleRegistrations(form, answers),
+          // Placeholders until the routing below decides (in this same transaction).
+          queue: 'general',
+          priority: 3,
+          triageBy: new Date(),
+          replyBy: new Date(),
+        }),
+      );
+      const reference = report.reference;
       // The files on the path go with the report; any left behind (a branch the reporter left) are deleted with the draft.
       const sentFiles = await attachDraftFiles(manager, draft.id, report.id, fileIds);
       // The draft keeps only the link to its report (for the confirmation page) for a day: no copy of the answers,
       // and none of a branch the reporter left, outlives the submission.
-      await manager.update(Draft, { id: draft.id }, { reportId: report.id, reportReference: reference, answers: {}, resumeHash: null, updatedAt: new Date(), expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) });
+      await markDraftSent(manager, draft.id, report, new Date(Date.now() + 24 * 60 * 60 * 1000));
       await this.audit.record(manager, {
         tenantId: tenant.id,
         actorType: 'public',
@@ -418,7 +390,6 @@ export class JourneysService {
       });
       await enqueue(manager, tenant.id, 'report.submitted', { reportId: report.id, reference, serviceId });
       if (contact.email) await enqueue(manager, tenant.id, 'email.report-confirmation', { reportId: report.id });
-      [{ submitted_at: report.submittedAt }] = await manager.query(`SELECT submitted_at FROM reports WHERE id = $1`, [report.id]);
       await recordReportEvent(manager, { tenantId: tenant.id, reportId: report.id, kind: 'submitted', actorType: 'public', details: { formVersion: version.version } });
       // A file the worker gave up on while it was on the draft: the report's timeline says so from the start.
       for (const file of sentFiles.filter((candidate) => candidate.scanStatus === 'unprocessable')) {
@@ -446,15 +417,12 @@ export class JourneysService {
     const token = randomBytes(32).toString('base64url');
     const resumeUrl = `${origin}/resume/${token}`;
     return this.transactions.run(tenant.id, async (manager) => {
-      const draft = await this.liveDraft(manager, serviceId, sessionHash, { lock: true });
+      const draft = await liveDraft(manager, serviceId, sessionHash, { lock: true });
       if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
       const expiresAt = this.expiry();
-      await manager.update(Draft, { id: draft.id }, { resumeHash: hash(token), expiresAt });
+      await setResumeLink(manager, draft.id, hash(token), expiresAt);
       // At most three links by e-mail per draft an hour: the site cannot be used to flood an inbox.
-      const [{ recent }] = await manager.query(
-        `SELECT count(*)::int AS recent FROM outbox_events WHERE type = 'email.resume-link' AND payload->>'draftId' = $1 AND created_at > now() - interval '1 hour'`,
-        [draft.id],
-      );
+      const recent = await eventsInLastHour(manager, 'email.resume-link', { field: 'draftId', value: draft.id });
       const emailed = Boolean(address) && recent < 3;
       if (emailed) await enqueue(manager, tenant.id, 'email.resume-link', { draftId: draft.id, email: address!, resumeUrl, language: draft.language });
       return { resumeUrl, expiresAt, emailed, errors: [] };
@@ -466,17 +434,12 @@ export class JourneysService {
     const sessionHash = this.sessionHash(sessionToken);
     if (!SESSION_TOKEN.test(resumeToken)) throw ReportsException.resumeLinkInvalid();
     return this.transactions.run(tenant.id, async (manager) => {
-      const draft = await manager
-        .createQueryBuilder(Draft, 'draft')
-        .where('draft.resume_hash = :resumeHash AND draft.expires_at > now() AND draft.report_id IS NULL', { resumeHash: hash(resumeToken) })
-        .setLock('pessimistic_write')
-        .getOne();
+      const draft = await draftByResumeLink(manager, hash(resumeToken));
       if (!draft) throw ReportsException.resumeLinkInvalid();
       // The link works once: whoever opens it takes the draft, and a copy of the link cannot take it back.
       // This session's own unsent draft of the same service gives way to the saved one.
-      await manager.query(`DELETE FROM drafts WHERE service_id = $1 AND session_hash = $2 AND report_id IS NULL AND id <> $3`, [draft.serviceId, sessionHash, draft.id]);
+      await takeOverDraft(manager, draft, sessionHash);
       draft.sessionHash = sessionHash;
-      await manager.update(Draft, { id: draft.id }, { sessionHash, resumeHash: null, updatedAt: new Date() });
       return this.toJourney(draft, await this.formFor(tenant.id, draft), null);
     });
   }
@@ -485,7 +448,7 @@ export class JourneysService {
   async deleteExpired(tenantIds: string[]): Promise<number> {
     let deleted = 0;
     for (const tenantId of tenantIds) {
-      deleted += await this.transactions.run(tenantId, async (manager) => (await manager.query(`DELETE FROM drafts WHERE expires_at <= now()`))[1] ?? 0);
+      deleted += await this.transactions.run(tenantId, (manager) => deleteExpiredDrafts(manager));
     }
     return deleted;
   }

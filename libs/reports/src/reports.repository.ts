@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { newReference } from '@front-counter/public-kit';
 import { ReportEvent, type NewReportEvent } from './report-event.entity.js';
 import { ReportStatus } from './report-status.js';
 import { Report } from './report.entity.js';
@@ -19,6 +20,31 @@ export async function recordReportEvent(manager: EntityManager, event: NewReport
     details: (event.details ?? {}) as ReportEvent['details'] & object,
   });
   return String(inserted.identifiers[0].id);
+}
+
+/**
+ * Inserts a new report under a fresh reference (`build` makes the row for it): a clash of random
+ * references is vanishingly rare, and a savepoint lets the insert be tried again. Returns the report
+ * as stored, with the time it was submitted.
+ */
+export async function insertReport(manager: EntityManager, build: (reference: string) => Report): Promise<Report> {
+  for (let attempt = 0; ; attempt++) {
+    const report = build(newReference());
+    await manager.query('SAVEPOINT reference_attempt');
+    try {
+      await manager.insert(Report, report);
+      [{ submitted_at: report.submittedAt }] = await manager.query(`SELECT submitted_at FROM reports WHERE id = $1`, [report.id]);
+      return report;
+    } catch (error) {
+      await manager.query('ROLLBACK TO SAVEPOINT reference_attempt');
+      if ((error as { code?: string }).code !== '23505' || attempt >= 5) throw error;
+    }
+  }
+}
+
+/** The reference and reporter's e-mail of a report by id, for its confirmation page. */
+export async function reportConfirmation(manager: EntityManager, reportId: string): Promise<Pick<Report, 'reference' | 'reporterEmail'> | null> {
+  return manager.findOne(Report, { where: { id: reportId }, select: { reference: true, reporterEmail: true } });
 }
 
 /** Changes a report's columns (the caller holds its row lock where that matters). */

@@ -1,0 +1,63 @@
+import type { EntityManager } from 'typeorm';
+import { Draft } from './draft.entity.js';
+
+/** The session's newest draft of a service that has not expired (sent or not), locked when asked. */
+export async function liveDraft(manager: EntityManager, serviceId: string, sessionHash: string, options: { lock?: boolean } = {}): Promise<Draft | null> {
+  const query = manager
+    .createQueryBuilder(Draft, 'draft')
+    .where('draft.service_id = :serviceId AND draft.session_hash = :sessionHash AND draft.expires_at > now()', { serviceId, sessionHash })
+    .orderBy('draft.created_at', 'DESC')
+    .limit(1);
+  if (options.lock) query.setLock('pessimistic_write');
+  return query.getOne();
+}
+
+/** The unsent draft a resume link opens, locked; null when the link is spent or the draft expired. */
+export async function draftByResumeLink(manager: EntityManager, resumeHash: string): Promise<Draft | null> {
+  return manager
+    .createQueryBuilder(Draft, 'draft')
+    .where('draft.resume_hash = :resumeHash AND draft.expires_at > now() AND draft.report_id IS NULL', { resumeHash })
+    .setLock('pessimistic_write')
+    .getOne();
+}
+
+/** Clears the session's expired, unsent draft of a service, so that a new one may take its place. */
+export async function deleteExpiredDraftOf(manager: EntityManager, serviceId: string, sessionHash: string): Promise<void> {
+  await manager.query(`DELETE FROM drafts WHERE service_id = $1 AND session_hash = $2 AND report_id IS NULL AND expires_at <= now()`, [serviceId, sessionHash]);
+}
+
+/**
+ * Inserts a new draft unless the session already has an unsent one of the service (a unique index:
+ * a second tab starting at once finds the first). Returns the new draft's id, or null when it lost.
+ */
+export async function insertDraftOnce(manager: EntityManager, draft: Partial<Draft>): Promise<string | null> {
+  const inserted = await manager.createQueryBuilder().insert().into(Draft).values(draft).orIgnore().returning(['id']).execute();
+  return inserted.raw.length === 0 ? null : inserted.raw[0].id;
+}
+
+export async function saveDraftAnswers(manager: EntityManager, draftId: string, fields: Pick<Draft, 'answers' | 'updatedAt' | 'expiresAt'>): Promise<void> {
+  await manager.update(Draft, { id: draftId }, fields);
+}
+
+/** A sent draft keeps only the link to its report (for the confirmation page) until `keptUntil`. */
+export async function markDraftSent(manager: EntityManager, draftId: string, report: { id: string; reference: string }, keptUntil: Date): Promise<void> {
+  await manager.update(Draft, { id: draftId }, { reportId: report.id, reportReference: report.reference, answers: {}, resumeHash: null, updatedAt: new Date(), expiresAt: keptUntil });
+}
+
+export async function setResumeLink(manager: EntityManager, draftId: string, resumeHash: string, expiresAt: Date): Promise<void> {
+  await manager.update(Draft, { id: draftId }, { resumeHash, expiresAt });
+}
+
+/**
+ * A session takes a saved draft over from its resume link (which works once): this session's own
+ * unsent draft of the same service gives way to it.
+ */
+export async function takeOverDraft(manager: EntityManager, draft: Draft, sessionHash: string): Promise<void> {
+  await manager.query(`DELETE FROM drafts WHERE service_id = $1 AND session_hash = $2 AND report_id IS NULL AND id <> $3`, [draft.serviceId, sessionHash, draft.id]);
+  await manager.update(Draft, { id: draft.id }, { sessionHash, resumeHash: null, updatedAt: new Date() });
+}
+
+/** Deletes the transaction's force's drafts past their expiry; returns how many. */
+export async function deleteExpiredDrafts(manager: EntityManager): Promise<number> {
+  return (await manager.query(`DELETE FROM drafts WHERE expires_at <= now()`))[1] ?? 0;
+}
