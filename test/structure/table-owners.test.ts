@@ -10,19 +10,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
  * owner means deleting its line here. Nothing new may be added.
  */
 const NOT_YET_MOVED: TableUse[] = [
-  // admin: force settings, drafts of versions and routing rules, figures (needs tenancy, forms, triage and reports repositories)
-  { path: 'libs/admin/src/force-admin.service.ts', table: 'admin_drafts' },
-  { path: 'libs/admin/src/force-admin.service.ts', table: 'form_versions' },
-  { path: 'libs/admin/src/force-admin.service.ts', table: 'national_services' },
-  { path: 'libs/admin/src/force-admin.service.ts', table: 'tenants' },
-  { path: 'libs/admin/src/routing-admin.service.ts', table: 'admin_drafts' },
-  { path: 'libs/admin/src/routing-admin.service.ts', table: 'national_services' },
-  { path: 'libs/admin/src/routing-admin.service.ts', table: 'reports' },
-  { path: 'libs/admin/src/routing-admin.service.ts', table: 'routing_rule_sets' },
-  { path: 'libs/admin/src/routing-admin.service.ts', table: 'tenants' },
-  // forms: sync
-  { path: 'libs/forms/src/forms-sync.ts', table: 'form_versions' },
-  { path: 'libs/forms/src/forms-sync.ts', table: 'national_services' },
   // retention deletes a report with everything of it in one repository of its own
   { path: 'libs/retention/src/retention.repository.ts', table: 'drafts' },
   { path: 'libs/retention/src/retention.repository.ts', table: 'evidence_files' },
@@ -33,9 +20,6 @@ const NOT_YET_MOVED: TableUse[] = [
   { path: 'libs/retention/src/retention.repository.ts', table: 'reports' },
   { path: 'libs/retention/src/retention.repository.ts', table: 'tracking_codes' },
   { path: 'libs/retention/src/retention.repository.ts', table: 'tracking_sessions' },
-  // triage: sync writes routing rules and force areas (areas are tenancy's)
-  { path: 'libs/triage/src/triage-sync.ts', table: 'routing_rule_sets' },
-  { path: 'libs/triage/src/triage-sync.ts', table: 'tenant_areas' },
   // apps: the development sign-in provider reads the registry with its own pg client
   { path: 'apps/idp/src/seeded-users.ts', table: 'tenant_domains' },
   { path: 'apps/idp/src/seeded-users.ts', table: 'tenants' },

@@ -4,12 +4,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { leafDifferences, type LeafDifference } from '@front-counter/data-files';
 import { TenantTransactions } from '@front-counter/database';
-import { compileForm, formHash, FormVersion, latestNationalServices, NationalService, OverlayError, overlaySchema, type CompiledForm, type ServiceDefinition, type ServiceOverlay } from '@front-counter/forms';
+import { compileForm, formHash, formVersionHistory, formVersionOf, FormVersion, insertFormVersion, latestFormVersion, latestNationalServices, nationalDefinition, OverlayError, overlaySchema, type CompiledForm, type ServiceDefinition, type ServiceOverlay } from '@front-counter/forms';
 import { AccessException, type StaffIdentity } from '@front-counter/identity';
 import { administeredForce } from './administered-force.js';
 import { z } from 'zod';
-import { identitySchema, Tenant } from '@front-counter/tenancy';
-import { AdminDraft } from './admin-draft.entity.js';
+import { identitySchema, Tenant, tenantById, updateForceSettings } from '@front-counter/tenancy';
+import { dropAdminDraft, findAdminDraft, keepAdminDraft } from './admin-drafts.repository.js';
 import { textProblems, zodProblems, type FieldProblem } from './field-problems.js';
 import { formDifferences, pagesTouched } from './form-differences.js';
 import { missingWelsh, siteSettingsOf, siteSettingsSchema, tenantFieldsOf, type SiteSettings } from './site-settings.js';
@@ -100,7 +100,7 @@ export class ForceAdminService {
     const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => {
       const tenant = await this.tenant(manager, tenantId);
-      const draft = await manager.findOne(AdminDraft, { where: { tenantId, kind: 'site', key: '' } });
+      const draft = await findAdminDraft(manager, tenantId, 'site', '');
       return {
         published: siteSettingsOf(tenant),
         draft: draft ? (draft.content as SiteSettings) : null,
@@ -132,13 +132,13 @@ export class ForceAdminService {
     const tenantId = administeredForce(staff);
     const problems = await this.transactions.run(tenantId, async (manager) => {
       await this.lock(manager, tenantId, 'site');
-      const draft = await manager.findOne(AdminDraft, { where: { tenantId, kind: 'site', key: '' } });
+      const draft = await findAdminDraft(manager, tenantId, 'site', '');
       if (!draft) return [{ field: 'draft', message: 'There is no draft of the site’s settings to publish.' }];
       const tenant = await this.tenant(manager, tenantId);
       const settings = draft.content as SiteSettings;
       const changes = leafSummary(siteSettingsOf(tenant), settings);
-      await manager.query(`SELECT update_force_settings($1::jsonb)`, [JSON.stringify(tenantFieldsOf(settings, tenant))]);
-      await manager.delete(AdminDraft, { tenantId, kind: 'site', key: '' });
+      await updateForceSettings(manager, tenantFieldsOf(settings, tenant));
+      await dropAdminDraft(manager, tenantId, 'site', '');
       await this.record(manager, tenantId, actor, 'force.site-published', 'force', tenantId, { changes });
       return [];
     });
@@ -162,7 +162,7 @@ export class ForceAdminService {
       const identity = { ...tenant.identity, clientId: parsed.data.clientId, rolesClaim: parsed.data.rolesClaim, clientSecretEnv: parsed.data.clientSecretEnv ?? undefined };
       const changes = leafDifferences(JSON.parse(JSON.stringify(tenant.identity)), JSON.parse(JSON.stringify(identity))).map((difference) => `identity.${difference.path}: ${show(difference.before)} → ${show(difference.after)}`);
       if (changes.length === 0) return;
-      await manager.query(`SELECT update_force_settings($1::jsonb)`, [JSON.stringify({ identity })]);
+      await updateForceSettings(manager, { identity });
       await this.record(manager, tenantId, actor, 'force.staff-settings-changed', 'force', tenantId, { changes });
     });
     return { problems: [], result: await this.staffSettings(staff) };
@@ -170,7 +170,7 @@ export class ForceAdminService {
 
   async discardDraft(staff: StaffIdentity, kind: 'site' | 'service', key: string): Promise<boolean> {
     const tenantId = administeredForce(staff);
-    return this.transactions.run(tenantId, async (manager) => ((await manager.delete(AdminDraft, { tenantId, kind, key })).affected ?? 0) > 0);
+    return this.transactions.run(tenantId, (manager) => dropAdminDraft(manager, tenantId, kind, key));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ export class ForceAdminService {
       if (enabled && !(await this.currentVersion(manager, tenantId, serviceId))) {
         await this.insertVersion(manager, tenantId, serviceId, { form: compileForm(latest), overlay: null, nationalVersion: latest.version }, actor, 'Switched on: the national form');
       }
-      await manager.query(`SELECT update_force_settings($1::jsonb)`, [JSON.stringify({ services })]);
+      await updateForceSettings(manager, { services });
       await this.record(manager, tenantId, actor, enabled ? 'service.enabled' : 'service.disabled', 'service', serviceId, {});
     });
     return this.service(staff, serviceId);
@@ -233,7 +233,7 @@ export class ForceAdminService {
     const view = await this.service(staff, serviceId);
     return this.transactions.run(tenantId, async (manager) => {
       await this.lock(manager, tenantId, `service:${serviceId}`);
-      const draft = await manager.findOne(AdminDraft, { where: { tenantId, kind: 'service', key: serviceId } });
+      const draft = await findAdminDraft(manager, tenantId, 'service', serviceId);
       if (!draft) return { problems: [{ field: 'draft', message: 'There is no draft of this service to publish.' }] };
       const overlay = draft.content as ServiceOverlay;
       const national = await this.national(overlay.basedOnVersion === view.national.version ? view.national : null, serviceId, overlay.basedOnVersion);
@@ -242,7 +242,7 @@ export class ForceAdminService {
       const current = await this.currentVersion(manager, tenantId, serviceId);
       if (current?.hash === formHash(compiled.form)) return { problems: [{ field: 'draft', message: 'The draft makes no change to the published form.' }] };
       const version = await this.insertVersion(manager, tenantId, serviceId, { form: compiled.form, overlay: isEmptyOverlay(overlay) ? null : overlay, nationalVersion: national.version }, actor, cleanNote(note));
-      await manager.delete(AdminDraft, { tenantId, kind: 'service', key: serviceId });
+      await dropAdminDraft(manager, tenantId, 'service', serviceId);
       await this.record(manager, tenantId, actor, 'form.published', 'service', serviceId, { version: version.version, changes: summary(formDifferences(current?.form ?? null, compiled.form)) });
       return { problems: [], result: version };
     });
@@ -250,14 +250,14 @@ export class ForceAdminService {
 
   async versions(staff: StaffIdentity, serviceId: string): Promise<FormVersion[]> {
     const tenantId = administeredForce(staff);
-    return this.transactions.run(tenantId, (manager) => manager.find(FormVersion, { where: { tenantId, serviceId }, order: { version: 'DESC' } }));
+    return this.transactions.run(tenantId, (manager) => formVersionHistory(manager, tenantId, serviceId));
   }
 
   /** What changed from one version to another (either way round). */
   async versionDifferences(staff: StaffIdentity, serviceId: string, from: number, to: number): Promise<LeafDifference[]> {
     const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => {
-      const [before, after] = await Promise.all([from, to].map((version) => manager.findOne(FormVersion, { where: { tenantId, serviceId, version } })));
+      const [before, after] = await Promise.all([from, to].map((version) => formVersionOf(manager, tenantId, serviceId, version)));
       if (!before || !after) throw AccessException.notFoundOrNoAccess();
       return formDifferences(before.form, after.form);
     });
@@ -268,7 +268,7 @@ export class ForceAdminService {
     const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => {
       await this.lock(manager, tenantId, `service:${serviceId}`);
-      const target = await manager.findOne(FormVersion, { where: { tenantId, serviceId, version: toVersion } });
+      const target = await formVersionOf(manager, tenantId, serviceId, toVersion);
       if (!target) throw AccessException.notFoundOrNoAccess();
       const current = (await this.currentVersion(manager, tenantId, serviceId))!;
       if (current.hash === target.hash) return { problems: [{ field: 'version', message: `Version ${toVersion} is the form the public already see.` }] };
@@ -324,7 +324,7 @@ export class ForceAdminService {
   // ---------------------------------------------------------------------------------------------
 
   private async tenant(manager: EntityManager, tenantId: string): Promise<Tenant> {
-    const tenant = await manager.findOne(Tenant, { where: { id: tenantId } });
+    const tenant = await tenantById(manager, tenantId);
     if (!tenant) throw AccessException.notFoundOrNoAccess();
     return tenant;
   }
@@ -335,11 +335,11 @@ export class ForceAdminService {
   }
 
   private async keepDraft(manager: EntityManager, tenantId: string, kind: 'site' | 'service', key: string, content: object, staff: StaffIdentity): Promise<void> {
-    await manager.upsert(AdminDraft, { tenantId, kind, key, content: content as never, updatedBy: staff.subject, updatedByName: staff.name ?? null, updatedAt: new Date() }, ['tenantId', 'kind', 'key']);
+    await keepAdminDraft(manager, { tenantId, kind, key, content }, staff);
   }
 
   private currentVersion(manager: EntityManager, tenantId: string, serviceId: string): Promise<FormVersion | null> {
-    return manager.findOne(FormVersion, { where: { tenantId, serviceId }, order: { version: 'DESC' } });
+    return latestFormVersion(manager, tenantId, serviceId);
   }
 
   private async insertVersion(
@@ -363,8 +363,8 @@ export class ForceAdminService {
       publishedByName: actor.name,
       note,
     });
-    await manager.insert(FormVersion, row);
-    return (await manager.findOne(FormVersion, { where: { tenantId, serviceId, version: row.version } }))!;
+    await insertFormVersion(manager, row);
+    return (await formVersionOf(manager, tenantId, serviceId, row.version))!;
   }
 
   private async record(manager: EntityManager, tenantId: string, actor: Actor, action: string, subjectType: string, subjectId: string, details: Record<string, unknown>): Promise<void> {
@@ -373,20 +373,20 @@ export class ForceAdminService {
 
   /** The newest version of every national service. */
   private async latestNational(): Promise<ServiceDefinition[]> {
-    return latestNationalServices((sql) => this.dataSource.query(sql));
+    return latestNationalServices(this.dataSource);
   }
 
   private async national(known: ServiceDefinition | null, serviceId: string, version: number): Promise<ServiceDefinition> {
     if (known) return known;
-    const row = await this.dataSource.getRepository(NationalService).findOne({ where: { id: serviceId, version } });
-    if (!row) throw AccessException.notFoundOrNoAccess();
-    return row.definition;
+    const definition = await nationalDefinition(this.dataSource, serviceId, version);
+    if (!definition) throw AccessException.notFoundOrNoAccess();
+    return definition;
   }
 
   private async serviceView(manager: EntityManager, tenant: Tenant, latest: ServiceDefinition): Promise<ServiceView> {
     const current = await this.currentVersion(manager, tenant.id, latest.id);
     const national = current && current.nationalVersion !== latest.version ? await this.national(null, latest.id, current.nationalVersion) : latest;
-    const draftRow = await manager.findOne(AdminDraft, { where: { tenantId: tenant.id, kind: 'service', key: latest.id } });
+    const draftRow = await findAdminDraft(manager, tenant.id, 'service', latest.id);
     let draft: ServiceView['draft'] = null;
     if (draftRow) {
       const overlay = draftRow.content as ServiceOverlay;

@@ -3,13 +3,13 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { leafDifferences, type LeafDifference } from '@front-counter/data-files';
 import { TenantTransactions } from '@front-counter/database';
-import { FLAGS, FormCatalogue, raisedFlags, type FormAnswers } from '@front-counter/forms';
+import { FLAGS, FormCatalogue, nationalServiceIds, raisedFlags, type FormAnswers } from '@front-counter/forms';
 import { AccessException, type StaffIdentity } from '@front-counter/identity';
 import { administeredForce } from './administered-force.js';
-import { parseReference, Report, ReportIntake } from '@front-counter/reports';
-import { Tenant } from '@front-counter/tenancy';
-import { routeReport, RoutingRuleSet, routingRulesHash, routingRulesSchema, type RoutingRules } from '@front-counter/triage';
-import { AdminDraft } from './admin-draft.entity.js';
+import { findReport, parseReference, ReportIntake } from '@front-counter/reports';
+import { tenantById } from '@front-counter/tenancy';
+import { currentRuleSet, insertRuleSet, routeReport, ruleSetHistory, ruleSetVersion, RoutingRuleSet, routingRulesHash, routingRulesSchema, type RoutingRules } from '@front-counter/triage';
+import { dropAdminDraft, findAdminDraft, keepAdminDraft } from './admin-drafts.repository.js';
 import type { Actor, Outcome } from './force-admin.service.js';
 import { zodProblems, type FieldProblem } from './field-problems.js';
 
@@ -62,13 +62,13 @@ export class RoutingAdminService {
 
   async versions(staff: StaffIdentity): Promise<RoutingRuleSet[]> {
     const tenantId = administeredForce(staff);
-    return this.transactions.run(tenantId, (manager) => manager.find(RoutingRuleSet, { where: { tenantId }, order: { version: 'DESC' } }));
+    return this.transactions.run(tenantId, (manager) => ruleSetHistory(manager, tenantId));
   }
 
   /** The unpublished rules, if any: whole ordered lists, edited and reordered before publishing. */
   async draft(staff: StaffIdentity): Promise<{ rules: RoutingRules; updatedAt: Date; updatedByName: string | null } | null> {
     const tenantId = administeredForce(staff);
-    const row = await this.transactions.run(tenantId, (manager) => manager.findOne(AdminDraft, { where: { tenantId, kind: 'routing', key: '' } }));
+    const row = await this.transactions.run(tenantId, (manager) => findAdminDraft(manager, tenantId, 'routing', ''));
     return row ? { rules: row.content as unknown as RoutingRules, updatedAt: row.updatedAt, updatedByName: row.updatedByName } : null;
   }
 
@@ -77,14 +77,14 @@ export class RoutingAdminService {
     const checked = await this.check(input);
     if ('problems' in checked) return { problems: checked.problems };
     await this.transactions.run(tenantId, (manager) =>
-      manager.upsert(AdminDraft, { tenantId, kind: 'routing', key: '', content: checked.rules as never, updatedBy: staff.subject, updatedByName: staff.name ?? null, updatedAt: new Date() }, ['tenantId', 'kind', 'key']),
+      keepAdminDraft(manager, { tenantId, kind: 'routing', key: '', content: checked.rules }, staff),
     );
     return { problems: [], result: checked.rules };
   }
 
   async discardDraft(staff: StaffIdentity): Promise<boolean> {
     const tenantId = administeredForce(staff);
-    return this.transactions.run(tenantId, async (manager) => ((await manager.delete(AdminDraft, { tenantId, kind: 'routing', key: '' })).affected ?? 0) > 0);
+    return this.transactions.run(tenantId, (manager) => dropAdminDraft(manager, tenantId, 'routing', ''));
   }
 
   /** Publishes the draft (checked again) and drops it. */
@@ -114,7 +114,7 @@ export class RoutingAdminService {
     const tenantId = administeredForce(staff);
     return this.transactions.run(tenantId, async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`front-counter:admin:${tenantId}:routing`]);
-      const target = await manager.findOne(RoutingRuleSet, { where: { tenantId, version: toVersion } });
+      const target = await ruleSetVersion(manager, tenantId, toVersion);
       if (!target) throw AccessException.notFoundOrNoAccess();
       const current = (await latest(manager, tenantId))!;
       if (current.hash === target.hash) return { problems: [{ field: 'version', message: `Version ${toVersion} holds the rules already in use.` }] };
@@ -138,7 +138,7 @@ export class RoutingAdminService {
     if (input.location && !(Math.abs(input.location.latitude) <= 90 && Math.abs(input.location.longitude) <= 180)) return { ...empty, problems: [{ field: 'location', message: 'Latitude must be -90 to 90 and longitude -180 to 180' }] };
 
     return this.transactions.run(tenantId, async (manager) => {
-      const force = await manager.findOne(Tenant, { where: { id: tenantId } });
+      const force = await tenantById(manager, tenantId);
       if (!force) throw AccessException.notFoundOrNoAccess();
       rules ??= (await latest(manager, tenantId))?.rules ?? { rules: [] };
       let serviceId = input.serviceId;
@@ -148,7 +148,7 @@ export class RoutingAdminService {
       let submittedAt = input.submittedAt ?? new Date();
       if (input.report) {
         const parsed = parseReference(input.report);
-        const report = 'reference' in parsed ? await manager.findOne(Report, { where: { tenantId, reference: parsed.reference } }) : null;
+        const report = 'reference' in parsed ? await findReport(manager, { reference: parsed.reference }) : null;
         if (!report) throw AccessException.notFoundOrNoAccess();
         ({ serviceId, answers, location, submittedAt } = { serviceId: report.serviceId, answers: report.answers as FormAnswers, location: report.location, submittedAt: report.submittedAt });
         flags = [...new Set([...report.flags, ...flags])];
@@ -194,7 +194,7 @@ export class RoutingAdminService {
         })),
       };
     }
-    const known = new Set((await this.dataSource.query(`SELECT DISTINCT id FROM national_services`)).map((row: { id: string }) => row.id));
+    const known = new Set(await nationalServiceIds(this.dataSource));
     const problems = parsed.data.rules.flatMap((rule) =>
       (rule.when.services ?? []).filter((service) => !known.has(service)).map((service) => ({ field: `rules.${JSON.stringify(rule.name)}.when.services`, message: `${service} is not a national service` })),
     );
@@ -204,8 +204,8 @@ export class RoutingAdminService {
   private async insert(manager: EntityManager, tenantId: string, rules: RoutingRules, actor: Actor, note: string | null): Promise<RoutingRuleSet> {
     const current = await latest(manager, tenantId);
     const version = (current?.version ?? 0) + 1;
-    await manager.insert(RoutingRuleSet, { tenantId, version, rules, hash: routingRulesHash(rules), publishedBy: actor.subject, publishedByName: actor.name, note });
-    return (await manager.findOne(RoutingRuleSet, { where: { tenantId, version } }))!;
+    await insertRuleSet(manager, { tenantId, version, rules, hash: routingRulesHash(rules), publishedBy: actor.subject, publishedByName: actor.name, note });
+    return (await ruleSetVersion(manager, tenantId, version))!;
   }
 
   private async record(manager: EntityManager, tenantId: string, actor: Actor, action: string, version: number, changes: string[]): Promise<void> {
@@ -214,7 +214,7 @@ export class RoutingAdminService {
 }
 
 function latest(manager: EntityManager, tenantId: string): Promise<RoutingRuleSet | null> {
-  return manager.findOne(RoutingRuleSet, { where: { tenantId }, order: { version: 'DESC' } });
+  return currentRuleSet(manager, tenantId);
 }
 
 /** What changed between two rule lists, rule by rule (by name), for the audit trail. */

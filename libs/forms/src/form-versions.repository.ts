@@ -22,3 +22,18 @@ export async function latestFormVersion(manager: EntityManager, tenantId: string
 export async function insertFormVersion(manager: EntityManager, version: Partial<FormVersion>): Promise<void> {
   await manager.insert(FormVersion, version);
 }
+
+/** A force's newest version of a service published by `publishedBy` (e.g. from its files); null when none was. */
+export async function latestFormVersionPublishedBy(manager: EntityManager, tenantId: string, serviceId: string, publishedBy: string): Promise<FormVersion | null> {
+  return manager.findOne(FormVersion, { where: { tenantId, serviceId, publishedBy }, order: { version: 'DESC' } });
+}
+
+/** A version of a force's service; null when there is no such version. */
+export async function formVersionOf(manager: EntityManager, tenantId: string, serviceId: string, version: number): Promise<FormVersion | null> {
+  return manager.findOne(FormVersion, { where: { tenantId, serviceId, version } });
+}
+
+/** Every version of a force's service, newest first. */
+export async function formVersionHistory(manager: EntityManager, tenantId: string, serviceId: string): Promise<FormVersion[]> {
+  return manager.find(FormVersion, { where: { tenantId, serviceId }, order: { version: 'DESC' } });
+}

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { compileForm, formHash, OverlayError } from './compile.js';
 import type { ServiceDefinition } from './definition.schema.js';
-import { FormVersion } from './form-version.entity.js';
-import { NationalService } from './national-service.entity.js';
+import { insertFormVersion, latestFormVersion, latestFormVersionPublishedBy } from './form-versions.repository.js';
+import { amendNationalVersion, formsMigrated, recordedNationalVersion, recordNationalVersion } from './national-services.repository.js';
 import { FormDefinitionError } from './national-services.js';
 import type { ServiceOverlay } from './overlay.schema.js';
 
@@ -22,11 +22,6 @@ const FILE_PUBLISHER = FORMS_FILE_PUBLISHER;
 
 /** The content hash a national service version is kept with (a changed definition needs a new version). */
 export const definitionHash = (definition: ServiceDefinition) => createHash('sha256').update(JSON.stringify(definition)).digest('hex');
-
-/** The newest version of every national service (the registry is readable without a tenant). */
-export async function latestNationalServices(query: (sql: string) => Promise<{ definition: ServiceDefinition }[]>): Promise<ServiceDefinition[]> {
-  return (await query(`SELECT DISTINCT ON (id) definition FROM national_services ORDER BY id, version DESC`)).map((row) => row.definition);
-}
 
 /**
  * Whether the file's definition is the recorded version with only a retention period added: versions
@@ -75,13 +70,13 @@ export function checkForceForms(national: ServiceDefinition[], forces: Omit<Forc
  */
 export async function syncForms(manager: EntityManager, national: ServiceDefinition[], forces: ForceForms[], options: { dryRun: boolean }): Promise<string[]> {
   const changes: string[] = [];
-  const [{ migrated }] = await manager.query(`SELECT to_regclass('national_services') IS NOT NULL AS migrated`);
+  const migrated = await formsMigrated(manager);
   for (const service of national) {
     const hash = definitionHash(service);
-    const existing = migrated ? await manager.findOne(NationalService, { where: { id: service.id, version: service.version } }) : null;
+    const existing = migrated ? await recordedNationalVersion(manager, service.id, service.version) : null;
     if (existing && existing.hash !== hash && retentionAddedTo(existing, service)) {
       changes.push(`national ${service.id}: version ${service.version} now declares its retention (${service.retention!.defaultDays} days, at most ${service.retention!.maximumDays})`);
-      if (!options.dryRun) await manager.update(NationalService, { id: service.id, version: service.version }, { definition: service, hash });
+      if (!options.dryRun) await amendNationalVersion(manager, service, hash);
       continue;
     }
     if (existing && existing.hash !== hash) {
@@ -89,7 +84,7 @@ export async function syncForms(manager: EntityManager, national: ServiceDefinit
     }
     if (existing) continue;
     changes.push(`national ${service.id}: version ${service.version} added`);
-    if (!options.dryRun) await manager.insert(NationalService, { id: service.id, version: service.version, definition: service, hash });
+    if (!options.dryRun) await recordNationalVersion(manager, service, hash);
   }
   const byId = new Map(national.map((service) => [service.id, service]));
   for (const force of forces) {
@@ -99,18 +94,18 @@ export async function syncForms(manager: EntityManager, national: ServiceDefinit
       const overlay = force.overlays.get(serviceId);
       const form = compileForm(service, overlay);
       const hash = formHash(form);
-      const latest = migrated && force.tenantId ? await manager.findOne(FormVersion, { where: { tenantId: force.tenantId, serviceId }, order: { version: 'DESC' } }) : null;
+      const latest = migrated && force.tenantId ? await latestFormVersion(manager, force.tenantId, serviceId) : null;
       if (latest?.hash === hash) continue;
       // Published in the product since: an unchanged file (the same effective form as last published from it) leaves that standing.
       if (latest && latest.publishedBy !== FILE_PUBLISHER) {
-        const fromFiles = await manager.findOne(FormVersion, { where: { tenantId: force.tenantId, serviceId, publishedBy: FILE_PUBLISHER }, order: { version: 'DESC' } });
+        const fromFiles = await latestFormVersionPublishedBy(manager, force.tenantId, serviceId, FILE_PUBLISHER);
         if (fromFiles?.hash === hash) continue;
       }
       const version = (latest?.version ?? 0) + 1;
       changes.push(`${force.slug}: ${serviceId} published as version ${version} (national v${service.version}${overlay ? ', with its overlay' : ''})`);
       if (options.dryRun) continue;
       const { sourceFile: _sourceFile, ...overlayData } = overlay ?? ({} as ServiceOverlay & { sourceFile?: string });
-      await manager.insert(FormVersion, {
+      await insertFormVersion(manager, {
         tenantId: force.tenantId,
         serviceId,
         version,

@@ -11,7 +11,7 @@ export { DEFAULT_MESSAGES, fillText } from './default-messages.js';
 export { NationalService } from './national-service.entity.js';
 export { FormVersion } from './form-version.entity.js';
 export { loadOverlays } from './overlays.js';
-export { syncForms, checkForceForms, definitionHash, latestNationalServices, type ForceForms } from './forms-sync.js';
+export { syncForms, checkForceForms, definitionHash, type ForceForms } from './forms-sync.js';
 
 import { FormVersion } from './form-version.entity.js';
 import { NationalService } from './national-service.entity.js';
@@ -20,5 +20,5 @@ export { raisedFlags, reporterDetails, reportLocation, vehicleRegistrations } fr
 export { FormCatalogue } from './form-catalogue.service.js';
 export { JSONScalar } from './json.scalar.js';
 export { localText } from '@front-counter/public-kit';
-export { currentVersionIds, formVersionById, latestFormVersion, insertFormVersion } from './form-versions.repository.js';
-export { nationalDefinition, latestNationalVersion, publishNationalService } from './national-services.repository.js';
+export { currentVersionIds, formVersionById, formVersionHistory, formVersionOf, latestFormVersion, insertFormVersion } from './form-versions.repository.js';
+export { nationalDefinition, latestNationalServices, latestNationalVersion, nationalServiceIds, publishNationalService } from './national-services.repository.js';

@@ -46,7 +46,7 @@ export class NationalServicesService {
 
   async services(staff: StaffIdentity): Promise<NationalServiceView[]> {
     guard(staff);
-    const latest = await latestNationalServices((sql) => this.dataSource.query(sql));
+    const latest = await latestNationalServices(this.dataSource);
     return Promise.all(latest.map((definition) => this.view(definition)));
   }
 

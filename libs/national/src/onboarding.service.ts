@@ -129,7 +129,7 @@ export class OnboardingService {
       if (parsedRules.success) rules = parsedRules.data;
       else problems.push(...zodProblems(parsedRules.error, 'routing'));
     }
-    const latest = await latestNationalServices((sql) => this.dataSource.query(sql));
+    const latest = await latestNationalServices(this.dataSource);
     const known = new Map(latest.map((service) => [service.id, service]));
     // Named even when other fields are wrong, so one round trip shows every problem.
     const services = (request.force as { services?: unknown } | null)?.services;

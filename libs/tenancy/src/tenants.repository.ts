@@ -76,6 +76,34 @@ export async function activeForceAreas<Boundary>(db: RegistryReader): Promise<{ 
   return db.query(`SELECT a.tenant_id, t.slug, a.boundary, a.bbox FROM tenant_areas a JOIN tenants t ON t.id = a.tenant_id WHERE t.status = 'active' ORDER BY t.slug`);
 }
 
+/** The content hash of a force's recorded area; null when it has none. */
+export async function forceAreaHash(db: RegistryReader, tenantId: string): Promise<string | null> {
+  const [area] = await db.query(`SELECT hash FROM tenant_areas WHERE tenant_id = $1`, [tenantId]);
+  return area?.hash ?? null;
+}
+
+/** Records a force's area (its boundary as GeoJSON and bounding box), replacing the one it had. */
+export async function saveForceArea(db: RegistryReader, area: { tenantId: string; boundary: unknown; bbox: number[]; hash: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO tenant_areas (tenant_id, boundary, bbox, hash, updated_at) VALUES ($1, $2::jsonb, $3, $4, now())
+     ON CONFLICT (tenant_id) DO UPDATE SET boundary = EXCLUDED.boundary, bbox = EXCLUDED.bbox, hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at`,
+    [area.tenantId, JSON.stringify(area.boundary), area.bbox, area.hash],
+  );
+}
+
+/** A force by id, without its domains; null when there is none. */
+export async function tenantById(db: DataSource | EntityManager, id: string): Promise<Tenant | null> {
+  return db.getRepository(Tenant).findOne({ where: { id } });
+}
+
+/**
+ * Changes the settings of the transaction's force that its administrators may change (the
+ * update_force_settings function allows only those fields, for the force the transaction is set to).
+ */
+export async function updateForceSettings(manager: EntityManager, fields: Record<string, unknown>): Promise<void> {
+  await manager.query(`SELECT update_force_settings($1::jsonb)`, [JSON.stringify(fields)]);
+}
+
 /** A force with its domains, by id or slug; null when there is none. */
 export async function tenantWithDomains(db: DataSource | EntityManager, where: { id: string } | { slug: string }): Promise<Tenant | null> {
   return db.getRepository(Tenant).findOne({ where, relations: { domains: true } });

@@ -16,8 +16,8 @@ export { routeReport, deadlines, NATIONAL_DEFAULT, type ReportFacts, type Routin
 export { forceAreaSchema, containsPoint, boundingBox, type ForceArea } from './force-area.js';
 export { loadForceTriageFiles, type ForceTriageFiles } from './triage-files.js';
 export { syncTriage, routingRulesHash, FILE_PUBLISHER, type ForceTriageData } from './triage-sync.js';
-export { RoutingRuleSet, TenantArea } from './routing-rule-set.entity.js';
-export { currentRuleSet, insertRuleSet } from './routing-rules.repository.js';
+export { RoutingRuleSet } from './routing-rule-set.entity.js';
+export { currentRuleSet, insertRuleSet, ruleSetHistory, ruleSetVersion } from './routing-rules.repository.js';
 
-import { RoutingRuleSet, TenantArea } from './routing-rule-set.entity.js';
-export const TRIAGE_ENTITIES = [RoutingRuleSet, TenantArea];
+import { RoutingRuleSet } from './routing-rule-set.entity.js';
+export const TRIAGE_ENTITIES = [RoutingRuleSet];

@@ -1,5 +1,4 @@
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
-import type { ForceArea } from './force-area.js';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { RoutingRules } from './routing-rules.schema.js';
 
 /** One published version of a force's routing rules; never changed once published. */
@@ -31,23 +30,4 @@ export class RoutingRuleSet {
 
   @Column({ type: 'text', nullable: true })
   note: string | null;
-}
-
-/** A force's area, in the public registry: routing must find which force's area holds a place. */
-@Entity({ name: 'tenant_areas' })
-export class TenantArea {
-  @PrimaryColumn({ name: 'tenant_id', type: 'uuid' })
-  tenantId: string;
-
-  @Column({ type: 'jsonb' })
-  boundary: ForceArea;
-
-  @Column({ type: 'double precision', array: true })
-  bbox: number[];
-
-  @Column({ type: 'text' })
-  hash: string;
-
-  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
-  updatedAt: Date;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { boundingBox, type ForceArea } from './force-area.js';
-import { RoutingRuleSet, TenantArea } from './routing-rule-set.entity.js';
+import { forceAreaHash, saveForceArea } from '@front-counter/tenancy';
+import { currentRuleSet, insertRuleSet, latestRuleSetPublishedBy, routingMigrated } from './routing-rules.repository.js';
 import type { RoutingRules } from './routing-rules.schema.js';
 
 export const FILE_PUBLISHER = 'tenant-sync';
@@ -24,26 +25,26 @@ export interface ForceTriageData {
  * file), and keeps its area in the registry. Runs inside the caller's owner-role transaction.
  */
 export async function syncTriage(manager: EntityManager, forces: ForceTriageData[], options: { dryRun: boolean }): Promise<string[]> {
-  const [{ migrated }] = await manager.query(`SELECT to_regclass('routing_rule_sets') IS NOT NULL AS migrated`);
+  const migrated = await routingMigrated(manager);
   const changes: string[] = [];
   for (const force of forces) {
     if (migrated && force.tenantId) await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [force.tenantId]);
     if (force.rules) {
       const hash = routingRulesHash(force.rules);
-      const fromFiles = migrated && force.tenantId ? await manager.findOne(RoutingRuleSet, { where: { tenantId: force.tenantId, publishedBy: FILE_PUBLISHER }, order: { version: 'DESC' } }) : null;
+      const fromFiles = migrated && force.tenantId ? await latestRuleSetPublishedBy(manager, force.tenantId, FILE_PUBLISHER) : null;
       if (fromFiles?.hash !== hash) {
-        const latest = migrated && force.tenantId ? await manager.findOne(RoutingRuleSet, { where: { tenantId: force.tenantId }, order: { version: 'DESC' } }) : null;
+        const latest = migrated && force.tenantId ? await currentRuleSet(manager, force.tenantId) : null;
         const version = (latest?.version ?? 0) + 1;
         changes.push(`${force.slug}: routing rules published as version ${version} (${force.rules.rules.length} rule(s))`);
-        if (!options.dryRun) await manager.insert(RoutingRuleSet, { tenantId: force.tenantId, version, rules: force.rules, hash, publishedBy: FILE_PUBLISHER });
+        if (!options.dryRun) await insertRuleSet(manager, { tenantId: force.tenantId, version, rules: force.rules, hash, publishedBy: FILE_PUBLISHER });
       }
     }
     if (force.area) {
       const hash = hashOf(force.area);
-      const current = migrated && force.tenantId ? await manager.findOne(TenantArea, { where: { tenantId: force.tenantId } }) : null;
-      if (current?.hash !== hash) {
+      const current = migrated && force.tenantId ? await forceAreaHash(manager, force.tenantId) : null;
+      if (current !== hash) {
         changes.push(`${force.slug}: force area ${current ? 'updated' : 'added'}`);
-        if (!options.dryRun) await manager.upsert(TenantArea, { tenantId: force.tenantId, boundary: force.area, bbox: boundingBox(force.area), hash, updatedAt: new Date() }, ['tenantId']);
+        if (!options.dryRun) await saveForceArea(manager, { tenantId: force.tenantId, boundary: force.area, bbox: boundingBox(force.area), hash });
       }
     }
   }
