@@ -267,3 +267,13 @@ export async function deleteAbandonedFiles(manager: EntityManager, deadDrafts: s
     ),
   );
 }
+
+/** Deletes every file of a report: those on it and those its draft still holds. */
+export async function deleteFilesOfSubmission(manager: EntityManager, reportId: string, draftId: string): Promise<EvidenceFileRow[]> {
+  return returned(await manager.query(`DELETE FROM evidence_files WHERE report_id = $1 OR (submission_id = $2 AND report_id IS NULL) RETURNING ${COLUMNS}`, [reportId, draftId]));
+}
+
+/** Deletes the files stored for these drafts that no report holds. */
+export async function deleteUnsentFilesOfDrafts(manager: EntityManager, draftIds: string[]): Promise<EvidenceFileRow[]> {
+  return returned(await manager.query(`DELETE FROM evidence_files WHERE submission_id = ANY ($1::uuid[]) AND report_id IS NULL RETURNING ${COLUMNS}`, [draftIds]));
+}

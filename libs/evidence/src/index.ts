@@ -2,7 +2,7 @@
 // detection from the bytes, SHA-256 of the original, metadata-free copies of photos, malware
 // scanning (clamd), signed staff downloads and deletion with the report.
 export { EvidenceService, HELD_FILES_KEPT_MINUTES, TRACKING_MAX_FILES, EVIDENCE_STORE, EVIDENCE_SCANNER, cleanFileName, evidenceKeys, type EvidenceVariant } from './evidence.service.js';
-export { attachDraftFiles, draftFiles, type AddedFile, type DraftFile, type EvidenceFileRow, type JourneyFile, type ScanStatus } from './evidence.repository.js';
+export { attachDraftFiles, deleteFilesOfSubmission, deleteUnsentFilesOfDrafts, draftFiles, type AddedFile, type DraftFile, type EvidenceFileRow, type JourneyFile, type ScanStatus } from './evidence.repository.js';
 export { REPORTS_PORT, type ReportsPort, type FileQuestion, type PublicForce, type TrackedReport } from './reports-port.js';
 export { EvidenceModule, createEvidenceStore, createScanner } from './evidence.module.js';
 export { scanBacklog } from './evidence.queries.js';

@@ -61,3 +61,20 @@ export async function takeOverDraft(manager: EntityManager, draft: Draft, sessio
 export async function deleteExpiredDrafts(manager: EntityManager): Promise<number> {
   return (await manager.query(`DELETE FROM drafts WHERE expires_at <= now()`))[1] ?? 0;
 }
+
+/** Up to `limit` drafts past their expiry at `now`, locked for deletion. */
+export async function draftsPastExpiry(manager: EntityManager, now: Date, limit: number): Promise<{ id: string; sent: boolean }[]> {
+  return manager.query(`SELECT id, report_id IS NOT NULL AS sent FROM drafts WHERE expires_at <= $1 ORDER BY expires_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`, [now, limit]);
+}
+
+/** Deletes these drafts; returns how many. */
+export async function deleteDrafts(manager: EntityManager, draftIds: string[]): Promise<number> {
+  const [, deleted]: [unknown, number] = await manager.query(`DELETE FROM drafts WHERE id = ANY ($1::uuid[])`, [draftIds]);
+  return deleted;
+}
+
+/** Deletes a report's drafts (the one it was made from, and any that links to it); returns how many. */
+export async function deleteDraftsOfReport(manager: EntityManager, reportId: string, draftId: string): Promise<number> {
+  const [, deleted]: [unknown, number] = await manager.query(`DELETE FROM drafts WHERE report_id = $1 OR id = $2`, [reportId, draftId]);
+  return deleted;
+}

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { newReference } from '@front-counter/public-kit';
 import { ReportEvent, type NewReportEvent } from './report-event.entity.js';
-import { ReportStatus } from './report-status.js';
+import { ReportStatus, SETTLED_STATUSES } from './report-status.js';
 import { Report } from './report.entity.js';
 
 // The reports library's writes and reads by id of reports, report_events and report_duplicates,
@@ -170,6 +170,30 @@ export async function deadDrafts(manager: EntityManager, draftIds: string[]): Pr
     [draftIds],
   );
   return rows.map((row) => row.id);
+}
+
+/** When a settled report was settled: its last decision, or (for a report settled without one on record) its last change. */
+export const SETTLED_AT = (alias = '') => `coalesce((${alias}outcome->>'decidedAt')::timestamptz, ${alias}updated_at)`;
+
+/**
+ * Up to `limit` settled reports of a service settled at or before `cutoff`, oldest first, locked for
+ * deletion (a report someone is changing now is skipped this time). Submission comes before
+ * settlement, so `submitted_at <= cutoff` narrows the search through the service's index first.
+ */
+export async function settledReportsBefore(manager: EntityManager, serviceId: string, cutoff: Date, limit: number, skip: string[]): Promise<string[]> {
+  const rows: { id: string }[] = await manager.query(
+    `SELECT id FROM reports
+      WHERE service_id = $1 AND submitted_at <= $2 AND status = ANY ($3) AND ${SETTLED_AT()} <= $2 AND NOT (id = ANY ($5::uuid[]))
+      ORDER BY submitted_at, id LIMIT $4 FOR UPDATE SKIP LOCKED`,
+    [serviceId, cutoff, SETTLED_STATUSES, limit, skip],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** Deletes a report, which takes its timeline, duplicate links and tracking codes and sessions with it (ON DELETE CASCADE). */
+export async function deleteReport(manager: EntityManager, reportId: string): Promise<void> {
+  const [, deleted]: [unknown, number] = await manager.query(`DELETE FROM reports WHERE id = $1`, [reportId]);
+  if (deleted !== 1) throw new Error(`report ${reportId} was not deleted`);
 }
 
 /** How many reports the transaction's force received in the last 30 days. */

@@ -1,6 +1,6 @@
 import { EVIDENCE_KEY, evidenceKeys, type EvidenceStore } from '@front-counter/evidence';
 import type { OutboxHandler } from '@front-counter/outbox';
-import type { EvidenceFileObjects } from './retention.repository.js';
+import type { EvidenceFileObjects } from './retention.queries.js';
 
 /**
  * Every key a file may have objects under: the keys on its row (the original, or its quarantined copy,

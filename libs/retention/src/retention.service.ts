@@ -3,12 +3,13 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { TenantTransactions } from '@front-counter/database';
-import { EvidenceService } from '@front-counter/evidence';
+import { deleteFilesOfSubmission, deleteUnsentFilesOfDrafts, EvidenceService } from '@front-counter/evidence';
 import { deleteEventsAbout, enqueue, pruneDelivered, type OutboxHandler } from '@front-counter/outbox';
+import { deleteDrafts, deleteDraftsOfReport, deleteReport, draftsPastExpiry, settledReportsBefore } from '@front-counter/reports';
 import { listForces } from '@front-counter/tenancy';
 import { deleteObjectsHandler, storedObjectKeys } from './evidence-objects.js';
 import { retentionCutoff, retentionPeriod, type RetentionPeriod } from './retention-policy.js';
-import { deleteDrafts, deleteReport, draftsPastExpiry, reportFacts, reportsPastRetention, retentionPolicies, type EvidenceFileObjects } from './retention.repository.js';
+import { reportFacts, retentionPolicies, type EvidenceFileObjects } from './retention.queries.js';
 
 /** What one run did. */
 export interface RetentionRun {
@@ -78,7 +79,7 @@ export class RetentionService {
       const failed: string[] = [];
       for (;;) {
         const batch = await this.transactions.run(forceId, async (manager) => {
-          const ids = await reportsPastRetention(manager, policy.serviceId, cutoff, this.batchSize, failed);
+          const ids = await settledReportsBefore(manager, policy.serviceId, cutoff, this.batchSize, failed);
           let deleted = 0;
           for (const reportId of ids) {
             // One report that cannot be deleted does not hold back the rest of its batch.
@@ -104,7 +105,10 @@ export class RetentionService {
   private async deleteReport(manager: EntityManager, forceId: string, reportId: string, period: RetentionPeriod, now: Date): Promise<boolean> {
     const facts = await reportFacts(manager, reportId);
     if (!facts) return false;
-    const { files, drafts } = await deleteReport(manager, facts);
+    // Its evidence files' rows (kept, so their stored objects can be deleted after), its drafts, then the report.
+    const files = await deleteFilesOfSubmission(manager, facts.id, facts.draftId);
+    const drafts = await deleteDraftsOfReport(manager, facts.id, facts.draftId);
+    await deleteReport(manager, facts.id);
     // After the report and its drafts: the database keeps undelivered events of a report that still exists.
     const outboxEvents = await deleteEventsAbout(manager, { reportIds: [facts.id], draftIds: [facts.draftId] });
     const storedObjects = await this.recordObjectDeletions(manager, forceId, files);
@@ -149,7 +153,8 @@ export class RetentionService {
         const expired = await draftsPastExpiry(manager, now, this.batchSize);
         if (expired.length === 0) return { found: 0, deleted: 0 };
         const draftIds = expired.map((draft) => draft.id);
-        const { files, drafts } = await deleteDrafts(manager, draftIds);
+        const files = await deleteUnsentFilesOfDrafts(manager, draftIds);
+        const drafts = await deleteDrafts(manager, draftIds);
         const outboxEvents = await deleteEventsAbout(manager, { draftIds });
         const storedObjects = await this.recordObjectDeletions(manager, forceId, files);
         await this.audit.record(manager, {
