@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { StaffRole } from '@front-counter/identity';
+import { forceIdentityDirectory, type RegistryReader } from '@front-counter/tenancy';
 import type { DevRealm, DevUser } from './dev-idp.js';
 
 /** The national programme team's realm, beside one realm per force. */
@@ -85,14 +86,8 @@ export function seededRealms(tenants: TenantIdentityRow[], national: NationalRea
 
 /** The registry's tenants with their domains, primary first. Both tables are public-read: no tenant needs to be set. */
 export async function loadTenantIdentityRows(query: Query): Promise<TenantIdentityRow[]> {
-  const { rows } = await query(`
-    SELECT t.slug, t.name, t.identity,
-           coalesce(array_agg(d.hostname ORDER BY d.is_primary DESC, d.hostname) FILTER (WHERE d.hostname IS NOT NULL), '{}') AS domains
-      FROM tenants t
-      LEFT JOIN tenant_domains d ON d.tenant_id = t.id
-     GROUP BY t.id
-     ORDER BY t.slug`);
-  return rows as TenantIdentityRow[];
+  const registry = { query: async (sql: string) => (await query(sql)).rows } as RegistryReader;
+  return (await forceIdentityDirectory(registry)) as TenantIdentityRow[];
 }
 
 /**

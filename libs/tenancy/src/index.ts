@@ -9,7 +9,7 @@ export { svgLogoProblem } from './svg-logo.js';
 export { brandingVersion, contrastRatio, MINIMUM_TEXT_CONTRAST } from './branding.js';
 export { normaliseHost, localhostSlug } from '@front-counter/public-kit';
 export { TenantsService } from './tenants.service.js';
-export { findForce, listForces, otherActiveForces, forceNames, forceName, forceLetterhead, primaryHostname, forceIdentities, activeForceAreas, forceAreaHash, saveForceArea, tenantById, updateForceSettings, tenantWithDomains, tenantsWithDomainsBySlug, tenantBySlug, setForceStatus, allTenants, domainsTaken, createForce, registryMigrated, type ForceSummary, type ForceLetterhead, type RegistryReader } from './tenants.repository.js';
+export { findForce, listForces, otherActiveForces, forceNames, forceName, forceLetterhead, primaryHostname, forceIdentities, activeForceAreas, forceAreaHash, forceIdentityDirectory, saveForceArea, tenantById, updateForceSettings, tenantWithDomains, tenantsWithDomainsBySlug, tenantBySlug, setForceStatus, allTenants, domainsTaken, createForce, registryMigrated, type ForceSummary, type ForceLetterhead, type RegistryReader } from './tenants.repository.js';
 export { TenancyModule } from './tenancy.module.js';
 export { TenancyResolver } from './tenancy.resolver.js';
 export { TenancyException, TenancyErrorCode } from './tenancy.exception.js';

@@ -91,6 +91,17 @@ export async function saveForceArea(db: RegistryReader, area: { tenantId: string
   );
 }
 
+/** Every force's name and staff sign-in settings with its domains (primary first), by slug: the development sign-in provider's directory. */
+export async function forceIdentityDirectory(db: RegistryReader): Promise<{ slug: string; name: { en: string }; identity: TenantIdentity; domains: string[] }[]> {
+  return db.query(`
+    SELECT t.slug, t.name, t.identity,
+           coalesce(array_agg(d.hostname ORDER BY d.is_primary DESC, d.hostname) FILTER (WHERE d.hostname IS NOT NULL), '{}') AS domains
+      FROM tenants t
+      LEFT JOIN tenant_domains d ON d.tenant_id = t.id
+     GROUP BY t.id
+     ORDER BY t.slug`);
+}
+
 /** A force by id, without its domains; null when there is none. */
 export async function tenantById(db: DataSource | EntityManager, id: string): Promise<Tenant | null> {
   return db.getRepository(Tenant).findOne({ where: { id } });
