@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { forceIdentities, issuerOf, RegistryChanges } from '@front-counter/tenancy';
 import { TokenVerifier, type StaffIdentity, type TrustedIssuer } from './token-verifier.js';
@@ -17,7 +18,8 @@ interface TenantIdentityRow {
  */
 @Injectable()
 export class StaffAuthService {
-  private issuers: { loadedAt: number; byIssuer: Map<string, TrustedIssuer> } | null = null;
+  /** The forces' issuers as last read, under one key: kept for TENANT_CACHE_SECONDS (at least a second). */
+  private readonly issuers: TimedCache<'forces', { loadedAt: number; byIssuer: Map<string, TrustedIssuer> }>;
   private readonly verifier = new TokenVerifier((issuer) => this.trustedIssuer(issuer));
 
   constructor(
@@ -25,20 +27,20 @@ export class StaffAuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     changes: RegistryChanges,
   ) {
+    this.issuers = new TimedCache({ ttlMs: Math.max(config.web.tenantCacheSeconds, 1) * 1000, maxEntries: 1 });
     // A force onboarded, or its identity provider changed, on any instance: read the issuers again.
     changes.subscribe((change) => {
-      if (change.table === 'tenants') this.issuers = null;
+      if (change.table === 'tenants') this.issuers.clear();
     });
   }
 
   private async trustedIssuer(issuer: string): Promise<TrustedIssuer | null> {
     const { national } = this.config.identity;
     if (issuer === national.issuer) return { tenantId: null, force: 'national', issuer, audience: national.audience, rolesClaim: 'realm_access.roles' };
-    const maxAge = Math.max(this.config.web.tenantCacheSeconds, 1) * 1000;
-    const age = this.issuers ? Date.now() - this.issuers.loadedAt : Infinity;
+    let known = this.issuers.get('forces');
     // An unknown issuer re-reads the registry, so a force onboarded a moment ago is found; at most once
     // a second, so tokens naming made-up issuers cannot cost a registry query each.
-    if (age > maxAge || (!this.issuers!.byIssuer.has(issuer) && age > 1000)) {
+    if (!known || (!known.byIssuer.has(issuer) && Date.now() - known.loadedAt > 1000)) {
       // Suspended forces included: a suspension stops new reports, not the work on the ones it has.
       const rows: TenantIdentityRow[] = await forceIdentities(this.dataSource);
       const byIssuer = new Map<string, TrustedIssuer>();
@@ -47,9 +49,10 @@ export class StaffAuthService {
         if (trusted === null) continue; // no staff sign-in for this force (production without IDP_URL or an issuer of its own)
         byIssuer.set(trusted, { tenantId: row.id, force: row.slug, issuer: trusted, audience: row.identity.audience, rolesClaim: row.identity.rolesClaim ?? 'realm_access.roles' });
       }
-      this.issuers = { loadedAt: Date.now(), byIssuer };
+      known = { loadedAt: Date.now(), byIssuer };
+      this.issuers.set('forces', known);
     }
-    return this.issuers!.byIssuer.get(issuer) ?? null;
+    return known.byIssuer.get(issuer) ?? null;
   }
 
   /** Verifies `Authorization: Bearer <token>`; throws IdentityException (401) for anything else. */

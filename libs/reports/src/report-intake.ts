@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { TimedCache } from '@front-counter/caching';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { activeForceAreas, findForce } from '@front-counter/tenancy';
+import { activeForceAreas, findForce, RegistryChanges } from '@front-counter/tenancy';
 import { containsPoint, currentRuleSet, routeReport, type ForceArea } from '@front-counter/triage';
 import { ReportLife, type ForceRef, type Routed, type TransferBy } from './report-life.js';
 import type { GeoPoint, Report } from './report.entity.js';
@@ -20,20 +21,32 @@ interface KnownArea {
  */
 @Injectable()
 export class ReportIntake {
-  private areas: { loadedAt: number; list: KnownArea[] } | null = null;
+  /** Every active force's area, under one key: kept for TENANT_CACHE_SECONDS (at least a second). */
+  private readonly areas: TimedCache<'active', KnownArea[]>;
 
   constructor(
     private readonly life: ReportLife,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+    changes: RegistryChanges,
+  ) {
+    this.areas = new TimedCache({ ttlMs: Math.max(config.web.tenantCacheSeconds, 1) * 1000, maxEntries: 1 });
+    // A force suspended or reinstated on any instance: its area stops or starts counting at once.
+    changes.subscribe((change) => {
+      if (change.table === 'tenants') this.areas.clear();
+    });
+  }
 
-  /** Every active force's area (public registry), cached briefly: areas change only with tenant sync. */
+  /**
+   * Every active force's area (public registry), cached briefly: areas change only with tenant sync.
+   * Read in the caller's transaction when not cached, so it is not a promise other callers share.
+   */
   private async knownAreas(manager: EntityManager): Promise<KnownArea[]> {
-    const maxAge = Math.max(this.config.web.tenantCacheSeconds, 1) * 1000;
-    if (this.areas && Date.now() - this.areas.loadedAt < maxAge) return this.areas.list;
+    const cached = this.areas.get('active');
+    if (cached) return cached;
     const rows = await activeForceAreas<ForceArea>(manager);
-    this.areas = { loadedAt: Date.now(), list: rows.map((row) => ({ tenantId: row.tenant_id, slug: row.slug, boundary: row.boundary, bbox: row.bbox.map(Number) })) };
-    return this.areas.list;
+    const list = rows.map((row) => ({ tenantId: row.tenant_id, slug: row.slug, boundary: row.boundary, bbox: row.bbox.map(Number) }));
+    this.areas.set('active', list);
+    return list;
   }
 
   /** A force from the public registry, by id or by slug; `activeOnly` for a force that may receive reports. */
