@@ -19,6 +19,10 @@ describe('who owns which table', () => {
     expect(misplacedSql(files).map(key)).toEqual([]);
   });
 
+  it('writes SQL in one style: the entity API or parameterised SQL, never the query builder', () => {
+    expect(files.filter((file) => !/\.spec\.ts$/.test(file.path) && /\.createQueryBuilder\(/.test(file.text)).map((file) => file.path)).toEqual([]);
+  });
+
   it('keeps evidence below reports and casework: it owns its files and asks for reports through its port', () => {
     const reach = (graph: Map<string, Set<string>>, from: string): Set<string> => {
       const seen = new Set<string>();

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { In, IsNull, LessThan, Raw, type EntityManager } from 'typeorm';
 import { currentTraceparent } from '@front-counter/logging';
 import { OutboxEvent } from './outbox-event.entity.js';
 import type { OutboxEventType, OutboxPayloads } from './outbox.js';
@@ -12,12 +12,11 @@ export async function enqueue<Type extends OutboxEventType>(manager: EntityManag
 
 /** Up to `limit` events of the transaction's force due for delivery, of these types, oldest first. */
 export async function dueEvents(manager: EntityManager, types: string[], maxAttempts: number, limit: number): Promise<OutboxEvent[]> {
-  return manager
-    .createQueryBuilder(OutboxEvent, 'event')
-    .where('event.delivered_at IS NULL AND event.available_at <= now() AND event.attempts < :max AND event.type IN (:...types)', { max: maxAttempts, types: types.length ? types : [''] })
-    .orderBy('event.id')
-    .limit(limit)
-    .getMany();
+  return manager.find(OutboxEvent, {
+    where: { deliveredAt: IsNull(), availableAt: Raw((column) => `${column} <= now()`), attempts: LessThan(maxAttempts), type: In(types.length ? types : ['']) },
+    order: { id: 'ASC' },
+    take: limit,
+  });
 }
 
 /** Locks one event still due; false when another worker has it or it is no longer due. */

@@ -1,24 +1,25 @@
-import type { EntityManager } from 'typeorm';
+import { IsNull, Raw, type EntityManager } from 'typeorm';
 import { Draft } from './draft.entity.js';
+
+// The reports library's drafts (drafts), through the caller's transaction. Like every repository:
+// TypeORM's entity API (find, insert, update) for plain rows, parameterised SQL for what it cannot say
+// (locks that skip, ON CONFLICT, RETURNING, counts, joins); no query builder.
+
+/** Not yet expired, by the database's clock. */
+const STILL_LIVE = Raw((column) => `${column} > now()`);
 
 /** The session's newest draft of a service that has not expired (sent or not), locked when asked. */
 export async function liveDraft(manager: EntityManager, serviceId: string, sessionHash: string, options: { lock?: boolean } = {}): Promise<Draft | null> {
-  const query = manager
-    .createQueryBuilder(Draft, 'draft')
-    .where('draft.service_id = :serviceId AND draft.session_hash = :sessionHash AND draft.expires_at > now()', { serviceId, sessionHash })
-    .orderBy('draft.created_at', 'DESC')
-    .limit(1);
-  if (options.lock) query.setLock('pessimistic_write');
-  return query.getOne();
+  return manager.findOne(Draft, {
+    where: { serviceId, sessionHash, expiresAt: STILL_LIVE },
+    order: { createdAt: 'DESC' },
+    ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+  });
 }
 
 /** The unsent draft a resume link opens, locked; null when the link is spent or the draft expired. */
 export async function draftByResumeLink(manager: EntityManager, resumeHash: string): Promise<Draft | null> {
-  return manager
-    .createQueryBuilder(Draft, 'draft')
-    .where('draft.resume_hash = :resumeHash AND draft.expires_at > now() AND draft.report_id IS NULL', { resumeHash })
-    .setLock('pessimistic_write')
-    .getOne();
+  return manager.findOne(Draft, { where: { resumeHash, expiresAt: STILL_LIVE, reportId: IsNull() }, lock: { mode: 'pessimistic_write' } });
 }
 
 /** Clears the session's expired, unsent draft of a service, so that a new one may take its place. */
@@ -30,9 +31,13 @@ export async function deleteExpiredDraftOf(manager: EntityManager, serviceId: st
  * Inserts a new draft unless the session already has an unsent one of the service (a unique index:
  * a second tab starting at once finds the first). Returns the new draft's id, or null when it lost.
  */
-export async function insertDraftOnce(manager: EntityManager, draft: Partial<Draft>): Promise<string | null> {
-  const inserted = await manager.createQueryBuilder().insert().into(Draft).values(draft).orIgnore().returning(['id']).execute();
-  return inserted.raw.length === 0 ? null : inserted.raw[0].id;
+export async function insertDraftOnce(manager: EntityManager, draft: Pick<Draft, 'tenantId' | 'serviceId' | 'formVersionId' | 'sessionHash' | 'answers' | 'language' | 'updatedAt' | 'expiresAt'>): Promise<string | null> {
+  const [inserted]: { id: string }[] = await manager.query(
+    `INSERT INTO drafts (tenant_id, service_id, form_version_id, session_hash, answers, language, updated_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id::text`,
+    [draft.tenantId, draft.serviceId, draft.formVersionId, draft.sessionHash, JSON.stringify(draft.answers), draft.language, draft.updatedAt, draft.expiresAt],
+  );
+  return inserted?.id ?? null;
 }
 
 export async function saveDraftAnswers(manager: EntityManager, draftId: string, fields: Pick<Draft, 'answers' | 'updatedAt' | 'expiresAt'>): Promise<void> {
