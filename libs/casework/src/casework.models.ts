@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int, InterfaceType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JSONScalar, type FormAnswers } from '@front-counter/forms';
 import { ReportStatus } from '@front-counter/reports';
 import { LocalizedTextModel } from '@front-counter/tenancy';
@@ -85,8 +85,8 @@ export class SlaClockModel {
   replyBreached: boolean;
 }
 
-@ObjectType('QueueItem', { description: 'A report as the queue shows it: no personal data.' })
-export class QueueItemModel {
+@InterfaceType('ReportSummary', { description: 'What every view of a report shows about it: no personal data.' })
+export abstract class ReportSummaryModel {
   @Field(() => ID)
   id: string;
 
@@ -132,6 +132,9 @@ export class QueueItemModel {
   @Field(() => String, { nullable: true, description: 'The force it came from, when transferred in.' })
   transferredFrom: string | null;
 }
+
+@ObjectType('QueueItem', { implements: () => [ReportSummaryModel], description: 'A report as the queue shows it: no personal data.' })
+export class QueueItemModel extends ReportSummaryModel {}
 
 @ObjectType('QueuePage')
 export class QueuePageModel {
@@ -334,8 +337,8 @@ export class PossibleDuplicateModel {
   status: string;
 }
 
-@ObjectType('ReportDetail', { description: 'A report with its personal data. Every read is audited with its reason.' })
-export class ReportDetailModel extends QueueItemModel {
+@ObjectType('ReportDetail', { implements: () => [ReportSummaryModel], description: 'A report with its personal data. Every read is audited with its reason.' })
+export class ReportDetailModel extends ReportSummaryModel {
   @Field()
   formVersionId: string;
 
