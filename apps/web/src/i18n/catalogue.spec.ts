@@ -3,10 +3,17 @@ import { QUESTION_TEXT } from '../journey/question-view.js';
 import { bilingualProblems, catalogueProblems, loadCatalogues, MESSAGE_CATALOGUES, translate } from './messages.js';
 
 // The public pages are bilingual: wherever their texts are held, the Welsh has every key the English
-// has, in the same shape, with the same placeholders. The staff pages are in English only.
+// has, in the same shape, with the same placeholders. The staff pages' words (the staff and admin
+// sections) are held in both languages too, though those pages show the English until they offer a
+// choice of language.
 describe('Welsh has every text English has', () => {
   it('in the message catalogues (i18n/en.json and cy.json)', () => {
     expect(catalogueProblems(MESSAGE_CATALOGUES.en, MESSAGE_CATALOGUES.cy)).toEqual([]);
+  });
+
+  it.each(['staff', 'admin'])("in the catalogues' %s section (the staff, administration and national pages)", (section) => {
+    expect(Object.keys(MESSAGE_CATALOGUES.cy[section] ?? {}).length).toBeGreaterThan(0);
+    expect(catalogueProblems(MESSAGE_CATALOGUES.en[section], MESSAGE_CATALOGUES.cy[section], section)).toEqual([]);
   });
 
   it.each([

@@ -68,7 +68,8 @@ export function hasMessage(key: string): boolean {
   return typeof lookup('en', key) === 'string';
 }
 
-function fill(template: string, params: MessageParams): string {
+/** Fills `{name}` placeholders; an unknown placeholder is left as it is, so a missing value shows. */
+export function fill(template: string, params: MessageParams = {}): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
 }
 
