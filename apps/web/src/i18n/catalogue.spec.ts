@@ -1,5 +1,4 @@
 import { QUESTION_TEXTS } from '@front-counter/public-kit';
-import { JOURNEY_WORDS } from '../journey/journey-view.js';
 import { bilingualProblems, catalogueProblems, loadCatalogues, MESSAGE_CATALOGUES, translate } from './messages.js';
 
 // The public pages are bilingual: wherever their texts are held, the Welsh has every key the English
@@ -7,11 +6,6 @@ import { bilingualProblems, catalogueProblems, loadCatalogues, MESSAGE_CATALOGUE
 describe('Welsh has every text English has', () => {
   it('in the message catalogues (i18n/en.json and cy.json)', () => {
     expect(catalogueProblems(MESSAGE_CATALOGUES.en, MESSAGE_CATALOGUES.cy)).toEqual([]);
-  });
-
-  it.each([["the journey's words (journey-view.ts)", JOURNEY_WORDS]])('in %s', (_place, texts) => {
-    expect(Object.keys(texts).length).toBeGreaterThan(0);
-    expect(bilingualProblems(texts)).toEqual([]);
   });
 
   it("in the question types' catalogues (libs/public-kit/src/question-types/texts)", () => {
