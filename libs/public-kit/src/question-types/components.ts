@@ -7,10 +7,13 @@ import type { QuestionView, ViewContext } from './question-type.js';
 
 type Params = Record<string, unknown>;
 
+/** What every labelled control named by the question's id takes (input, textarea, select, file upload). */
+export const controlParams = (context: ViewContext) => ({ id: context.id, name: context.id, label: context.label, hint: context.hint, errorMessage: context.errorMessage(context.error) });
+
 /** A single text input named by the question's id. */
 export const input = (context: ViewContext, params: Params): QuestionView => ({
   partial: 'govuk/input',
-  params: { id: context.id, name: context.id, label: context.label, hint: context.hint, value: context.value(context.id), errorMessage: context.errorMessage(context.error), ...params },
+  params: { ...controlParams(context), value: context.value(context.id), ...params },
 });
 
 /** A date input's params (for `<prefix>-day` and so on), its failing parts marked. */

@@ -1,3 +1,4 @@
+import { controlParams } from './components.js';
 import { InvalidAnswer, questionMessage } from './messages.js';
 import { many } from './parsing.js';
 import { defineQuestionType } from './question-type.js';
@@ -18,14 +19,10 @@ export const file = defineQuestionType<FileQuestion>({
     if (ids.length > question.maxFiles) throw new InvalidAnswer(questionMessage(question, 'tooManyFiles', undefined, { max: question.maxFiles }));
     return ids.length > 0 ? ids : undefined;
   },
-  view: (question, { id, label, hint, error, errorMessage }) => ({
+  view: (question, context) => ({
     partial: 'govuk/file-upload',
     params: {
-      id,
-      name: id,
-      label,
-      hint,
-      errorMessage: errorMessage(error),
+      ...controlParams(context),
       multiple: question.maxFiles > 1 || undefined,
       attributes: { accept: question.accept.map((kind) => ACCEPT[kind]).join(',') },
     },

@@ -1,4 +1,5 @@
 import { optionLabel, parseOneOf } from './choices.js';
+import { controlParams } from './components.js';
 import { defineQuestionType } from './question-type.js';
 import type { SelectQuestion } from './question.js';
 
@@ -8,16 +9,12 @@ export const select = defineQuestionType<SelectQuestion>({
   requiredMessage: 'choose',
   choices: (question) => question.options.map((option) => option.value),
   parse: (question, raw) => parseOneOf(question, raw, question.options.map((option) => option.value)),
-  view: (question, { id, label, hint, error, errorMessage, value, t, texts }) => ({
+  view: (question, context) => ({
     partial: 'govuk/select',
     params: {
-      id,
-      name: id,
-      label,
-      hint,
-      errorMessage: errorMessage(error),
-      value: value(id),
-      items: [{ value: '', text: texts.choice.selectOption }, ...question.options.map((option) => ({ value: option.value, text: t(option.label) }))],
+      ...controlParams(context),
+      value: context.value(context.id),
+      items: [{ value: '', text: context.texts.choice.selectOption }, ...question.options.map((option) => ({ value: option.value, text: context.t(option.label) }))],
     },
   }),
   summary: (question, answer, language) => optionLabel(question.options, answer, language),

@@ -1,3 +1,4 @@
+import { controlParams } from './components.js';
 import { InvalidAnswer, questionMessage } from './messages.js';
 import { single } from './parsing.js';
 import { defineQuestionType } from './question-type.js';
@@ -15,8 +16,9 @@ export const textarea = defineQuestionType<TextareaQuestion>({
     if (value.length > max) throw new InvalidAnswer(questionMessage(question, 'tooLong', question.errors.tooLong, { max: max.toLocaleString('en-GB') }));
     return value || undefined;
   },
-  view(question, { id, label, hint, value, error, errorMessage, language, texts }) {
-    const params = { id, name: id, label, hint, value: value(id), rows: question.rows, errorMessage: errorMessage(error) };
+  view(question, context) {
+    const { language, texts } = context;
+    const params = { ...controlParams(context), value: context.value(context.id), rows: question.rows };
     if (!question.maxLength) return { partial: 'govuk/textarea', params };
     // English is the character count's own; Welsh pages pass its messages in Welsh.
     return { partial: 'govuk/character-count', params: { ...params, maxlength: question.maxLength, ...(language === 'cy' ? texts.characterCount : {}) } };
