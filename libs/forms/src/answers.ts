@@ -2,7 +2,7 @@ import { isRepeatAnswers } from '@front-counter/public-kit';
 import type { Condition, PageDefinition } from './definition.schema.js';
 import type { CompiledForm } from './compile.js';
 
-/** One answer, normalised by its question type (see validate-answers.ts). */
+/** One answer, normalised by its question type (see libs/public-kit/src/question-types). */
 export type AnswerValue =
   | string
   | number

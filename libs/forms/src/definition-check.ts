@@ -1,4 +1,4 @@
-import { questionsOf } from '@front-counter/public-kit';
+import { questionsOf, questionTypeOf } from '@front-counter/public-kit';
 import type { Condition, PageDefinition, QuestionDefinition, ServiceDefinition } from './definition.schema.js';
 
 /** Questions a condition tests, with the values it compares them to. */
@@ -16,9 +16,7 @@ export { questionsOf };
 
 /** The values a question's answer can take, where it is a choice. */
 export function choiceValues(question: QuestionDefinition): string[] | undefined {
-  if (question.type === 'radios' || question.type === 'select' || question.type === 'checkboxes') return question.options.map((option) => option.value);
-  if (question.type === 'yes-no') return ['yes', 'no'];
-  return undefined;
+  return questionTypeOf(question).choices?.(question);
 }
 
 /** Where each page may go next: its rules' targets, or the following page in the list. */

@@ -7,7 +7,7 @@ export { overlaySchema, type ServiceOverlay } from './overlay.schema.js';
 export { compileForm, formHash, OverlayError, type CompiledForm } from './compile.js';
 export * from './answers.js';
 export { validatePage, validateQuestions, fieldNames, firstField, MAX_VALUE_LENGTH, type FieldError, type RawValues, type PageValidation } from './validate-answers.js';
-export { DEFAULT_MESSAGES, fillText } from './default-messages.js';
+export { DEFAULT_MESSAGES, fillText } from '@front-counter/public-kit';
 export { NationalService } from './national-service.entity.js';
 export { FormVersion } from './form-version.entity.js';
 export { loadOverlays } from './overlays.js';

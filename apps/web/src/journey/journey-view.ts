@@ -3,35 +3,18 @@ import { isRepeatAnswers, localText, questionsOf } from '@front-counter/public-k
 import type { ViewEngine } from '../rendering/handlebars.js';
 import { answerSummary, partialRenderer, questionView, renderQuestion, valuesFromAnswer } from './question-view.js';
 import { escapeHtml } from '../rendering/escape-html.js';
+import type messages from '../i18n/en.json';
+import { translate } from '../i18n/messages.js';
 
 type Language = 'en' | 'cy';
-type Text = { en: string; cy: string };
 type Values = Record<string, string | string[] | undefined>;
 
 export { localText as local };
 
-const WORDS = {
-  continue: { en: 'Continue', cy: 'Parhau' },
-  back: { en: 'Back', cy: 'Yn ôl' },
-  change: { en: 'Change', cy: 'Newid' },
-  remove: { en: 'Remove', cy: 'Dileu' },
-  errorTitle: { en: 'There is a problem', cy: 'Mae problem wedi codi' },
-  errorPrefix: { en: 'Error: ', cy: 'Gwall: ' },
-  checkTitle: { en: 'Check your answers before sending your report', cy: "Gwiriwch eich atebion cyn anfon eich adroddiad" },
-  send: { en: 'Accept and send', cy: 'Derbyn ac anfon' },
-  addAnother: { en: 'Add another {item}', cy: 'Ychwanegu {item} arall' },
-  addFirst: { en: 'Add {item}', cy: 'Ychwanegu {item}' },
-  item: { en: '{item} {number}', cy: '{item} {number}' },
-  noneAdded: { en: 'You have not added any yet.', cy: "Nid ydych wedi ychwanegu dim eto." },
-  maxReached: { en: 'You cannot add any more.', cy: 'Ni allwch ychwanegu rhagor.' },
-  saveForLater: { en: 'Save and come back later', cy: "Cadw a dod yn ôl yn nes ymlaen" },
-  home: { en: 'Go to the home page', cy: "Mynd i'r hafan" },
-} satisfies Record<string, Text>;
-/** For the catalogues' test: every text has its Welsh. */
-export { WORDS as JOURNEY_WORDS };
+/** A word of the journey's own pages (buttons, headings): the `journeyWords` section of the message catalogues. */
+export type JourneyWord = keyof (typeof messages)['journeyWords'];
 
-export const word = (key: keyof typeof WORDS, language: Language, params: Record<string, string | number> = {}) =>
-  localText(WORDS[key], language).replace(/\{(\w+)\}/g, (whole, name: string) => (params[name] === undefined ? whole : String(params[name])));
+export const word = (key: JourneyWord, language: Language, params: Record<string, string | number> = {}) => translate(language, `journeyWords.${key}`, params) as string;
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -1,2 +1,1 @@
-/** For the few fragments built as strings rather than through a template. */
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
+export { escapeHtml } from '@front-counter/public-kit';

@@ -1,4 +1,4 @@
-import type { Text } from './definition.schema.js';
+import type { Question, Text } from './question.js';
 
 /** Error messages a question type gives unless its definition says otherwise; `{name}` is the question's short label. */
 export const DEFAULT_MESSAGES = {
@@ -42,4 +42,27 @@ export type MessageKey = keyof typeof DEFAULT_MESSAGES;
 export function fillText(text: Text, params: Record<string, string | number>): Text {
   const fill = (value: string) => value.replace(/\{(\w+)\}/g, (whole, key: string) => (params[key] === undefined ? whole : String(params[key])));
   return { en: fill(text.en), cy: fill(text.cy) };
+}
+
+const upperFirst = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const lowerFirst = (text: string) => (/^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text);
+function nameOf(question: Question): Text {
+  const text = question.shortLabel ?? question.label;
+  return { en: lowerFirst(text.en.replace(/\?$/, '')), cy: lowerFirst(text.cy.replace(/\?$/, '')) };
+}
+
+/** A message about this question: the definition's `override`, else the type's own, with `{name}` and `params` filled. */
+export function questionMessage(question: Question, key: MessageKey, override?: Text, params: Record<string, string | number> = {}): Text {
+  const name = nameOf(question);
+  // The name is lower-cased mid-sentence; a message that starts with it starts with a capital.
+  const fill = (language: 'en' | 'cy') => upperFirst(fillText(override ?? DEFAULT_MESSAGES[key], { ...params, name: name[language] })[language]);
+  return { en: fill('en'), cy: fill('cy') };
+}
+
+/** Thrown by a type's `parse`: what is wrong, and the input it is about (else the question's first). */
+export class InvalidAnswer {
+  constructor(
+    readonly message: Text,
+    readonly field?: string,
+  ) {}
 }
