@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+
 /**
  * Replies as values: a handler returns one of these and Nest sends it (a web `Response` is the whole
  * answer: its status and headers win). The length is given, so pages go out as they always have,
@@ -24,7 +26,7 @@ export function emptyReply(status: number, headers: Record<string, string> = {})
 }
 
 /** For the one handler that keeps the reply (a stream that outlives it): sends a reply value there. */
-export async function sendWebReply(reply: import('fastify').FastifyReply, answer: Response): Promise<void> {
+export async function sendWebReply(reply: FastifyReply, answer: Response): Promise<void> {
   reply.code(answer.status);
   answer.headers.forEach((value, name) => void reply.header(name, value));
   await reply.send(answer.body ? Buffer.from(await answer.arrayBuffer()) : undefined);
