@@ -6,21 +6,33 @@ import { MetricsModule, type AppMetrics } from '@front-counter/metrics';
 import { ApiClient } from './api-client.js';
 import { HealthController } from './health.controller.js';
 import { JourneyApi } from './journey/journey-api.js';
-import { JourneyController } from './journey/journey.controller.js';
+import { JourneyPagesController } from './journey/journey-pages.controller.js';
+import { JourneyRepeatController } from './journey/journey-repeat.controller.js';
+import { JourneySessions } from './journey/journey-sessions.js';
+import { JourneyStartController } from './journey/journey-start.controller.js';
 import { AssetsController } from './pages/assets.controller.js';
 import { DevMailController } from './pages/dev-mail.controller.js';
 import { PageRenderer } from './pages/page-renderer.js';
 import { PagesController } from './pages/pages.controller.js';
-import { StaffController } from './staff/staff.controller.js';
+import { StaffQueueController } from './staff/staff-queue.controller.js';
+import { StaffReportActionsController } from './staff/staff-report-actions.controller.js';
+import { StaffReportController } from './staff/staff-report.controller.js';
+import { StaffSignInController } from './staff/staff-sign-in.controller.js';
 import { staffProviders } from './staff/staff-providers.js';
 import { AdminApi } from './admin/admin-api.js';
-import { AdminController } from './admin/admin.controller.js';
+import { AdminFiguresController } from './admin/admin-figures.controller.js';
 import { AdminRoutingController } from './admin/admin-routing.controller.js';
+import { AdminServicesController } from './admin/admin-services.controller.js';
+import { AdminSiteController } from './admin/admin-site.controller.js';
+import { AdminVersionsController } from './admin/admin-versions.controller.js';
 import { NationalApi } from './national/national-api.js';
-import { NationalController } from './national/national.controller.js';
+import { NationalForcesController } from './national/national-forces.controller.js';
+import { NationalServicesController } from './national/national-services.controller.js';
 import { TenantLookup } from './tenant/tenant-lookup.js';
 import { ThemeService } from './theme/theme.service.js';
 import { TrackingApi } from './tracking/tracking-api.js';
+import { TrackingFilesController } from './tracking/tracking-files.controller.js';
+import { TrackingSessions } from './tracking/tracking-sessions.js';
 import { TrackingController } from './tracking/tracking.controller.js';
 import { WebExceptionFilter } from './web-exception.filter.js';
 
@@ -34,11 +46,35 @@ export class WebModule {
       module: WebModule,
       imports: [ConfigModule.forRoot(config), MetricsModule.forRoot(metrics)],
       // The development mailbox exists only outside production (and answers only on loopback). Journey routes come last: they match any path.
-      controllers: [HealthController, PagesController, AssetsController, ...(config.environment === 'production' ? [] : [DevMailController]), TrackingController, StaffController, AdminController, AdminRoutingController, NationalController, JourneyController],
+      // Within an area, the controller with its catch-all ("page not found") comes last.
+      controllers: [
+        HealthController,
+        PagesController,
+        AssetsController,
+        ...(config.environment === 'production' ? [] : [DevMailController]),
+        TrackingController,
+        TrackingFilesController,
+        StaffSignInController,
+        StaffQueueController,
+        StaffReportController,
+        StaffReportActionsController,
+        AdminSiteController,
+        AdminServicesController,
+        AdminRoutingController,
+        AdminFiguresController,
+        AdminVersionsController,
+        NationalForcesController,
+        NationalServicesController,
+        JourneyStartController,
+        JourneyPagesController,
+        JourneyRepeatController,
+      ],
       providers: [
         ApiClient,
         JourneyApi,
+        JourneySessions,
         TrackingApi,
+        TrackingSessions,
         TenantLookup,
         ThemeService,
         PageRenderer,

@@ -1,24 +1,34 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { derivedCsrfToken, csrfTokensMatch } from '../sessions/csrf.js';
+import { SessionCookie } from '../sessions/session-cookie.js';
 
-/** `__Host-` in production: the browser refuses it unless Secure, path / and no Domain, so no sibling host can set it. */
-const cookieName = (secure: boolean) => (secure ? '__Host-fc_session' : 'fc_session');
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * The reporter's session: a random token in an http-only, signed, SameSite=Lax cookie. The api keeps
- * only its hash against the draft; the token never appears in a page or a URL.
+ * only its hash against the draft; the token never appears in a page or a URL. `__Host-` in
+ * production: the browser refuses it unless Secure, path / and no Domain, so no sibling host can set it.
  */
 export class Sessions {
+  private readonly cookie: SessionCookie<string>;
+
   constructor(
     private readonly secret: string,
-    private readonly secure: boolean,
-  ) {}
+    secure: boolean,
+  ) {
+    this.cookie = new SessionCookie<string>({
+      name: (isSecure) => (isSecure ? '__Host-fc_session' : 'fc_session'),
+      path: '/',
+      secure: () => secure,
+      signed: true,
+      encode: (token) => token,
+      decode: (text) => (TOKEN.test(text) ? text : undefined),
+    });
+  }
 
   current(request: FastifyRequest): string | undefined {
-    const raw = request.cookies?.[cookieName(this.secure)];
-    if (!raw) return undefined;
-    const unsigned = request.unsignCookie(raw);
-    return unsigned.valid && unsigned.value && /^[A-Za-z0-9_-]{43}$/.test(unsigned.value) ? unsigned.value : undefined;
+    return this.cookie.read(request);
   }
 
   /** The current session, or a new one set on the reply. */
@@ -26,19 +36,16 @@ export class Sessions {
     const existing = this.current(request);
     if (existing) return existing;
     const token = randomBytes(32).toString('base64url');
-    reply.setCookie(cookieName(this.secure), token, { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure, signed: true });
+    this.cookie.write(request, reply, token);
     return token;
   }
 
   /** A form's anti-forgery token, bound to the session (the cookie is also SameSite=Lax). */
   csrfToken(session: string): string {
-    return createHmac('sha256', this.secret).update(`csrf:${session}`).digest('base64url');
+    return derivedCsrfToken(this.secret, `csrf:${session}`);
   }
 
   validCsrf(session: string | undefined, token: unknown): boolean {
-    if (!session || typeof token !== 'string') return false;
-    const expected = Buffer.from(this.csrfToken(session));
-    const given = Buffer.from(token);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return session !== undefined && csrfTokensMatch(this.csrfToken(session), token);
   }
 }

@@ -1,9 +1,10 @@
-import { Controller, Get, Header, NotFoundException, Param, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Controller, Get, Header, NotFoundException, Param, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ThemeService } from '../theme/theme.service.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { TenantLookup } from '../tenant/tenant-lookup.js';
 import type { RequestSite } from './page-renderer.js';
+import { bytesReply } from './web-reply.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -34,20 +35,15 @@ export class AssetsController {
   }
 
   @Get('logo/:file')
-  async logo(@Param('file') file: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async logo(@Param('file') file: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest): Promise<Response> {
     if (!site.tenant.branding.hasLogo) throw new NotFoundException();
     const logo = await this.lookup.logo(request.headers.host ?? '', request.id);
     if (file === `${site.tenant.themeVersion}.png` && logo.png) {
-      await reply.header('content-type', 'image/png').header('cache-control', IMMUTABLE).header('x-content-type-options', 'nosniff').send(Buffer.from(logo.png, 'base64'));
-      return;
+      return bytesReply(Buffer.from(logo.png, 'base64'), { 'content-type': 'image/png', 'cache-control': IMMUTABLE, 'x-content-type-options': 'nosniff' });
     }
     const svg = logo.svg;
     if (file !== `${site.tenant.themeVersion}.svg` || !svg) throw new NotFoundException();
     // An SVG is only ever an image here: its own CSP forbids scripts even if opened directly.
-    await reply
-      .header('content-type', 'image/svg+xml')
-      .header('cache-control', IMMUTABLE)
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
-      .send(svg);
+    return bytesReply(svg, { 'content-type': 'image/svg+xml', 'cache-control': IMMUTABLE, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox" });
   }
 }

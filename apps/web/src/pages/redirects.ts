@@ -20,8 +20,13 @@ export function localPathOr(target: unknown, fallback: string): string {
 
 /**
  * 303 See Other to a path on this site (anything else goes to `fallback`), never cached: every
- * redirect the force sites answer with goes through here.
+ * redirect the force sites answer with goes through here, as a reply a handler returns
+ * (`redirectTo`) or, in a hook that answers before any handler, sent at once (`seeOther`).
  */
+export function redirectTo(target: string, fallback = '/'): Response {
+  return new Response(null, { status: 303, headers: { location: localPathOr(target, fallback), 'cache-control': 'no-store' } });
+}
+
 export function seeOther(reply: FastifyReply, target: string, fallback = '/'): FastifyReply {
   return reply.code(303).header('location', localPathOr(target, fallback)).header('cache-control', 'no-store').send();
 }
@@ -30,8 +35,16 @@ export function seeOther(reply: FastifyReply, target: string, fallback = '/'): F
  * 303 See Other to the force's sign-in provider: the one redirect off the site, to an address built
  * from the issuer in the force's own settings, never from the request.
  */
-export function seeOtherToProvider(reply: FastifyReply, providerUrl: string): FastifyReply {
+function providerLocation(providerUrl: string): string {
   const url = new URL(providerUrl);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`A sign-in provider's address must be http(s), not ${url.protocol}`);
-  return reply.code(303).header('location', url.href).header('cache-control', 'no-store').send();
+  return url.href;
+}
+
+export function redirectToProvider(providerUrl: string): Response {
+  return new Response(null, { status: 303, headers: { location: providerLocation(providerUrl), 'cache-control': 'no-store' } });
+}
+
+export function seeOtherToProvider(reply: FastifyReply, providerUrl: string): FastifyReply {
+  return reply.code(303).header('location', providerLocation(providerUrl)).header('cache-control', 'no-store').send();
 }

@@ -70,6 +70,8 @@ export interface StaffContext {
   origin: string;
   /** Set while a refresh is under way, so parallel api calls of one request wait for the same one. */
   refreshing?: Promise<void>;
+  /** The reply leaves the session's cookie as it was (a file streamed through). */
+  keepCookie?: boolean;
 }
 
 /** Refresh a little before the provider's expiry, so a token does not lapse on its way to the api. */

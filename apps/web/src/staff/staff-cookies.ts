@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { SessionCookie } from '../sessions/session-cookie.js';
 import {
   isValidSession,
   sealSession,
@@ -15,28 +16,46 @@ import {
   type StaffSession,
 } from './staff-session.js';
 
-/** The session goes with the staff pages (/staff) and the administration pages (/admin) alike. */
-const SESSION_PATH = '/';
-/** A sign-in on its way through the provider comes back only to /staff/callback. */
-const SIGN_IN_PATH = '/staff';
-
 export type SessionLookup = { kind: 'none' } | { kind: 'invalid' } | { kind: 'ended'; why: Exclude<SessionState, 'active'>; session: StaffSession } | { kind: 'active'; session: StaffSession };
 
 /**
- * Reads and writes the two staff cookies: the session, and a sign-in on its way through the
- * provider. Both are http-only, SameSite=Lax (the provider's redirect back is a top-level GET, which
- * Lax allows), Secure over https, and live only as long as the browser session. The sign-in cookie is
- * sent only to /staff; the session to the whole site, since it serves /staff and /admin (public pages
- * never read it, and it is sealed for this force alone).
+ * The staff area's two cookies, declared on the shared SessionCookie: the session, and a sign-in on
+ * its way through the provider. Both are sealed for this force (AES-GCM), http-only, SameSite=Lax
+ * (the provider's redirect back is a top-level GET, which Lax allows), Secure over https, and live
+ * only as long as the browser session. The sign-in cookie is sent only to /staff; the session to the
+ * whole site, since it serves /staff, /admin and /national (public pages never read it).
  */
 @Injectable()
 export class StaffCookies {
-  private readonly sealer: StaffCookieSealer;
+  private readonly session: SessionCookie<StaffSession, string>;
+  private readonly signIn: SessionCookie<SignInTransaction, string>;
   readonly limits: SessionLimits;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.sealer = new StaffCookieSealer(config.session.secret);
+    const sealer = new StaffCookieSealer(config.session.secret);
     this.limits = config.identity.staffSession;
+    const secure = (request: FastifyRequest) => this.secure(request);
+    this.session = new SessionCookie<StaffSession, string>({
+      name: sessionCookieName,
+      path: '/',
+      secure,
+      signed: false,
+      // The ID token is left out when it would not fit (see sealSession).
+      encode: (session, force, request) => sealSession(sealer, force, session, this.session.overhead(request)),
+      decode: (text, force) => {
+        const session = sealer.open<StaffSession>('session', force, text);
+        return isValidSession(session) ? session : undefined;
+      },
+    });
+    this.signIn = new SessionCookie<SignInTransaction, string>({
+      name: signInCookieName,
+      path: '/staff',
+      secure,
+      signed: false,
+      maxAgeSeconds: () => SIGN_IN_MINUTES * 60,
+      encode: (transaction, force) => sealer.seal('sign-in', force, transaction),
+      decode: (text, force) => sealer.open<SignInTransaction>('sign-in', force, text) ?? undefined,
+    });
   }
 
   /** Secure cookies over https, and always in production (where a proxy may end TLS). */
@@ -44,43 +63,32 @@ export class StaffCookies {
     return this.config.environment === 'production' || request.protocol === 'https';
   }
 
-  private options(request: FastifyRequest, path: string, maxAge?: number) {
-    return { path, httpOnly: true, sameSite: 'lax' as const, secure: this.secure(request), ...(maxAge === undefined ? {} : { maxAge }) };
-  }
-
-  /** Name, path and flags as sent in Set-Cookie: what the value must leave room for. */
-  private overhead(request: FastifyRequest): number {
-    return `${sessionCookieName(this.secure(request))}=; Path=${SESSION_PATH}; HttpOnly; SameSite=Lax; Secure`.length;
-  }
-
   read(request: FastifyRequest, force: string, now = Date.now()): SessionLookup {
-    const raw = request.cookies?.[sessionCookieName(this.secure(request))];
-    if (!raw) return { kind: 'none' };
-    const session = this.sealer.open<StaffSession>('session', force, raw);
-    if (!isValidSession(session)) return { kind: 'invalid' };
-    const state = sessionState(session, now, this.limits);
-    return state === 'active' ? { kind: 'active', session } : { kind: 'ended', why: state, session };
+    const found = this.session.lookup(request, force);
+    if (found.kind !== 'found') return found;
+    const state = sessionState(found.value, now, this.limits);
+    return state === 'active' ? { kind: 'active', session: found.value } : { kind: 'ended', why: state, session: found.value };
   }
 
   write(request: FastifyRequest, reply: FastifyReply, force: string, session: StaffSession): void {
-    reply.setCookie(sessionCookieName(this.secure(request)), sealSession(this.sealer, force, session, this.overhead(request)), this.options(request, SESSION_PATH));
+    this.session.write(request, reply, session, force);
   }
 
   clear(request: FastifyRequest, reply: FastifyReply): void {
-    reply.clearCookie(sessionCookieName(this.secure(request)), this.options(request, SESSION_PATH));
+    this.session.clear(request, reply);
   }
 
   readSignIn(request: FastifyRequest, force: string, now = Date.now()): SignInTransaction | null {
-    const transaction = this.sealer.open<SignInTransaction>('sign-in', force, request.cookies?.[signInCookieName(this.secure(request))]);
+    const transaction = this.signIn.read(request, force);
     if (!transaction || typeof transaction.createdAt !== 'number' || now - transaction.createdAt > SIGN_IN_MINUTES * 60_000) return null;
     return transaction;
   }
 
   writeSignIn(request: FastifyRequest, reply: FastifyReply, force: string, transaction: SignInTransaction): void {
-    reply.setCookie(signInCookieName(this.secure(request)), this.sealer.seal('sign-in', force, transaction), this.options(request, SIGN_IN_PATH, SIGN_IN_MINUTES * 60));
+    this.signIn.write(request, reply, transaction, force);
   }
 
   clearSignIn(request: FastifyRequest, reply: FastifyReply): void {
-    reply.clearCookie(signInCookieName(this.secure(request)), this.options(request, SIGN_IN_PATH));
+    this.signIn.clear(request, reply);
   }
 }

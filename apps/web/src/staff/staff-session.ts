@@ -1,5 +1,8 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isLocalPath } from '../pages/redirects.js';
+import { CookieSealer } from '../sessions/cookie-sealer.js';
+import { csrfTokensMatch } from '../sessions/csrf.js';
+
+export { newCsrfToken } from '../sessions/csrf.js';
 
 /**
  * A signed-in staff member, as kept in their browser: the web holds no database, so the session is
@@ -45,53 +48,14 @@ export type SessionState = 'active' | 'idle' | 'absolute';
 export const MAX_COOKIE_BYTES = 3800;
 export const SIGN_IN_MINUTES = 10;
 
-const VERSION = 'v1';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-
 /** `__Secure-` makes browsers refuse the cookie unless it is Secure (https); path /staff rules out `__Host-`. */
 export const sessionCookieName = (secure: boolean) => (secure ? '__Secure-fc_staff' : 'fc_staff');
 export const signInCookieName = (secure: boolean) => (secure ? '__Secure-fc_staff_sign_in' : 'fc_staff_sign_in');
 
-type Purpose = 'session' | 'sign-in';
-
-function keyFor(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'front-counter/staff-session', 'aes-256-gcm key v1', 32));
-}
-
-/** Sealed and opened with the same key; what it is for and the force are bound in as associated data. */
-export class StaffCookieSealer {
-  private readonly key: Buffer;
-
+/** The staff cookies' sealer: the session and a sign-in on its way, each bound to its force. */
+export class StaffCookieSealer extends CookieSealer {
   constructor(secret: string) {
-    this.key = keyFor(secret);
-  }
-
-  seal(purpose: Purpose, force: string, payload: object): string {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(`${purpose}|${force}`));
-    const body = Buffer.concat([cipher.update(JSON.stringify(payload), 'utf8'), cipher.final()]);
-    return `${VERSION}.${Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')}`;
-  }
-
-  /** The payload, or null for anything not sealed by this key for this purpose and force. */
-  open<T>(purpose: Purpose, force: string, value: string | undefined): T | null {
-    if (!value || !value.startsWith(`${VERSION}.`)) return null;
-    const encoded = value.slice(VERSION.length + 1);
-    const raw = Buffer.from(encoded, 'base64url');
-    // Only the one encoding seal() writes: Node's decoder skips stray characters and ignores the
-    // spare bits of the last one, so a changed cookie could otherwise open as the same session.
-    if (raw.length <= IV_BYTES + TAG_BYTES || raw.toString('base64url') !== encoded) return null;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
-      decipher.setAAD(Buffer.from(`${purpose}|${force}`));
-      decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
-      const text = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-      return JSON.parse(text) as T;
-    } catch {
-      return null;
-    }
+    super(secret, 'front-counter/staff-session');
   }
 }
 
@@ -124,13 +88,8 @@ export function isValidSession(value: unknown): value is StaffSession {
   );
 }
 
-export const newCsrfToken = () => randomBytes(32).toString('base64url');
-
 export function csrfMatches(session: StaffSession | null | undefined, given: unknown): boolean {
-  if (!session || typeof given !== 'string') return false;
-  const expected = Buffer.from(session.csrf);
-  const actual = Buffer.from(given);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return csrfTokensMatch(session?.csrf, given);
 }
 
 /**

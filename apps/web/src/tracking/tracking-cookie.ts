@@ -1,5 +1,7 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { csrfTokensMatch, derivedCsrfToken } from '../sessions/csrf.js';
+import { base64Json, SessionCookie } from '../sessions/session-cookie.js';
 
 const COOKIE = 'fc_track';
 const PATH = '/track';
@@ -27,18 +29,14 @@ export interface TrackingState {
 }
 
 function decode(value: string): TrackingState | undefined {
-  try {
-    const state = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as Partial<TrackingState>;
-    if (typeof state !== 'object' || state === null) return undefined;
-    if (typeof state.force !== 'string' || typeof state.nonce !== 'string' || typeof state.until !== 'number') return undefined;
-    if (state.reference !== undefined && !(typeof state.reference === 'string' && REFERENCE.test(state.reference))) return undefined;
-    if (state.token !== undefined && !(typeof state.token === 'string' && TOKEN.test(state.token))) return undefined;
-    if (state.maskedEmail !== undefined && typeof state.maskedEmail !== 'string') return undefined;
-    if (state.notice !== undefined && state.notice !== 'expired' && state.notice !== 'replied' && state.notice !== 'files-added') return undefined;
-    return state as TrackingState;
-  } catch {
-    return undefined;
-  }
+  const state = base64Json.decode(value) as Partial<TrackingState> | undefined;
+  if (typeof state !== 'object' || state === null) return undefined;
+  if (typeof state.force !== 'string' || typeof state.nonce !== 'string' || typeof state.until !== 'number') return undefined;
+  if (state.reference !== undefined && !(typeof state.reference === 'string' && REFERENCE.test(state.reference))) return undefined;
+  if (state.token !== undefined && !(typeof state.token === 'string' && TOKEN.test(state.token))) return undefined;
+  if (state.maskedEmail !== undefined && typeof state.maskedEmail !== 'string') return undefined;
+  if (state.notice !== undefined && state.notice !== 'expired' && state.notice !== 'replied' && state.notice !== 'files-added') return undefined;
+  return state as TrackingState;
 }
 
 /** `e••••@example.com` (lower case, as the api compares addresses): enough for the reporter to recognise the address, too little to read it. */
@@ -55,23 +53,30 @@ export function maskEmail(email: string): string {
  * e-mail address itself, and the api keeps only a hash of the token.
  */
 export class TrackingCookie {
+  private readonly cookie: SessionCookie<TrackingState, string>;
+
   constructor(
     private readonly secret: string,
-    private readonly production: boolean,
-  ) {}
-
-  private secure(request: FastifyRequest): boolean {
-    return this.production || request.protocol === 'https';
+    production: boolean,
+  ) {
+    this.cookie = new SessionCookie<TrackingState, string>({
+      name: () => COOKIE,
+      path: PATH,
+      secure: (request) => production || request.protocol === 'https',
+      signed: true,
+      // Nothing outlives the state's own deadline (at most the api's tracking session).
+      maxAgeSeconds: (state) => Math.max(1, Math.floor((state.until - Date.now()) / 1000)),
+      encode: (state) => base64Json.encode(state),
+      decode: (text, force) => {
+        const state = decode(text);
+        return state && state.force === force && state.until > Date.now() ? state : undefined;
+      },
+    });
   }
 
   /** The state for this force, if the cookie is present, signed by us, well formed, made on this force's site and still in time. */
   read(request: FastifyRequest, force: string): TrackingState | undefined {
-    const raw = request.cookies?.[COOKIE];
-    if (!raw) return undefined;
-    const unsigned = request.unsignCookie(raw);
-    if (!unsigned.valid || !unsigned.value) return undefined;
-    const state = decode(unsigned.value);
-    return state && state.force === force && state.until > Date.now() ? state : undefined;
+    return this.cookie.read(request, force);
   }
 
   /** A new state for this force: nothing but a form token, valid for the cookie's whole lifetime. */
@@ -81,30 +86,19 @@ export class TrackingCookie {
 
   write(request: FastifyRequest, reply: FastifyReply, state: TrackingState): void {
     const until = Math.min(state.until, Date.now() + TRACKING_COOKIE_MINUTES * 60_000);
-    const value = Buffer.from(JSON.stringify({ ...state, until })).toString('base64url');
-    reply.setCookie(COOKIE, value, {
-      path: PATH,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.secure(request),
-      signed: true,
-      maxAge: Math.max(1, Math.floor((until - Date.now()) / 1000)),
-    });
+    this.cookie.write(request, reply, { ...state, until }, state.force);
   }
 
   clear(request: FastifyRequest, reply: FastifyReply): void {
-    reply.clearCookie(COOKIE, { path: PATH, httpOnly: true, sameSite: 'lax', secure: this.secure(request) });
+    this.cookie.clear(request, reply);
   }
 
   /** The anti-forgery token of this state's forms (the cookie is also SameSite=Lax). */
   csrfToken(state: TrackingState): string {
-    return createHmac('sha256', this.secret).update(`tracking-csrf:${state.force}:${state.nonce}`).digest('base64url');
+    return derivedCsrfToken(this.secret, `tracking-csrf:${state.force}:${state.nonce}`);
   }
 
   validCsrf(state: TrackingState | undefined, token: unknown): boolean {
-    if (!state || typeof token !== 'string') return false;
-    const expected = Buffer.from(this.csrfToken(state));
-    const given = Buffer.from(token);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return state !== undefined && csrfTokensMatch(this.csrfToken(state), token);
   }
 }
