@@ -21,10 +21,5 @@ export function trackingText(language: Language, key: TrackingTextKey, params: R
   return translate(language, `tracking.${key}`, params) as string;
 }
 
-/** The character count's own messages (its JavaScript's, and the no-JavaScript limit sentence) in Welsh. */
-export const WELSH_CHARACTER_COUNT = {
-  textareaDescriptionText: 'Gallwch roi hyd at %{count} o nodau',
-  charactersUnderLimitText: { zero: 'Mae gennych %{count} nod ar ôl', one: 'Mae gennych %{count} nod ar ôl', two: 'Mae gennych %{count} nod ar ôl', few: 'Mae gennych %{count} nod ar ôl', many: 'Mae gennych %{count} nod ar ôl', other: 'Mae gennych %{count} o nodau ar ôl' },
-  charactersAtLimitText: 'Mae gennych 0 nod ar ôl',
-  charactersOverLimitText: { zero: 'Mae gennych %{count} nod yn ormod', one: 'Mae gennych %{count} nod yn ormod', two: 'Mae gennych %{count} nod yn ormod', few: 'Mae gennych %{count} nod yn ormod', many: 'Mae gennych %{count} nod yn ormod', other: 'Mae gennych %{count} o nodau yn ormod' },
-};
+/** The character count's own messages in Welsh: the question types' (one copy, in the public kit). */
+export { WELSH_CHARACTER_COUNT } from '@front-counter/public-kit';
