@@ -1,5 +1,5 @@
 import { QUESTION_TEXTS } from '@front-counter/public-kit';
-import { bilingualProblems, catalogueProblems, loadCatalogues, MESSAGE_CATALOGUES, translate } from './messages.js';
+import { catalogueProblems, loadCatalogues, MESSAGE_CATALOGUES, translate } from './messages.js';
 
 // The public pages are bilingual: wherever their texts are held, the Welsh has every key the English
 // has, in the same shape, with the same placeholders. The staff pages' words (the staff and admin
@@ -60,12 +60,5 @@ describe('catalogueProblems', () => {
     expect(() => loadCatalogues({ en: { skipLink: 'Skip to main content', home: { title: 'Home' } }, cy: { skipLink: "Neidio i'r prif gynnwys", home: {} } })).toThrow(
       /do not match the English.*home\.title: missing/,
     );
-  });
-
-  it('checks { en, cy } pairs held in code the same way', () => {
-    expect(bilingualProblems({ continue: { en: 'Continue', cy: 'Parhau' }, item: { en: '{item} {number}', cy: '{item}' }, back: { en: 'Back', cy: '' } })).toEqual([
-      'item: placeholders {item} where English has {item, number}',
-      'back: empty',
-    ]);
   });
 });

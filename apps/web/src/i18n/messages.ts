@@ -35,11 +35,6 @@ export function catalogueProblems(reference: unknown, translation: unknown, key 
   return [];
 }
 
-/** Texts held as `{ en, cy }` pairs in code: the same checks, pair by pair. */
-export function bilingualProblems(texts: Record<string, { en: string; cy: string }>): string[] {
-  return Object.entries(texts).flatMap(([key, text]) => catalogueProblems(text.en, text.cy, key));
-}
-
 /**
  * The messages of every language. The Welsh must have every key the English has: a force's Welsh
  * pages never quietly show English. Checked when the catalogues are read, so a gap stops the site at
