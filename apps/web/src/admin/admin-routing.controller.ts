@@ -13,6 +13,7 @@ import { fill, problemLines, problemMessages } from './admin-forms.js';
 import { AdminPageController } from './admin-page-controller.js';
 import { describeThen, describeWhen, londonTimeToday, resultView } from './admin-routing-view.js';
 import { ADMIN_TEXT as T } from './admin-texts.js';
+import { versionRow } from './admin-views.js';
 
 const FLAGS = Object.keys(T.simulator.flagNames);
 const MAX_RULES_TEXT = 200_000;
@@ -129,14 +130,7 @@ export class AdminRoutingController extends AdminPageController {
       heading: T.routing.historyTitle,
       backHref: '/admin/routing',
       csrf: context.session.csrf,
-      versions: versions.map((version, index) => ({
-        version: version.version,
-        published: formatDateTime(version.publishedAt),
-        by: version.publishedBy,
-        note: version.note ?? '',
-        current: index === 0,
-        rollBackAction: index === 0 ? null : '/admin/routing/roll-back',
-      })),
+      versions: versions.map((version, index) => versionRow(version, index, '/admin/routing/roll-back')),
     });
   }
 

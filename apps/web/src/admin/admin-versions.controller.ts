@@ -6,12 +6,11 @@ import { formValues } from '../staff/staff-forms.js';
 import { bodyOf } from '../staff/staff-page-controller.js';
 import { StaffPages } from '../staff/staff-pages.js';
 import { StaffAction, StaffPage } from '../staff/staff-sessions.js';
-import { formatDateTime } from '../staff/staff-view.js';
 import { AdminApi } from './admin-api.js';
 import { fill, problemLines, problemMessages } from './admin-forms.js';
 import { AdminPageController } from './admin-page-controller.js';
 import { ADMIN_TEXT as T } from './admin-texts.js';
-import { changesTable, renderFormPage, SERVICE } from './admin-views.js';
+import { changesTable, renderFormPage, SERVICE, versionRow } from './admin-views.js';
 
 /**
  * A service's versions: preview the draft page by page, publish or discard it, the history with
@@ -76,14 +75,9 @@ export class AdminVersionsController extends AdminPageController {
       backHref: base,
       csrf: context.session.csrf,
       versions: versions.map((version, index) => ({
-        version: version.version,
-        published: formatDateTime(version.publishedAt),
-        by: version.publishedBy,
-        note: version.note ?? '',
-        current: index === 0,
+        ...versionRow(version, index, `${base}/roll-back`),
         compareHref: index < versions.length - 1 ? `${base}/diff?from=${versions[index + 1].version}&to=${version.version}` : null,
         compareText: index < versions.length - 1 ? fill(T.history.compare, { previous: versions[index + 1].version }) : null,
-        rollBackAction: index === 0 ? null : `${base}/roll-back`,
       })),
       admin: T,
     });

@@ -5,6 +5,7 @@ import type { PageRenderer, RequestSite } from '../pages/page-renderer.js';
 import { showValue } from './admin-forms.js';
 import type { FormChange } from './admin-api.js';
 import { ADMIN_TEXT as T } from './admin-texts.js';
+import { formatDateTime } from '../staff/staff-view.js';
 
 export const SERVICE = /^[a-z][a-z0-9-]{1,60}$/;
 
@@ -32,4 +33,16 @@ export function changesTable(changes: FormChange[], what: string, before: string
 
 export function escape(text: string): string {
   return text.replace(/[&<>"']/g, (character) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[character]!);
+}
+
+/** A row of a version history (form versions, routing rules), newest first: the first is the one in use. */
+export function versionRow(version: { version: number; publishedAt: string; publishedBy: string; note: string | null }, index: number, rollBackAction: string) {
+  return {
+    version: version.version,
+    published: formatDateTime(version.publishedAt),
+    by: version.publishedBy,
+    note: version.note ?? '',
+    current: index === 0,
+    rollBackAction: index === 0 ? null : rollBackAction,
+  };
 }
