@@ -58,8 +58,8 @@ maybe('finds EICAR and quarantines it for good, passes a clean file, and marks o
   await answerThroughApi(stack.apiUrl, HOST, 'submit-dashcam-footage', dashcamAnswers(), 'declaration', session);
   const reference = await sendThroughApi(stack.apiUrl, HOST, 'submit-dashcam-footage', session);
 
-  const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-  await stack.worker.get(WorkerLoop).tick();
+  const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+  await stack.worker.get(JobWorker).runDueJobs();
 
   const listed = await staff(`query($r: String!) { reportEvidence(report: $r) { id scanStatus scanDetail available download { path } } }`, { r: reference });
   const byId = new Map(listed.data.reportEvidence.map((file: { id: string }) => [file.id, file]));

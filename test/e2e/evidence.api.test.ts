@@ -81,8 +81,8 @@ describe.each(['local', 's3'] as const)('evidence with the %s store', (driver) =
     return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
   };
   const tick = async () => {
-    const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-    await stack.worker.get(WorkerLoop).tick();
+    const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+    await stack.worker.get(JobWorker).runDueJobs();
   };
 
   it('takes a photo and a video into a journey, refuses what it must with nothing stored, and sends them with the report', async () => {

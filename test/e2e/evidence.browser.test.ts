@@ -107,8 +107,8 @@ it('uploads a photo and a short video in the dashcam journey, refuses a disguise
     const reference = await declareAndSend(page);
 
     // The worker scans (no scanner here: "not scanned") and makes the photo's copies.
-    const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-    await stack.worker.get(WorkerLoop).tick();
+    const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+    await stack.worker.get(JobWorker).runDueJobs();
 
     // A call handler of the force sees them on the report.
     const desk = await context.newPage();

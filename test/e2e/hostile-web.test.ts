@@ -391,8 +391,8 @@ async function sendKeepingCookies(request: RawRequest): Promise<RawResponse & { 
 }
 
 async function deliverOutbox() {
-  const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-  await stack.worker.get(WorkerLoop).tick();
+  const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+  await stack.worker.get(JobWorker).runDueJobs();
 }
 
 async function latestCode(address: string): Promise<string> {

@@ -75,8 +75,8 @@ describe('submitting a report', () => {
     expect((await sql(`SELECT type FROM outbox_events WHERE payload->>'reportId' = $1 ORDER BY type`, [reports[0].id])).map((row) => row.type)).toEqual(['email.report-confirmation', 'report.submitted']);
 
     // The worker sends the confirmation e-mail, with the reference, to the reporter.
-    const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-    await stack.worker.get(WorkerLoop).tick();
+    const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+    await stack.worker.get(JobWorker).runDueJobs();
     const mailDirectory = path.join(dataDirectory, 'mail');
     const mails = readdirSync(mailDirectory).filter((name) => name.endsWith('.json')).map((name) => JSON.parse(readFileSync(path.join(mailDirectory, name), 'utf8')));
     const formatted = reference.match(/.{3}/g).join('-');
@@ -245,8 +245,8 @@ describe('saved reports and links', () => {
     const results = [];
     for (let attempt = 0; attempt < 4; attempt++) results.push((await save(token, 'someone@example.com')).data.saveForLater.emailed);
     expect(results).toEqual([true, true, true, false]);
-    const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-    await stack.worker.get(WorkerLoop).tick();
+    const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+    await stack.worker.get(JobWorker).runDueJobs();
     expect(await sql(`SELECT payload FROM outbox_events WHERE type = 'email.resume-link' AND payload::text LIKE '%/resume/%'`)).toEqual([]);
   });
 

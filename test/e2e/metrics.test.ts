@@ -18,7 +18,7 @@ import { startTestStack, type TestStack } from '../support/stack.js';
  * moving as reports arrive and the worker works.
  *
  * The worker's loop is slowed to a minute so that what waits for it stays visible until the test
- * runs a round itself (WorkerLoop.tick). The worker reads its per-force figures from the database
+ * runs a round itself (JobWorker.runDueJobs). The worker reads its per-force figures from the database
  * at most every 5 s, so waits below poll for up to 15 s.
  */
 
@@ -44,8 +44,8 @@ const metricsUrl = (app: 'web' | 'api' | 'worker') => {
   return server.url;
 };
 const tick = async () => {
-  const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-  await stack.worker.get(WorkerLoop).tick();
+  const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+  await stack.worker.get(JobWorker).runDueJobs();
 };
 const sql = (text: string, values: unknown[] = []) => sqlOn(stack.database.urls.admin, text, values);
 /** Sum of a counter over the series that carry `labels`; 0 when there is none yet. */

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { EvidenceService } from '@front-counter/evidence';
 import { RETENTION_CLOCK, RetentionService, type Clock } from '@front-counter/retention';
 import { RetentionSchedule } from '../../apps/worker/src/retention-schedule.js';
-import { WorkerLoop } from '../../apps/worker/src/worker-loop.js';
+import { JobWorker } from '../../apps/worker/src/job-worker.js';
 import { graphqlAs } from '../support/graphql.js';
 import { mp4 } from '../support/media.js';
 import { answerThroughApi, dashcamAnswers, sendThroughApi } from '../support/reports.js';
@@ -50,8 +50,8 @@ describe.each(['local', 's3'] as const)('retention with the %s evidence store', 
       Object.assign(environment, { EVIDENCE_STORE: 's3', S3_BUCKET: s3.bucket, S3_ENDPOINT: s3.endpoint, S3_REGION: 'eu-west-2' });
     }
     stack = await startTestStack(environment);
-    // The test drives the worker by hand, at the times it chooses: its loop's own timer is stopped.
-    await stack.worker.get(WorkerLoop).onApplicationShutdown();
+    // The test drives the worker by hand, at the times it chooses: it takes no jobs by itself.
+    await stack.worker.get(JobWorker).pause();
   });
   afterAll(async () => {
     await stack?.close();
@@ -65,7 +65,7 @@ describe.each(['local', 's3'] as const)('retention with the %s evidence store', 
 
   const sql = (text: string, values: unknown[] = []) => sqlOn(stack.database.urls.admin, text, values);
   const store = () => stack.api.get(EvidenceService).store;
-  const tick = () => stack.worker.get(WorkerLoop).tick();
+  const tick = () => stack.worker.get(JobWorker).runDueJobs();
   const retentionAt = (at: Date) => stack.worker.get(RetentionSchedule).runOnce(at);
   const forceId = async (slug: string) => (await sql(`SELECT id FROM tenants WHERE slug = $1`, [slug]))[0].id as string;
   /** Every stored object of a submission (a report's draft id), wherever it is kept. */

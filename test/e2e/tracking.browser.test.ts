@@ -43,8 +43,8 @@ async function staffQuery(query: string, variables: Record<string, unknown>) {
 const staff = staffQuery;
 
 async function emailedCode(address: string): Promise<string> {
-  const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-  await stack.worker.get(WorkerLoop).tick();
+  const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+  await stack.worker.get(JobWorker).runDueJobs();
   const directory = path.join(dataDirectory, 'mail');
   const mail = readdirSync(directory)
     .filter((name) => name.endsWith('.json'))

@@ -109,8 +109,8 @@ const textOf = (html: string) =>
     .replace(/\s+/g, ' ');
 
 async function deliverOutbox() {
-  const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-  await stack.worker.get(WorkerLoop).tick();
+  const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+  await stack.worker.get(JobWorker).runDueJobs();
 }
 
 function mailsTo(address: string) {

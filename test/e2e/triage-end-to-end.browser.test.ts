@@ -51,8 +51,8 @@ const sql = (text: string, values: unknown[] = []) => sqlOn(stack.database.urls.
 
 /** Runs the worker once (delivers the outbox's e-mails into DATA_DIR/mail), then the e-mails sent to `to`, oldest first. */
 async function mailTo(to: string) {
-  const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-  await stack.worker.get(WorkerLoop).tick();
+  const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+  await stack.worker.get(JobWorker).runDueJobs();
   const directory = path.join(dataDirectory, 'mail');
   return readdirSync(directory)
     .filter((name) => name.endsWith('.json'))

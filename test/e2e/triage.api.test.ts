@@ -65,8 +65,8 @@ const decide = (bearer: string, report: string, decision: Record<string, unknown
 const submit = (host: string, answers: PageAnswers = theftAnswers({ where: placeInNorthshire() })) => submitThroughApi(stack.apiUrl, host, 'report-a-crime', answers);
 const reportRow = async (reference: string) => (await sql(`SELECT r.*, t.slug FROM reports r JOIN tenants t ON t.id = r.tenant_id WHERE reference = $1`, [reference]))[0];
 async function deliverOutbox() {
-  const { WorkerLoop } = await import('../../apps/worker/src/worker-loop.js');
-  await stack.worker.get(WorkerLoop).tick();
+  const { JobWorker } = await import('../../apps/worker/src/job-worker.js');
+  await stack.worker.get(JobWorker).runDueJobs();
 }
 const mails = () => {
   const directory = path.join(dataDirectory, 'mail');

@@ -9,7 +9,7 @@ import { registryRealms, startDevIdp, type RunningDevIdp } from '../../idp/src/d
 import type { INestApplicationContext } from '@nestjs/common';
 import { listening, PortInUseError, type AppConfig } from '@front-counter/config';
 import { serveMetrics, type MetricsServer } from '@front-counter/metrics';
-import { WorkerLoop } from '../../worker/src/worker-loop.js';
+import { JobWorker } from '../../worker/src/job-worker.js';
 import type { DatabaseUrls } from '@front-counter/database';
 import { runAsApp, type Logger } from '@front-counter/logging';
 
@@ -124,8 +124,8 @@ export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, l
   try {
     metrics.web = await serveMetrics(web, config.metrics.web, undefined, 'the force sites\' metrics: PORT + 4, or METRICS_PORT');
     metrics.api = await serveMetrics(api, config.metrics.api, undefined, 'the api\'s metrics: PORT + 5, or METRICS_PORT + 1');
-    const loop = worker.get(WorkerLoop);
-    metrics.worker = await serveMetrics(worker, config.metrics.worker, { live: () => loop.live, ready: () => loop.ready() }, 'the worker\'s metrics: PORT + 6, or METRICS_PORT + 2');
+    const jobs = worker.get(JobWorker);
+    metrics.worker = await serveMetrics(worker, config.metrics.worker, { live: () => jobs.live, ready: () => jobs.ready() }, 'the worker\'s metrics: PORT + 6, or METRICS_PORT + 2');
   } catch (error) {
     await closeAll();
     throw error;

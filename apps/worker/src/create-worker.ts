@@ -9,7 +9,7 @@ import { WorkerModule } from './worker.module.js';
 /**
  * The worker, running its loop once initialised; `close()` stops it after the current round. It has
  * no HTTP server of its own: its metrics and health answer on its metrics port, which the caller
- * serves (`app.get(APP_METRICS)`, `app.get(WorkerLoop)` for health).
+ * serves (`app.get(APP_METRICS)`, `app.get(JobWorker)` for health).
  */
 export async function createWorker(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<INestApplicationContext> {
   const metrics = config.metrics.enabled ? new AppMetrics('worker') : null;

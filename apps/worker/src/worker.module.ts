@@ -13,7 +13,8 @@ import { RetentionModule } from '@front-counter/retention';
 import { TENANCY_ENTITIES } from '@front-counter/tenancy';
 import { TRIAGE_ENTITIES } from '@front-counter/triage';
 import { RetentionSchedule } from './retention-schedule.js';
-import { WORKER_LOGGER, WorkerLoop } from './worker-loop.js';
+import { JobWorker } from './job-worker.js';
+import { WORKER_LOGGER } from './worker-logger.js';
 import { WorkerMetrics } from './worker-metrics.js';
 
 @Module({})
@@ -31,7 +32,7 @@ export class WorkerModule {
         EvidenceReportsModule,
         RetentionModule,
       ],
-      providers: [WorkerLoop, WorkerMetrics, SlaMonitor, RetentionSchedule, { provide: WORKER_LOGGER, useValue: logger }],
+      providers: [JobWorker, WorkerMetrics, SlaMonitor, RetentionSchedule, { provide: WORKER_LOGGER, useValue: logger }],
     };
   }
 }

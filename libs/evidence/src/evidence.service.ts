@@ -8,6 +8,7 @@ import { TenantTransactions } from '@front-counter/database';
 import { childTrace, currentTraceparent, runInTrace } from '@front-counter/logging';
 import type { FileKind, QuestionDefinition } from '@front-counter/forms';
 import { AccessException, isAllowed, Permission, type StaffIdentity } from '@front-counter/identity';
+import { sendJob } from '@front-counter/jobs';
 import { deriveImageCopies } from './derive.js';
 import {
   attachDraftFiles,
@@ -139,6 +140,7 @@ export class EvidenceService {
           storageKey: keys.original,
           traceParent: currentTraceparent() ?? null,
         });
+        await sendJob(manager, 'evidence-scan', { tenantId: tenant.id });
         await this.audit.record(manager, {
           tenantId: tenant.id,
           actorType: 'public',
@@ -193,6 +195,7 @@ export class EvidenceService {
           storageKey: keys.original,
           traceParent: currentTraceparent() ?? null,
         });
+        await sendJob(manager, 'evidence-scan', { tenantId: tenant.id });
         if (!held) await this.reports.evidenceAdded(manager, tenant.id, locked, [{ id: fileId, name, kind: stored.kind, mediaType: stored.mediaType, sizeBytes: stored.sizeBytes, sha256: stored.sha256, scanStatus: 'pending' }], input.requestId);
       });
     } catch (error) {

@@ -2,26 +2,41 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { TenantTransactions } from '@front-counter/database';
 import { childTrace, runInTrace } from '@front-counter/logging';
 import { listForces } from '@front-counter/tenancy';
-import { OutboxEvent } from './outbox-event.entity.js';
+import type { OutboxEvent } from './outbox-event.entity.js';
 import type { OutboxEventType, OutboxPayloads } from './outbox.js';
-import { dueEvents, lockDueEvent, markDelivered, markFailed } from './outbox.repository.js';
+import { lockUndeliveredEvent, markDelivered, markFailed, markUnqueued, queueEvent, unqueuedEvents } from './outbox.repository.js';
 
 export type OutboxHandler<Type extends OutboxEventType = OutboxEventType> = (event: { tenantId: string; payload: OutboxPayloads[Type]; manager: EntityManager }) => Promise<void>;
 
-/** After this many failed attempts an event is a dead letter: it waits for an operator (the metrics count it). */
+/** After this many failed attempts an event is a dead letter: its job moves to `outbox-dead` and it waits for an operator (the metrics count it). */
 export const OUTBOX_MAX_ATTEMPTS = 10;
 
+export type DeliveryOutcome = 'delivered' | 'skipped' | 'no-consumer';
+
+/** A delivery attempt that failed; the job queue retries it with back-off. */
+export class OutboxDeliveryFailed extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly type: string,
+    cause: unknown,
+  ) {
+    super(`Outbox event ${eventId} (${type}) could not be delivered: ${String((cause as Error)?.message ?? cause)}`, { cause });
+  }
+}
+
 /**
- * Delivers pending outbox events, tenant by tenant (row-level security confines each pass), with
- * `FOR UPDATE SKIP LOCKED` so several workers share the work without delivering one event twice at
- * once. A failure is retried with exponential back-off; types with no handler wait for a consumer.
+ * Delivers one outbox event when its job runs: under the force's row-level security, with the event
+ * locked (`FOR UPDATE SKIP LOCKED`), so two workers holding the same job (one that died holding it,
+ * and the one its expiry gave it to) never deliver it at once and a delivered event is not sent again.
+ * Handlers are chosen by type from a registry, never loaded by name from data.
  */
 export class OutboxDispatcher {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TenantTransactions,
     private readonly handlers: Partial<{ [Type in OutboxEventType]: OutboxHandler<Type> }>,
-    private readonly onError: (error: unknown, event: OutboxEvent) => void = () => undefined,
+    /** Told of each delivered event and each failed attempt, in the trace of the request that caused it. */
+    private readonly observer: { delivered?: (event: OutboxEvent) => void; failed?: (error: OutboxDeliveryFailed, event: OutboxEvent) => void } = {},
   ) {}
 
   /** The event types this dispatcher delivers (others wait for a consumer of their own). */
@@ -29,42 +44,63 @@ export class OutboxDispatcher {
     return Object.keys(this.handlers);
   }
 
-  /** One pass over every tenant; returns how many events were delivered (and how many attempts failed). */
-  async deliverPending(batchSize = 20): Promise<number> {
-    return (await this.deliverPendingCounted(batchSize)).delivered;
+  /**
+   * Delivers the event, or records the failed attempt and throws OutboxDeliveryFailed (the job is
+   * retried). 'skipped': another worker has it, or it was delivered or deleted already.
+   */
+  async deliver(tenantId: string, eventId: string): Promise<DeliveryOutcome> {
+    let failure: unknown;
+    const outcome = await this.transactions.run(tenantId, async (manager): Promise<DeliveryOutcome | 'failed'> => {
+      const event = await lockUndeliveredEvent(manager, eventId);
+      if (event === 'busy') {
+        // Another worker holds it (a job that expired while its worker still ran): try again later, lest both give up.
+        failure = new OutboxDeliveryFailed(eventId, 'unknown', new Error('another worker is delivering it'));
+        return 'failed';
+      }
+      if (!event) return 'skipped';
+      const handler = this.handlers[event.type as OutboxEventType] as OutboxHandler | undefined;
+      if (!handler) {
+        await markUnqueued(manager, event.id);
+        return 'no-consumer';
+      }
+      // The delivery is a span of the trace of the request that caused the event.
+      return runInTrace(childTrace(event.traceParent), async () => {
+        await manager.query('SAVEPOINT outbox_handler'); // a failing handler's own writes are undone, the attempt is still recorded
+        try {
+          await handler({ tenantId, payload: event.payload as never, manager });
+          await markDelivered(manager, event.id);
+          this.observer.delivered?.(event);
+          return 'delivered';
+        } catch (error) {
+          failure = new OutboxDeliveryFailed(event.id, event.type, error);
+          this.observer.failed?.(failure as OutboxDeliveryFailed, event);
+          await manager.query('ROLLBACK TO SAVEPOINT outbox_handler');
+          await markFailed(manager, event.id, String((error as Error).message ?? error).slice(0, 500));
+          return 'failed';
+        }
+      });
+    });
+    if (outcome === 'failed') throw failure;
+    return outcome;
   }
 
-  async deliverPendingCounted(batchSize = 20): Promise<{ delivered: number; failed: number }> {
-    const tenants = await listForces(this.dataSource);
-    let delivered = 0;
-    let failed = 0;
-    const types = this.types;
-    for (const { id: tenantId } of tenants) {
-      const events = await this.transactions.run(tenantId, (manager) =>
-        dueEvents(manager, types, OUTBOX_MAX_ATTEMPTS, batchSize),
-      );
-      for (const event of events) {
-        // The delivery is a span of the trace of the request that caused the event.
-        const outcome = await runInTrace(childTrace(event.traceParent), () => this.transactions.run(tenantId, async (manager) => {
-          // Lock this one event; another worker that got here first has it, so skip.
-          if (!(await lockDueEvent(manager, event.id, OUTBOX_MAX_ATTEMPTS))) return 'skipped';
-          const handler = this.handlers[event.type as OutboxEventType] as OutboxHandler | undefined;
-          await manager.query('SAVEPOINT outbox_handler'); // a failing handler's own writes are undone, the attempt is still recorded
-          try {
-            await handler!({ tenantId, payload: event.payload as never, manager });
-            await markDelivered(manager, event.id);
-            return 'delivered';
-          } catch (error) {
-            this.onError(error, event);
-            await manager.query('ROLLBACK TO SAVEPOINT outbox_handler');
-            await markFailed(manager, event.id, String((error as Error).message ?? error).slice(0, 500));
-            return 'failed';
-          }
-        }));
-        if (outcome === 'delivered') delivered++;
-        if (outcome === 'failed') failed++;
+  /**
+   * Enqueues the jobs of undelivered events of the types delivered here that have none (written before
+   * jobs moved to pg-boss, or waiting for a consumer of their type); returns how many. Run when a worker starts.
+   */
+  async queueWaiting(batchSize = 500): Promise<number> {
+    let queued = 0;
+    for (const { id: tenantId } of await listForces(this.dataSource)) {
+      for (;;) {
+        const events = await this.transactions.run(tenantId, async (manager) => {
+          const waiting = await unqueuedEvents(manager, this.types, batchSize);
+          for (const event of waiting) await queueEvent(manager, event);
+          return waiting.length;
+        });
+        queued += events;
+        if (events < batchSize) break;
       }
     }
-    return { delivered, failed };
+    return queued;
   }
 }

@@ -18,9 +18,6 @@ export class OutboxEvent {
   @Column({ name: 'created_at', type: 'timestamptz', insert: false })
   createdAt: Date;
 
-  @Column({ name: 'available_at', type: 'timestamptz', insert: false })
-  availableAt: Date;
-
   @Column({ type: 'integer', insert: false })
   attempts: number;
 
@@ -29,6 +26,10 @@ export class OutboxEvent {
 
   @Column({ name: 'last_error', type: 'text', nullable: true, insert: false })
   lastError: string | null;
+
+  /** A job was enqueued for it (every event since jobs moved to pg-boss; older ones are enqueued by the worker once). */
+  @Column({ type: 'boolean', default: true })
+  queued: boolean;
 
   /** The W3C traceparent of the request that caused the event: its delivery logs under the same trace. */
   @Column({ name: 'trace_parent', type: 'text', nullable: true })

@@ -1,28 +1,44 @@
-import { In, IsNull, LessThan, Raw, type EntityManager } from 'typeorm';
+import { In, IsNull, type EntityManager } from 'typeorm';
+import { sendJob } from '@front-counter/jobs';
 import { currentTraceparent } from '@front-counter/logging';
 import { OutboxEvent } from './outbox-event.entity.js';
 import type { OutboxEventType, OutboxPayloads } from './outbox.js';
 
 // The outbox's writes and reads of outbox_events, through the caller's transaction.
 
-/** Writes an event through the caller's transaction: it exists if and only if the change commits. It keeps the request's trace. */
+/**
+ * Writes an event, and the job that delivers it, through the caller's transaction: both exist if and
+ * only if the change commits. It keeps the request's trace.
+ */
 export async function enqueue<Type extends OutboxEventType>(manager: EntityManager, tenantId: string, type: Type, payload: OutboxPayloads[Type]): Promise<void> {
-  await manager.insert(OutboxEvent, { tenantId, type, payload, traceParent: currentTraceparent() ?? null });
+  const inserted = await manager.insert(OutboxEvent, { tenantId, type, payload, traceParent: currentTraceparent() ?? null, queued: true });
+  await sendJob(manager, 'outbox', { tenantId, eventId: String(inserted.identifiers[0].id) });
 }
 
-/** Up to `limit` events of the transaction's force due for delivery, of these types, oldest first. */
-export async function dueEvents(manager: EntityManager, types: string[], maxAttempts: number, limit: number): Promise<OutboxEvent[]> {
-  return manager.find(OutboxEvent, {
-    where: { deliveredAt: IsNull(), availableAt: Raw((column) => `${column} <= now()`), attempts: LessThan(maxAttempts), type: In(types.length ? types : ['']) },
-    order: { id: 'ASC' },
-    take: limit,
-  });
+/**
+ * The transaction's force's undelivered events of these types that have no job (written before jobs
+ * moved to pg-boss, or whose job found no consumer for its type), oldest first.
+ */
+export async function unqueuedEvents(manager: EntityManager, types: string[], limit: number): Promise<OutboxEvent[]> {
+  return manager.find(OutboxEvent, { where: { queued: false, deliveredAt: IsNull(), type: In(types.length ? types : ['']) }, order: { id: 'ASC' }, take: limit });
 }
 
-/** Locks one event still due; false when another worker has it or it is no longer due. */
-export async function lockDueEvent(manager: EntityManager, id: string, maxAttempts: number): Promise<boolean> {
-  const locked = await manager.query(`SELECT id FROM outbox_events WHERE id = $1 AND delivered_at IS NULL AND available_at <= now() AND attempts < $2 FOR UPDATE SKIP LOCKED`, [id, maxAttempts]);
-  return locked.length > 0;
+/** An event whose job found no consumer for its type waits, without a job, for a worker that has one. */
+export async function markUnqueued(manager: EntityManager, id: string): Promise<void> {
+  await manager.query(`UPDATE outbox_events SET queued = false WHERE id = $1`, [id]);
+}
+
+/** Enqueues the job of an event written before jobs moved to pg-boss, once. */
+export async function queueEvent(manager: EntityManager, event: Pick<OutboxEvent, 'id' | 'tenantId'>): Promise<void> {
+  const [, updated]: [unknown, number] = await manager.query(`UPDATE outbox_events SET queued = true WHERE id = $1 AND NOT queued`, [event.id]);
+  if (updated === 1) await sendJob(manager, 'outbox', { tenantId: event.tenantId, eventId: String(event.id) });
+}
+
+/** Locks one undelivered event; 'busy' when another transaction holds it, null when it was delivered or deleted (retention). */
+export async function lockUndeliveredEvent(manager: EntityManager, id: string): Promise<OutboxEvent | 'busy' | null> {
+  const [row]: { id: string }[] = await manager.query(`SELECT id FROM outbox_events WHERE id = $1 AND delivered_at IS NULL FOR UPDATE SKIP LOCKED`, [id]);
+  if (row) return manager.findOneBy(OutboxEvent, { id });
+  return (await manager.exists(OutboxEvent, { where: { id, deliveredAt: IsNull() } })) ? 'busy' : null;
 }
 
 /**
@@ -38,9 +54,9 @@ export async function markDelivered(manager: EntityManager, id: string): Promise
   );
 }
 
-/** Records a failed attempt; the next waits twice as long as the last (at most an hour). */
+/** Records a failed attempt (the job queue decides when the next is). */
 export async function markFailed(manager: EntityManager, id: string, error: string): Promise<void> {
-  await manager.query(`UPDATE outbox_events SET attempts = attempts + 1, last_error = $2, available_at = now() + make_interval(secs => least(3600, 2 ^ attempts)) WHERE id = $1`, [id, error]);
+  await manager.query(`UPDATE outbox_events SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [id, error]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { sendJob } from '@front-counter/jobs';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
@@ -127,6 +128,8 @@ export class ReportLife {
     });
     await this.linkPossibleDuplicates(manager, force.id, report);
     await notifyReportChange(manager, { tenantId: force.id, reportId: report.id, kind: 'submitted' });
+    // Each deadline is marked as it passes (if it is still open then), not a round later.
+    for (const at of new Set([outcome.triageBy.getTime(), outcome.replyBy.getTime()])) await sendJob(manager, 'deadline', { tenantId: force.id }, { startAfter: new Date(at + 1000) });
   }
 
   /**
