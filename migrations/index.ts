@@ -11,5 +11,6 @@ import { UnprocessableEvidence1764600000000 } from './1764600000000-unprocessabl
 import { TrackingAttemptsPerClient1764650000000 } from './1764650000000-tracking-attempts-per-client.js';
 import { Retention1764700000000 } from './1764700000000-retention.js';
 import { HeldTrackingFiles1764750000000 } from './1764750000000-held-tracking-files.js';
+import { ForceNotifications1764800000000 } from './1764800000000-force-notifications.js';
 
-export const MIGRATIONS = [Foundation1763800000000, ReportingJourneys1763900000000, OneLiveDraft1764000000000, Triage1764100000000, Evidence1764200000000, RegistryChanges1764300000000, ForceAdministration1764400000000, GoingLive1764500000000, UnprocessableEvidence1764600000000, TrackingAttemptsPerClient1764650000000, Retention1764700000000, HeldTrackingFiles1764750000000];
+export const MIGRATIONS = [Foundation1763800000000, ReportingJourneys1763900000000, OneLiveDraft1764000000000, Triage1764100000000, Evidence1764200000000, RegistryChanges1764300000000, ForceAdministration1764400000000, GoingLive1764500000000, UnprocessableEvidence1764600000000, TrackingAttemptsPerClient1764650000000, Retention1764700000000, HeldTrackingFiles1764750000000, ForceNotifications1764800000000];
