@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { forceNotificationSettings, type RegistryReader } from '@front-counter/tenancy';
 import { migrateAndSync } from '../../apps/launcher/src/prepare-database.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { TEST_APP_PASSWORD } from '../support/test-database-state.js';
@@ -97,5 +98,31 @@ describe('tenant sync', () => {
       { hostname: 'report.eastmarch.police.example' },
       { hostname: 'reports.eastmarch.police.example' },
     ]);
+  });
+  it('applies a notifications block (names and ids, never a key), naming each change, and clears it when the block goes', async () => {
+    const file = path.join(tenants, 'dyffryn', 'tenant.yaml');
+    const before = readFileSync(file, 'utf8');
+    const emailTemplateId = '5f0b2a4c-8d3e-4b1a-9c6f-2e7d1a0b3c4d';
+    writeFileSync(file, `${before}notifications:\n  provider: notify\n  apiKeyEnv: DYFFRYN_NOTIFY_API_KEY\n  emailTemplateId: ${emailTemplateId}\n`);
+    const added = await migrateAndSync(database.urls.admin, tenants, { dryRun: false });
+    expect(added.report.updated).toEqual([
+      { slug: 'dyffryn', changes: [`notifications: (none) → {"provider":"notify","apiKeyEnv":"DYFFRYN_NOTIFY_API_KEY","emailTemplateId":"${emailTemplateId}"}`] },
+    ]);
+    const [{ id }] = await query<{ id: string }>(`SELECT id FROM tenants WHERE slug = 'dyffryn'`);
+    const client = new pg.Client({ connectionString: database.urls.admin });
+    await client.connect();
+    // The registry read the worker will make, through a plain connection in place of a transaction.
+    const registry = { query: (sql: string, values?: unknown[]) => client.query(sql, values).then((result) => result.rows) } as RegistryReader;
+    try {
+      await expect(forceNotificationSettings(registry, id)).resolves.toEqual({ slug: 'dyffryn', notifications: { provider: 'notify', apiKeyEnv: 'DYFFRYN_NOTIFY_API_KEY', emailTemplateId } });
+
+      writeFileSync(file, before);
+      const removed = await migrateAndSync(database.urls.admin, tenants, { dryRun: false });
+      expect(removed.report.updated.map((change) => change.slug)).toEqual(['dyffryn']);
+      await expect(forceNotificationSettings(registry, id)).resolves.toEqual({ slug: 'dyffryn', notifications: null });
+      expect((await migrateAndSync(database.urls.admin, tenants, { dryRun: false })).report.updated).toEqual([]);
+    } finally {
+      await client.end();
+    }
   });
 });

@@ -34,9 +34,10 @@ function decodeQuotedPrintable(body: string): string {
 /**
  * An SMTP relay for tests: plain SMTP (no STARTTLS), any sign-in accepted over the plain connection,
  * every message kept in memory. `refuseOnce` recipients get one temporary refusal (451, as a relay
- * under load answers) before their mail is accepted, so a test can watch the sender retry.
+ * under load answers) before their mail is accepted, so a test can watch the sender retry;
+ * `rejectAlways` recipients a permanent refusal (550, no such mailbox).
  */
-export async function startSmtpSink(options: { host: string; refuseOnce?: (recipient: string) => boolean }): Promise<SmtpSink> {
+export async function startSmtpSink(options: { host: string; refuseOnce?: (recipient: string) => boolean; rejectAlways?: (recipient: string) => boolean }): Promise<SmtpSink> {
   const messages: ReceivedMail[] = [];
   const logins: { user: string; password: string }[] = [];
   const refused: string[] = [];
@@ -51,6 +52,12 @@ export async function startSmtpSink(options: { host: string; refuseOnce?: (recip
       callback(null, { user: auth.username });
     },
     onRcptTo(address, _session, callback) {
+      if (options.rejectAlways?.(address.address)) {
+        const error = new Error('No such mailbox here') as Error & { responseCode: number };
+        error.responseCode = 550;
+        callback(error);
+        return;
+      }
       if (options.refuseOnce?.(address.address) && !refused.includes(address.address)) {
         refused.push(address.address);
         const error = new Error('Try again later: the test relay refuses the first attempt') as Error & { responseCode: number };

@@ -59,6 +59,7 @@ const environmentSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Front Counter <no-reply@front-counter.example>'),
+  NOTIFY_API_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).default('https://api.notifications.service.gov.uk'),
   DEV_IDP: booleanString.optional(),
   IDP_PORT: port.optional(),
   IDP_URL: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
@@ -133,6 +134,8 @@ export interface AppConfig {
   session: { secret: string };
   /** SMTP when configured; otherwise (development) messages are written to `directory`. */
   mail: { smtpUrl?: string; from: string; directory: string };
+  /** GOV.UK Notify's API, for forces whose tenant file sends through it (their API keys are in the variables those files name). */
+  notify: { apiUrl: string };
   worker: { pollMs: number };
   /**
    * The worker's retention schedule: every `everyMinutes` it deletes reports past their service's
@@ -348,6 +351,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
     // nothing (the worker, the migrate job) gets a random one, so nothing it could sign is ever valid.
     session: { secret: env.SESSION_SECRET ?? (production ? randomBytes(48).toString('base64url') : DEVELOPMENT_SESSION_SECRET) },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, directory: path.resolve(env.DATA_DIR, 'mail') },
+    notify: { apiUrl: env.NOTIFY_API_URL },
     worker: { pollMs: env.OUTBOX_POLL_MS },
     retention: { everyMinutes: env.RETENTION_EVERY_MINUTES, batchSize: env.RETENTION_BATCH_SIZE, keepDeliveredOutboxHours: env.OUTBOX_KEEP_DELIVERED_HOURS },
     metrics: {

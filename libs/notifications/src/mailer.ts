@@ -6,9 +6,17 @@ export interface OutgoingEmail {
   to: string;
   subject: string;
   text: string;
+  html?: string;
+  /** Shown as the sender's name, at MAIL_FROM's address; absent: MAIL_FROM as it is. */
+  fromName?: string;
+  replyTo?: string;
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
   /** For the development mailbox only: which force sent it. */
   tenant: string;
 }
+
+/** The address part of a mailbox like `Front Counter <no-reply@example>`. */
+const addressOf = (mailbox: string) => /<([^<>]+)>\s*$/.exec(mailbox)?.[1] ?? mailbox.trim();
 
 /**
  * Sends e-mail by SMTP when SMTP_URL is set. Otherwise (development and tests) each message is written
@@ -22,12 +30,25 @@ export class Mailer {
     this.transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   }
 
-  async send(email: OutgoingEmail): Promise<void> {
-    const info = await this.transport.sendMail({ from: this.options.from, to: email.to, subject: email.subject, text: email.text });
-    if (this.options.smtpUrl) return;
+  /** Sends one message; resolves with its Message-ID. */
+  async send(email: OutgoingEmail): Promise<{ messageId: string }> {
+    const from = email.fromName ? { name: email.fromName, address: addressOf(this.options.from) } : this.options.from;
+    const info = await this.transport.sendMail({ from, to: email.to, replyTo: email.replyTo, subject: email.subject, text: email.text, html: email.html, attachments: email.attachments });
+    if (this.options.smtpUrl) return { messageId: info.messageId };
     mkdirSync(this.options.directory, { recursive: true });
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 24)}`;
     writeFileSync(path.join(this.options.directory, `${name}.eml`), (info as unknown as { message: Buffer }).message);
-    writeFileSync(path.join(this.options.directory, `${name}.json`), JSON.stringify({ ...email, from: this.options.from, sentAt: new Date().toISOString() }, null, 2));
+    const record = {
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+      tenant: email.tenant,
+      from: email.fromName ? `${email.fromName} <${addressOf(this.options.from)}>` : this.options.from,
+      ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+      ...(email.attachments?.length ? { attachments: email.attachments.map(({ filename, contentType, content }) => ({ filename, contentType, bytes: content.length })) } : {}),
+      sentAt: new Date().toISOString(),
+    };
+    writeFileSync(path.join(this.options.directory, `${name}.json`), JSON.stringify(record, null, 2));
+    return { messageId: info.messageId };
   }
 }

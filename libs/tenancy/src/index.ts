@@ -2,14 +2,14 @@
 // sync) and finding the force a public request is for.
 export { Tenant, type TenantBranding, type TenantContact, type TenantPromises, type TenantIdentity } from './tenant.entity.js';
 export { TenantDomain } from './tenant-domain.entity.js';
-export { tenantFileSchema, brandingSchema, contactSchema, promisesSchema, identitySchema, localizedTextSchema, LANGUAGES, type Language, type LocalizedText, type TenantFile } from './tenant-file.schema.js';
+export { tenantFileSchema, brandingSchema, contactSchema, promisesSchema, identitySchema, notificationsSchema, localizedTextSchema, LANGUAGES, type Language, type LocalizedText, type NotificationSettings, type TenantFile } from './tenant-file.schema.js';
 export { loadTenantDefinitions, parseTenantFile, TenantFileError, type TenantDefinition } from './tenant-files.js';
 export { syncTenants, formatSyncReport, type TenantSyncReport } from './tenant-sync.js';
 export { svgLogoProblem } from './svg-logo.js';
 export { brandingVersion, contrastRatio, MINIMUM_TEXT_CONTRAST } from './branding.js';
 export { normaliseHost, localhostSlug } from '@front-counter/public-kit';
 export { TenantsService } from './tenants.service.js';
-export { findForce, listForces, otherActiveForces, forceNames, forceName, forceLetterhead, primaryHostname, forceIdentities, activeForceAreas, forceAreaHash, forceIdentityDirectory, saveForceArea, tenantById, updateForceSettings, tenantWithDomains, tenantsWithDomainsBySlug, tenantBySlug, setForceStatus, allTenants, domainsTaken, createForce, registryMigrated, type ForceSummary, type ForceLetterhead, type RegistryReader } from './tenants.repository.js';
+export { findForce, listForces, otherActiveForces, forceNames, forceName, forceLetterhead, forceNotificationSettings, primaryHostname, forceIdentities, activeForceAreas, forceAreaHash, forceIdentityDirectory, saveForceArea, tenantById, updateForceSettings, tenantWithDomains, tenantsWithDomainsBySlug, tenantBySlug, setForceStatus, allTenants, domainsTaken, createForce, registryMigrated, type ForceSummary, type ForceLetterhead, type RegistryReader } from './tenants.repository.js';
 export { TenancyModule } from './tenancy.module.js';
 export { TenancyResolver } from './tenancy.resolver.js';
 export { TenancyException, TenancyErrorCode } from './tenancy.exception.js';

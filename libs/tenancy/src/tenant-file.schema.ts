@@ -73,6 +73,42 @@ export const identitySchema = z
   })
   .strict();
 
+/** The name of an environment variable that holds a secret: the secret itself never lives in data. */
+const environmentVariableName = (example: string) => z.string().regex(/^[A-Z][A-Z0-9_]{1,63}$/, `must name an environment variable in UPPER_SNAKE_CASE, like ${example}`);
+const notifyId = (what: string) => z.uuid({ message: `must be the id of a GOV.UK Notify ${what}, a UUID like 9b2c55a4-3f4e-4c1d-8a5b-2f1e0c7d6a93` });
+
+/**
+ * How the force's e-mail and text messages go out. Absent: by the platform's SMTP relay, as `smtp`.
+ * GOV.UK Notify sends through templates, so a Notify force names generic ones: an e-mail template whose
+ * subject is `((subject))` and body `((body))`, the same with `((link_to_file))` for e-mail carrying a
+ * file, and a text message template `((body))`. The API key comes from the environment variable named.
+ */
+export const notificationsSchema = z.discriminatedUnion(
+  'provider',
+  [
+    z
+      .object({
+        provider: z.literal('smtp'),
+        /** Where replies go when a message names no reply-to of its own (the force's mailbox). */
+        replyTo: z.email('must be an email address').optional(),
+      })
+      .strict(),
+    z
+      .object({
+        provider: z.literal('notify'),
+        apiKeyEnv: environmentVariableName('NORTHSHIRE_NOTIFY_API_KEY'),
+        emailTemplateId: notifyId('template'),
+        emailWithFileTemplateId: notifyId('template').optional(),
+        smsTemplateId: notifyId('template').optional(),
+        emailReplyToId: notifyId('reply-to address').optional(),
+        smsSenderId: notifyId('text message sender').optional(),
+      })
+      .strict(),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'must be smtp or notify' : undefined) },
+);
+export type NotificationSettings = z.infer<typeof notificationsSchema>;
+
 export const tenantFileSchema = z
   .object({
     slug: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be lower-case letters, digits and hyphens, starting with a letter'),
@@ -93,6 +129,7 @@ export const tenantFileSchema = z
       .default([])
       .refine((list) => new Set(list).size === list.length, 'must not repeat a service'),
     identity: identitySchema,
+    notifications: notificationsSchema.optional(),
   })
   .strict()
   .superRefine((tenant, context) => {

@@ -66,6 +66,41 @@ describe('parseTenantFile', () => {
     expect(parseTenantFile(file, `${valid}  - : :\n  bad`).problems[0]).toMatch(/westholm\/tenant\.yaml:\d+: /);
   });
 
+  describe('notifications', () => {
+    const notify = (block: string) => `${valid}notifications:\n${block}`;
+    const ids = { email: '5f0b2a4c-8d3e-4b1a-9c6f-2e7d1a0b3c4d', sms: '0c9e8d7f-6a5b-4c3d-8e2f-1a0b9c8d7e6f', replyTo: '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d' };
+
+    it('sends by SMTP when absent, and takes a Notify block with its ids and the name of its key variable', () => {
+      expect(parseTenantFile(file, valid).tenant?.notifications).toBeUndefined();
+      const { tenant, problems } = parseTenantFile(
+        file,
+        notify(`  provider: notify\n  apiKeyEnv: WESTHOLM_NOTIFY_API_KEY\n  emailTemplateId: ${ids.email}\n  smsTemplateId: ${ids.sms}\n  emailReplyToId: ${ids.replyTo}\n`),
+      );
+      expect(problems).toEqual([]);
+      expect(tenant?.notifications).toEqual({ provider: 'notify', apiKeyEnv: 'WESTHOLM_NOTIFY_API_KEY', emailTemplateId: ids.email, smsTemplateId: ids.sms, emailReplyToId: ids.replyTo });
+      expect(parseTenantFile(file, notify('  provider: smtp\n  replyTo: contact@westholm.police.example\n')).tenant?.notifications).toEqual({ provider: 'smtp', replyTo: 'contact@westholm.police.example' });
+    });
+
+    it('names the field, and its line, of an id that is not a UUID or a key variable that is not UPPER_SNAKE', () => {
+      const { problems } = parseTenantFile(file, notify(`  provider: notify\n  apiKeyEnv: westholm-notify-key\n  emailTemplateId: ${ids.email}\n  smsTemplateId: sms-template\n`));
+      expect(problems).toEqual([
+        expect.stringMatching(/westholm\/tenant\.yaml:23: notifications\.apiKeyEnv: must name an environment variable in UPPER_SNAKE_CASE, like NORTHSHIRE_NOTIFY_API_KEY$/),
+        expect.stringMatching(/westholm\/tenant\.yaml:25: notifications\.smsTemplateId: must be the id of a GOV\.UK Notify template, a UUID like /),
+      ]);
+    });
+
+    it('refuses an unknown provider, a Notify block without its key variable or e-mail template, and a secret in place of its name', () => {
+      expect(parseTenantFile(file, notify('  provider: mailchimp\n')).problems).toEqual([expect.stringMatching(/notifications\.provider: must be smtp or notify$/)]);
+      expect(parseTenantFile(file, notify('  provider: notify\n')).problems).toEqual([
+        expect.stringMatching(/notifications\.apiKeyEnv: /),
+        expect.stringMatching(/notifications\.emailTemplateId: /),
+      ]);
+      const withKey = notify(`  provider: notify\n  apiKeyEnv: WESTHOLM_NOTIFY_API_KEY\n  emailTemplateId: ${ids.email}\n  apiKey: live-${ids.sms}-${ids.replyTo}\n`);
+      expect(parseTenantFile(file, withKey).problems).toEqual([expect.stringMatching(/notifications: Unrecognized key: "apiKey"$/)]);
+      expect(parseTenantFile(file, notify('  provider: smtp\n  apiKeyEnv: WESTHOLM_NOTIFY_API_KEY\n')).problems).toEqual([expect.stringMatching(/notifications: Unrecognized key: "apiKeyEnv"$/)]);
+    });
+  });
+
   it('refuses a slug that differs from its folder', () => {
     expect(parseTenantFile(file, valid.replace('slug: westholm', 'slug: eastholm')).problems[0]).toMatch(/slug: must match its folder name "westholm"/);
   });

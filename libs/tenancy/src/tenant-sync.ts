@@ -21,7 +21,12 @@ export interface TenantSyncReport {
   notInFiles: string[];
 }
 
-type SyncedFields = Pick<Tenant, 'name' | 'languages' | 'website' | 'branding' | 'contact' | 'promises' | 'identity' | 'services'>;
+/**
+ * `notifications` is undefined, not null, when the file has none: JSON leaves it out, so the file hash
+ * of a force without the block is what it was before the block existed, and sync does not take an
+ * unchanged file for a changed one (which would undo what administrators changed in the product).
+ */
+type SyncedFields = Pick<Tenant, 'name' | 'languages' | 'website' | 'branding' | 'contact' | 'promises' | 'identity' | 'services'> & { notifications: Tenant['notifications'] | undefined };
 
 function fieldsOf(definition: TenantDefinition): SyncedFields {
   return {
@@ -33,8 +38,12 @@ function fieldsOf(definition: TenantDefinition): SyncedFields {
     promises: definition.promises,
     identity: definition.identity,
     services: definition.services,
+    notifications: definition.notifications,
   };
 }
+
+/** The columns to write: a block removed from the file clears the column. */
+const columnsOf = (fields: SyncedFields): Partial<Tenant> => ({ ...fields, notifications: fields.notifications ?? null });
 
 /** What tenant sync remembers of a file it applied. */
 const fileHash = (fields: SyncedFields, domains: string[]) => createHash('sha256').update(JSON.stringify({ fields, domains })).digest('hex');
@@ -95,7 +104,7 @@ export async function syncTenants(manager: EntityManager, definitions: TenantDef
       if (!current) {
         report.created.push({ slug: definition.slug, changes: [`created with domains ${definition.domains.join(', ')}`] });
         if (options.dryRun) continue;
-        const created = await createTenant(manager, { slug: definition.slug, ...wanted, syncedHash });
+        const created = await createTenant(manager, { slug: definition.slug, ...columnsOf(wanted), syncedHash });
         await writeDomains(manager, created.id, definition.domains);
         await audit(manager, created.id, 'tenant.created', [`from ${definition.sourceFile}`]);
         continue;
@@ -114,6 +123,7 @@ export async function syncTenants(manager: EntityManager, definitions: TenantDef
         promises: current.promises,
         identity: current.identity,
         services: current.services,
+        notifications: current.notifications ?? undefined,
       };
       // Compare through JSON so key order and undefined-versus-absent do not count as changes.
       const changes = [
@@ -127,7 +137,7 @@ export async function syncTenants(manager: EntityManager, definitions: TenantDef
       }
       report.updated.push({ slug: definition.slug, changes });
       if (options.dryRun) continue;
-      await updateTenant(manager, current.id, { ...wanted, syncedHash, updatedAt: new Date() });
+      await updateTenant(manager, current.id, { ...columnsOf(wanted), syncedHash, updatedAt: new Date() });
       if (changes.some((change) => change.startsWith('domains:'))) await writeDomains(manager, current.id, definition.domains);
       await audit(manager, current.id, 'tenant.updated', changes);
     }

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { Language, LocalizedText } from './tenant-file.schema.js';
+import type { Language, LocalizedText, NotificationSettings } from './tenant-file.schema.js';
 import { TenantDomain } from './tenant-domain.entity.js';
 
 export interface TenantBranding {
@@ -65,6 +65,10 @@ export class Tenant {
 
   @Column({ type: 'jsonb' })
   identity: TenantIdentity;
+
+  /** How its e-mail and text messages go out (GOV.UK Notify or SMTP); null: the platform's SMTP. */
+  @Column({ type: 'jsonb', nullable: true })
+  notifications: NotificationSettings | null;
 
   @Column({ type: 'text', default: 'active' })
   status: TenantStatus;

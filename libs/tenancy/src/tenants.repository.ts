@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { TenantDomain } from './tenant-domain.entity.js';
+import type { NotificationSettings } from './tenant-file.schema.js';
 import { Tenant, type TenantIdentity } from './tenant.entity.js';
 
 // The tenancy library's reads of the public force registry (tenants, tenant_domains, tenant_areas),
@@ -58,6 +59,12 @@ export interface ForceLetterhead {
 export async function forceLetterhead(db: RegistryReader, id: string): Promise<ForceLetterhead> {
   const [tenant] = await db.query(`SELECT slug, name, contact, promises FROM tenants WHERE id = $1`, [id]);
   return tenant;
+}
+
+/** How a force's messages go out (null: the platform's SMTP); null when there is no such force. */
+export async function forceNotificationSettings(db: RegistryReader, id: string): Promise<{ slug: string; notifications: NotificationSettings | null } | null> {
+  const [tenant] = await db.query(`SELECT slug, notifications FROM tenants WHERE id = $1`, [id]);
+  return tenant ?? null;
 }
 
 /** A force's primary domain, if it has one. */
