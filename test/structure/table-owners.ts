@@ -22,6 +22,9 @@ export const TABLE_OWNERS: Record<string, string> = {
   admin_drafts: 'admin',
   audit_events: 'audit',
   outbox_events: 'outbox',
+  destinations: 'deliveries',
+  deliveries: 'deliveries',
+  delivery_attempts: 'deliveries',
 };
 
 export interface SourceFile {

@@ -62,7 +62,8 @@ if (stack.idp) {
   say(`\nStaff pages: /staff on each force site (e.g. http://northshire.localhost:${stack.webPort}/staff).`);
   say(`Development sign-in (not for real use): ${stack.idp.url}/realms/<force>; a token for scripts: npm run token -- --tenant northshire --role call-handler`);
 }
-say(`GraphQL api: ${stack.apiUrl}/graphql`);
+if (stack.receiver) say(`Development back office (the forces' records systems; not for real use): ${stack.receiver.url}/ and ${stack.receiver.url}/received.json`);
+say(`GraphQL api: ${stack.apiUrl}/graphql; the report document's JSON Schema: ${stack.apiUrl}/schemas/report/v1.json`);
 const metrics = Object.entries(stack.metrics).filter(([, server]) => server !== null);
 if (config.metrics.enabled) say(`Metrics (Prometheus): ${metrics.map(([app, server]) => `${app} ${server!.url}/metrics`).join(', ')}`);
 say('Press Ctrl-C to stop.');

@@ -10,12 +10,16 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { listening, PortInUseError, type AppConfig } from '@front-counter/config';
 import { serveMetrics, type MetricsServer } from '@front-counter/metrics';
 import { JobWorker } from '../../worker/src/job-worker.js';
+import { createDevReceiver, developmentWebhookSecret, type RunningDevReceiver } from '../../receiver/src/dev-receiver.js';
+import { loadTenantDefinitions } from '@front-counter/tenancy';
 import type { DatabaseUrls } from '@front-counter/database';
 import { runAsApp, type Logger } from '@front-counter/logging';
 
 export interface RunningStack {
   /** The development sign-in provider (Keycloak's URL layout), when DEV_IDP is on. */
   idp: RunningDevIdp | null;
+  /** The development back office the example forces deliver to, when DEV_RECEIVER is on. */
+  receiver: RunningDevReceiver | null;
   /** The configuration as started: with port 0, the real ports and the addresses built from them. */
   config: AppConfig;
   api: NestFastifyApplication;
@@ -68,6 +72,29 @@ async function startIdp(config: AppConfig, urls: DatabaseUrls, logger: Logger): 
 }
 
 /**
+ * The development back office: every force whose tenant.yaml has a webhook destination with its address
+ * and secret in environment variables delivers to it, unless those variables are set (the real
+ * environment wins). Each force's secret comes from the session secret, so it is the same each start.
+ */
+async function startReceiver(config: AppConfig, logger: Logger): Promise<{ receiver: RunningDevReceiver; config: AppConfig }> {
+  const forces = loadTenantDefinitions(config.tenants.directory);
+  const secrets: Record<string, string> = {};
+  for (const force of forces) secrets[force.slug] = developmentWebhookSecret(config.session.secret, force.slug);
+  const receiver = await listening(config.delivery.devReceiver.port, 'the development back office: PORT + 7, or RECEIVER_PORT', () =>
+    createDevReceiver({ port: config.delivery.devReceiver.port, secrets, log: (line: string) => logger.info(line) }),
+  );
+  const environment: Record<string, string> = {};
+  for (const force of forces) {
+    for (const destination of force.destinations) {
+      if (destination.type !== 'webhook') continue;
+      if (destination.urlEnv) environment[destination.urlEnv] = `${receiver.url}/${force.slug}`;
+      environment[destination.secretEnv] = secrets[force.slug];
+    }
+  }
+  return { receiver, config: { ...config, delivery: { ...config.delivery, environment: { ...config.delivery.environment, ...environment } } } };
+}
+
+/**
  * The api, the force sites and the worker in one process, the web talking to the api over HTTP as in
  * production. Each app starts, serves and stops as its own work (runAsApp), so every line it writes,
  * Nest's own included, carries its `app`.
@@ -79,10 +106,18 @@ export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, l
   let config = initialConfig;
   let idp: RunningDevIdp | null = null;
   let idpPool: pg.Pool | null = null;
-  if (config.identity.devProvider.enabled) ({ idp, pool: idpPool, config } = await startIdp(config, urls, logger.child({ app: 'dev-idp' })));
+  let receiver: RunningDevReceiver | null = null;
+  if (config.delivery.devReceiver.enabled) ({ receiver, config } = await startReceiver(config, logger.child({ app: 'dev-receiver' })));
+  try {
+    if (config.identity.devProvider.enabled) ({ idp, pool: idpPool, config } = await startIdp(config, urls, logger.child({ app: 'dev-idp' })));
+  } catch (error) {
+    await receiver?.close();
+    throw error;
+  }
   const stopIdp = async () => {
     await idp?.close();
     await idpPool?.end();
+    await receiver?.close();
   };
   let api: NestFastifyApplication;
   try {
@@ -132,6 +167,7 @@ export async function startStack(initialConfig: AppConfig, urls: DatabaseUrls, l
   }
   return {
     idp,
+    receiver,
     config,
     api,
     web,

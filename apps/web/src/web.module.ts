@@ -4,6 +4,7 @@ import { ConfigModule, type AppConfig } from '@front-counter/config';
 import type { Logger } from '@front-counter/logging';
 import { MetricsModule, type AppMetrics } from '@front-counter/metrics';
 import { ApiClient } from './api-client.js';
+import { BackOfficeController } from './back-office/back-office.controller.js';
 import { HealthController } from './health.controller.js';
 import { JourneyApi } from './journey/journey-api.js';
 import { JourneyPagesController } from './journey/journey-pages.controller.js';
@@ -49,6 +50,7 @@ export class WebModule {
       // Within an area, the controller with its catch-all ("page not found") comes last.
       controllers: [
         HealthController,
+        BackOfficeController,
         PagesController,
         AssetsController,
         ...(config.environment === 'production' ? [] : [DevMailController]),

@@ -4,13 +4,14 @@ import { DataSource } from 'typeorm';
 import { SlaMonitor } from '@front-counter/casework';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { DATABASE_URLS, TenantTransactions, type DatabaseUrls } from '@front-counter/database';
+import { DeliveryService } from '@front-counter/deliveries';
 import { EvidenceService } from '@front-counter/evidence';
 import { JOB_QUEUES, JOB_SCHEMA, type JobPayloads, type JobQueueName } from '@front-counter/jobs';
 import type { Logger } from '@front-counter/logging';
 import { EmailTemplates, Mailer, emailHandlers } from '@front-counter/notifications';
 import { OutboxDispatcher } from '@front-counter/outbox';
 import { RetentionService } from '@front-counter/retention';
-import { listForces } from '@front-counter/tenancy';
+import { forceSiteUrl, listForces } from '@front-counter/tenancy';
 import { RetentionSchedule } from './retention-schedule.js';
 import { WORKER_LOGGER } from './worker-logger.js';
 import { WorkerMetrics } from './worker-metrics.js';
@@ -20,9 +21,9 @@ export { WORKER_LOGGER } from './worker-logger.js';
 type Handlers = { [Name in JobQueueName]?: (data: JobPayloads[Name]) => Promise<void> };
 
 /** The queues a worker takes jobs from as they come (the scheduled ones come on their schedule). */
-const WORKED: JobQueueName[] = ['outbox', 'evidence-scan', 'deadline', 'worker-minutely', 'retention-run'];
+const WORKED: JobQueueName[] = ['outbox', 'delivery', 'evidence-scan', 'deadline', 'worker-minutely', 'retention-run'];
 /** What `runDueJobs` drains: the work that requests cause. */
-const DRAINED: JobQueueName[] = ['outbox', 'evidence-scan', 'deadline'];
+const DRAINED: JobQueueName[] = ['outbox', 'delivery', 'evidence-scan', 'deadline'];
 
 /**
  * The worker: takes jobs from pg-boss's queues in PostgreSQL and does them. Outbox deliveries
@@ -49,6 +50,7 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly metrics: WorkerMetrics,
     retention: RetentionService,
     retentionSchedule: RetentionSchedule,
+    deliveries: DeliveryService,
     @Inject(DATABASE_URLS) urls: DatabaseUrls,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
@@ -56,9 +58,16 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     const mailer = new Mailer(config.mail);
     const templates = new EmailTemplates(config.tenants.directory);
     // Links in e-mail: the force's primary domain; in development its <slug>.localhost site on this machine.
-    const siteUrl = ({ slug, primaryDomain }: { slug: string; primaryDomain: string | null }) =>
-      config.environment === 'production' || !config.tenants.allowLocalhostSlugs ? `https://${primaryDomain ?? `${slug}.localhost`}` : `http://${slug}.localhost:${config.web.port}`;
-    this.dispatcher = new OutboxDispatcher(dataSource, transactions, { ...emailHandlers({ mailer, templates, siteUrl }), ...retention.outboxHandlers }, {
+    const siteUrl = (force: { slug: string; primaryDomain: string | null }) => forceSiteUrl(config, force);
+    this.dispatcher = new OutboxDispatcher(dataSource, transactions, {
+      ...emailHandlers({ mailer, templates, siteUrl }),
+      ...retention.outboxHandlers,
+      // A sent report goes to each of the force's back-office destinations that takes it.
+      'report.submitted': async ({ tenantId, payload, manager, occurredAt }) => {
+        const made = await deliveries.fanOut(manager, tenantId, { type: 'report.submitted', reportId: payload.reportId, occurredAt });
+        this.metrics.count('delivery', 'made', made);
+      },
+    }, {
       delivered: (event) => this.logger.info({ eventId: event.id, type: event.type }, 'outbox event delivered'),
       failed: (error, event) => this.logger.warn({ eventId: event.id, type: event.type, attempt: event.attempts + 1, err: { message: (error.cause as Error)?.message ?? error.message } }, 'outbox delivery failed; will retry'),
     });
@@ -82,6 +91,11 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
           this.metrics.count('outbox', 'failed');
           throw error;
         }
+      },
+      delivery: async ({ tenantId, deliveryId }) => {
+        const outcome = await deliveries.attempt(tenantId, deliveryId);
+        this.metrics.count('delivery', outcome);
+        if (outcome === 'dead') this.logger.warn({ deliveryId }, 'delivery gave up after every attempt failed: a dead letter for the force administrator');
       },
       'evidence-scan': async ({ tenantId }) => {
         const processed = await evidence.processPending([tenantId], Number.MAX_SAFE_INTEGER);

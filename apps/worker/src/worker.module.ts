@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
-import { SlaMonitor, EvidenceReportsModule } from '@front-counter/casework';
+import { DeliveryDocumentsModule, SlaMonitor, EvidenceReportsModule } from '@front-counter/casework';
+import { DELIVERIES_ENTITIES, DELIVERY_MAIL, DeliveryService } from '@front-counter/deliveries';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
 import { EvidenceModule } from '@front-counter/evidence';
@@ -13,6 +14,7 @@ import { RetentionModule } from '@front-counter/retention';
 import { TENANCY_ENTITIES } from '@front-counter/tenancy';
 import { TRIAGE_ENTITIES } from '@front-counter/triage';
 import { RetentionSchedule } from './retention-schedule.js';
+import { WorkerDeliveryMail } from './delivery-mail.js';
 import { JobWorker } from './job-worker.js';
 import { WORKER_LOGGER } from './worker-logger.js';
 import { WorkerMetrics } from './worker-metrics.js';
@@ -25,14 +27,15 @@ export class WorkerModule {
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule.forRoot(metrics),
-        DatabaseModule.forRoot({ urls, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES], poolSize: 4, applicationName: 'front-counter-worker' }),
+        DatabaseModule.forRoot({ urls, entities: [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES, ...DELIVERIES_ENTITIES], poolSize: 4, applicationName: 'front-counter-worker' }),
         AuditModule,
         ReportsModule,
         EvidenceModule,
         EvidenceReportsModule,
+        DeliveryDocumentsModule,
         RetentionModule,
       ],
-      providers: [JobWorker, WorkerMetrics, SlaMonitor, RetentionSchedule, { provide: WORKER_LOGGER, useValue: logger }],
+      providers: [DeliveryService, WorkerDeliveryMail, { provide: DELIVERY_MAIL, useExisting: WorkerDeliveryMail }, JobWorker, WorkerMetrics, SlaMonitor, RetentionSchedule, { provide: WORKER_LOGGER, useValue: logger }],
     };
   }
 }

@@ -11,3 +11,4 @@ export { ReportChangesService } from './report-changes.service.js';
 export { CaseworkResolver } from './casework.resolver.js';
 export { TrackingResolver } from './tracking.resolver.js';
 export { EvidenceReportsModule, EvidenceReportsAdapter } from './evidence-reports.adapter.js';
+export { DeliveryDocumentsAdapter, DeliveryDocumentsModule } from './delivery-documents.adapter.js';

@@ -100,6 +100,13 @@ const environmentSchema = z.object({
   RETENTION_EVERY_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1').max(1440, 'must be at most 1440 (a day)').default(60),
   RETENTION_BATCH_SIZE: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
   OUTBOX_KEEP_DELIVERED_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int('must be a whole number of hours').min(1, 'must be at least 1').max(8760, 'must be at most 8760 (a year)').default(72),
+  DELIVERY_GIVE_UP_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int('must be a whole number').min(1, 'must be at least 1').max(30 * 24 * 3600, 'must be at most 2592000 (30 days)').default(72 * 3600),
+  DELIVERY_RETRY_BASE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).min(0.1, 'must be at least 0.1').max(3600, 'must be at most 3600').default(30),
+  DELIVERY_TIMEOUT_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(100, 'must be at least 100').max(60_000, 'must be at most 60000').default(15_000),
+  DELIVERY_LINK_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int('must be a whole number of hours').min(1, 'must be at least 1').max(30 * 24, 'must be at most 720 (30 days)').default(7 * 24),
+  DELIVERY_CA_FILE: z.string().trim().min(1).optional(),
+  DEV_RECEIVER: booleanString.optional(),
+  RECEIVER_PORT: port.optional(),
 });
 
 export interface DatabaseConfig {
@@ -136,6 +143,25 @@ export interface AppConfig {
   mail: { smtpUrl?: string; from: string; directory: string };
   /** GOV.UK Notify's API, for forces whose tenant file sends through it (their API keys are in the variables those files name). */
   notify: { apiUrl: string };
+  /**
+   * Back-office delivery: a failing delivery is retried with back-off from `retryBaseSeconds` (doubling,
+   * at most 6 hours apart) until `giveUpSeconds` after its first attempt, then it is a dead letter;
+   * `linkHours`: how long the evidence links in a report document work; `caFile`: a PEM certificate
+   * trusted besides the system's (a force's private CA, or development's self-signed receiver);
+   * `allowHttpLoopback`: plain http to this machine, outside production only.
+   */
+  delivery: {
+    giveUpSeconds: number;
+    retryBaseSeconds: number;
+    timeoutMs: number;
+    linkHours: number;
+    caFile?: string;
+    allowHttpLoopback: boolean;
+    /** `npm start`'s development back office (PORT + 7): the example forces' destinations deliver to it. Never in production. */
+    devReceiver: { enabled: boolean; port: number };
+    /** Destination addresses and secrets set by the launcher for its development receiver; the real environment wins. */
+    environment: Record<string, string>;
+  };
   worker: { pollMs: number };
   /**
    * The worker's retention schedule: every `everyMinutes` it deletes reports past their service's
@@ -260,6 +286,7 @@ function productionProblems(env: z.infer<typeof environmentSchema>, role: Proces
   if ((role === 'api' || role === 'web' || role === 'all') && !env.SESSION_SECRET) problems.push(`SESSION_SECRET must be set in production (at least 32 random characters: ${HOW_TO_GENERATE})`);
   if ((role === 'worker' || role === 'all') && !env.SMTP_URL) problems.push('SMTP_URL must be set in production (development writes e-mail to DATA_DIR/mail instead)');
   if (role === 'web' && !env.API_URL) problems.push('API_URL must be set in production (where the web finds the api, e.g. http://front-counter-api:3001)');
+  if (env.DEV_RECEIVER) problems.push('DEV_RECEIVER must not be true in production (the development back office takes reports meant for a force)');
   if (env.DEV_IDP) problems.push('DEV_IDP must not be true in production (the development sign-in provider lets anyone sign in as anyone)');
 
   const secrets: [string, string | undefined, number][] = [
@@ -352,6 +379,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
     session: { secret: env.SESSION_SECRET ?? (production ? randomBytes(48).toString('base64url') : DEVELOPMENT_SESSION_SECRET) },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM, directory: path.resolve(env.DATA_DIR, 'mail') },
     notify: { apiUrl: env.NOTIFY_API_URL },
+    delivery: {
+      giveUpSeconds: env.DELIVERY_GIVE_UP_SECONDS,
+      retryBaseSeconds: env.DELIVERY_RETRY_BASE_SECONDS,
+      timeoutMs: env.DELIVERY_TIMEOUT_MS,
+      linkHours: env.DELIVERY_LINK_HOURS,
+      caFile: env.DELIVERY_CA_FILE,
+      allowHttpLoopback: nodeEnvironment !== 'production',
+      devReceiver: { enabled: env.DEV_RECEIVER ?? !production, port: env.RECEIVER_PORT ?? offset(7) },
+      environment: {},
+    },
     worker: { pollMs: env.OUTBOX_POLL_MS },
     retention: { everyMinutes: env.RETENTION_EVERY_MINUTES, batchSize: env.RETENTION_BATCH_SIZE, keepDeliveredOutboxHours: env.OUTBOX_KEEP_DELIVERED_HOURS },
     metrics: {

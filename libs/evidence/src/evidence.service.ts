@@ -378,6 +378,22 @@ export class EvidenceService {
   }
 
   /**
+   * Links for a force's back-office system to the sent files of a report (the original, or a photo's
+   * metadata-free copy), valid `hours`; each download is audited as the destination named. Files not
+   * yet scanned, infected or unprocessable get no link (the manifest says why).
+   */
+  async backOfficeLinks(manager: EntityManager, tenantId: string, reportId: string, destination: string, hours: number): Promise<{ file: EvidenceFileRow; link: { path: string; expiresAt: Date } | null }[]> {
+    const files = await filesOfReport(manager, reportId);
+    const expiresAt = new Date(Date.now() + hours * 3600 * 1000);
+    return files.map((file) => {
+      const variant: EvidenceVariant = file.kind === 'image' ? 'display' : 'original';
+      if (!servable(file, variant) || file.tenantId !== tenantId) return { file, link: null };
+      const payload = Buffer.from(JSON.stringify({ t: file.tenantId, f: file.id, v: variant, s: `destination:${destination}`, n: destination, e: Math.floor(expiresAt.getTime() / 1000) })).toString('base64url');
+      return { file, link: { path: `/evidence/${payload}.${this.sign(payload)}`, expiresAt } };
+    });
+  }
+
+  /**
    * Opens what a signed link points at: the file is checked again (a file quarantined since the link
    * was made is not served) and, for a download, the read is audited as the staff member who asked.
    */
@@ -396,7 +412,8 @@ export class EvidenceService {
       if (row && servable(row, claims.v) && claims.v !== 'thumbnail') {
         await this.audit.record(manager, {
           tenantId: claims.t,
-          actorType: 'staff',
+          // A back-office system's link names its destination; a staff member's, the staff member.
+          actorType: claims.s.startsWith('destination:') ? 'system' : 'staff',
           actorId: claims.s,
           action: 'evidence.downloaded',
           subjectType: 'report',

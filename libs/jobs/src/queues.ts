@@ -13,6 +13,8 @@ export const JOB_QUEUES = {
   outbox: { retryLimit: 9, retryDelay: 2, retryBackoff: true, expireInSeconds: 300, deadLetter: 'outbox-dead' },
   /** Scan a force's newly uploaded evidence files and make their copies: enqueued with the upload. */
   'evidence-scan': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 900 },
+  /** Send one delivery to a force's back office (its own back-off decides the next attempt; these retries cover crashes). */
+  delivery: { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   /** A report's deadline passes: mark the force's missed deadlines (enqueued when the report is routed, due at the deadline). */
   deadline: { retryLimit: 3, retryDelay: 10, expireInSeconds: 300 },
   /** Every minute: mark passed deadlines (those changed since their job was enqueued too), scan files whose retry is due, note that the worker is alive. */
@@ -29,6 +31,7 @@ export interface JobPayloads {
   'outbox-dead': { tenantId: string; eventId: string };
   'evidence-scan': { tenantId: string };
   deadline: { tenantId: string };
+  delivery: { tenantId: string; deliveryId: string };
   'worker-minutely': Record<string, never>;
   'retention-run': Record<string, never>;
 }

@@ -6,7 +6,7 @@ import type { OutboxEvent } from './outbox-event.entity.js';
 import type { OutboxEventType, OutboxPayloads } from './outbox.js';
 import { lockUndeliveredEvent, markDelivered, markFailed, markUnqueued, queueEvent, unqueuedEvents } from './outbox.repository.js';
 
-export type OutboxHandler<Type extends OutboxEventType = OutboxEventType> = (event: { tenantId: string; payload: OutboxPayloads[Type]; manager: EntityManager }) => Promise<void>;
+export type OutboxHandler<Type extends OutboxEventType = OutboxEventType> = (event: { tenantId: string; payload: OutboxPayloads[Type]; manager: EntityManager; occurredAt: Date }) => Promise<void>;
 
 /** After this many failed attempts an event is a dead letter: its job moves to `outbox-dead` and it waits for an operator (the metrics count it). */
 export const OUTBOX_MAX_ATTEMPTS = 10;
@@ -67,7 +67,7 @@ export class OutboxDispatcher {
       return runInTrace(childTrace(event.traceParent), async () => {
         await manager.query('SAVEPOINT outbox_handler'); // a failing handler's own writes are undone, the attempt is still recorded
         try {
-          await handler({ tenantId, payload: event.payload as never, manager });
+          await handler({ tenantId, payload: event.payload as never, manager, occurredAt: event.createdAt });
           await markDelivered(manager, event.id);
           this.observer.delivered?.(event);
           return 'delivered';

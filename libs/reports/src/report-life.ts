@@ -249,6 +249,33 @@ export class ReportLife {
     await this.toldStaffPages(manager, report);
   }
 
+  /**
+   * The force's records system gave the report its own reference (a crime or incident number): kept on
+   * the report, a step of its timeline the reporter sees in tracking, and audited. The same number
+   * again changes nothing; a new one replaces it (both stay in the timeline).
+   */
+  async externalReferenceReceived(manager: EntityManager, report: Report, received: { reference: string; source: string; deliveryId?: string }): Promise<boolean> {
+    if (report.externalReference === received.reference) return false;
+    await updateReport(manager, report.id, { externalReference: received.reference, updatedAt: new Date() });
+    const details = { reference: received.reference, source: received.source, ...(received.deliveryId ? { deliveryId: received.deliveryId } : {}) };
+    await recordReportEvent(manager, {
+      tenantId: report.tenantId,
+      reportId: report.id,
+      kind: 'external-reference',
+      actorType: 'system',
+      actorName: received.source,
+      message:
+        report.language === 'cy'
+          ? `Eich cyfeirnod o'n system gofnodion yw ${received.reference}. Rhowch ef os byddwch yn cysylltu â ni am yr adroddiad hwn.`
+          : `Your reference from our records system is ${received.reference}. Please give it if you contact us about this report.`,
+      details,
+    });
+    await this.audit.record(manager, { tenantId: report.tenantId, actorType: 'system', action: 'report.external-reference', subjectType: 'report', subjectId: report.id, details: { ...details, previous: report.externalReference } });
+    report.externalReference = received.reference;
+    await this.toldStaffPages(manager, report);
+    return true;
+  }
+
   /** The claimant transfers the report to another force: decided and audited here, then `transferred`. */
   async transferredByStaff(
     manager: EntityManager,

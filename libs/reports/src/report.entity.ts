@@ -108,6 +108,10 @@ export class Report {
   @Column({ name: 'transferred_from', type: 'uuid', nullable: true })
   transferredFrom: string | null;
 
+  /** The force's own reference for it from its records system (a crime or incident number), when one came back. */
+  @Column({ name: 'external_reference', type: 'text', nullable: true })
+  externalReference: string | null;
+
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
 }
@@ -141,4 +145,5 @@ export interface ReportOutcome {
   decidedBy: string;
   decidedByName: string | null;
   decidedAt: string;
+
 }

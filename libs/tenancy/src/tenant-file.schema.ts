@@ -109,6 +109,47 @@ export const notificationsSchema = z.discriminatedUnion(
 );
 export type NotificationSettings = z.infer<typeof notificationsSchema>;
 
+/** The events a destination may take (the Standard Webhooks `type` of each delivery). */
+export const DESTINATION_EVENTS = ['report.submitted', 'report.updated', 'report.transferred', 'triage.decided'] as const;
+const destinationName = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be lower-case letters, digits and hyphens, like records-system');
+const destinationEvents = z
+  .array(z.enum(DESTINATION_EVENTS, { message: `must be one of ${DESTINATION_EVENTS.join(', ')}` }))
+  .min(1, 'needs at least one event')
+  .refine((list) => new Set(list).size === list.length, 'must not repeat an event');
+
+/**
+ * Where the force's reports go besides its triage queue: its records management or command-and-control
+ * system by signed HTTPS webhook (the URL given, or read from the environment variable named where it
+ * differs between environments; the signing secret always from the environment variable named), or a
+ * mailbox for forces without an API (a readable summary with the report document attached).
+ */
+export const destinationSchema = z.discriminatedUnion(
+  'type',
+  [
+    z
+      .object({
+        name: destinationName,
+        type: z.literal('webhook'),
+        url: z.url({ protocol: /^https$/, message: 'must be an https:// URL' }).optional(),
+        urlEnv: environmentVariableName('NORTHSHIRE_RECORDS_URL').optional(),
+        secretEnv: environmentVariableName('NORTHSHIRE_RECORDS_SECRET'),
+        events: destinationEvents,
+      })
+      .strict()
+      .refine((destination) => (destination.url === undefined) !== (destination.urlEnv === undefined), { message: 'needs either url or urlEnv (one of them)', path: ['url'] }),
+    z
+      .object({
+        name: destinationName,
+        type: z.literal('email'),
+        address: z.email('must be an email address'),
+        events: destinationEvents,
+      })
+      .strict(),
+  ],
+  { error: (issue) => (issue.code === 'invalid_union' ? 'type must be webhook or email' : undefined) },
+);
+export type DestinationDefinition = z.infer<typeof destinationSchema>;
+
 export const tenantFileSchema = z
   .object({
     slug: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be lower-case letters, digits and hyphens, starting with a letter'),
@@ -130,6 +171,11 @@ export const tenantFileSchema = z
       .refine((list) => new Set(list).size === list.length, 'must not repeat a service'),
     identity: identitySchema,
     notifications: notificationsSchema.optional(),
+    destinations: z
+      .array(destinationSchema)
+      .max(10, 'at most 10 destinations')
+      .default([])
+      .refine((list) => new Set(list.map((destination) => destination.name)).size === list.length, 'must not repeat a destination name'),
   })
   .strict()
   .superRefine((tenant, context) => {

@@ -1,0 +1,34 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import type { DeliveryMail } from '@front-counter/deliveries';
+import { channelFor, Mailer } from '@front-counter/notifications';
+import { forceLetterhead, forceNotificationSettings } from '@front-counter/tenancy';
+
+/** E-mail destinations send through the force's own channel (GOV.UK Notify or SMTP), as its other e-mail does. */
+@Injectable()
+export class WorkerDeliveryMail implements DeliveryMail {
+  private readonly mailer: Mailer;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.mailer = new Mailer(config.mail);
+  }
+
+  async send(tenantId: string, message: Parameters<DeliveryMail['send']>[1]): Promise<void> {
+    const force = await forceNotificationSettings(this.dataSource, tenantId);
+    if (!force) throw new Error(`no force ${tenantId}`);
+    const letterhead = await forceLetterhead(this.dataSource, tenantId).catch(() => null);
+    const channel = channelFor(force, { environment: process.env, mailer: this.mailer, notifyApiUrl: this.config.notify.apiUrl });
+    await channel.sendEmail({
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      fromName: letterhead?.name?.en ?? force.slug,
+      attachments: [message.attachment],
+      reference: message.reference,
+    });
+  }
+}

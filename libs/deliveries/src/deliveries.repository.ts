@@ -1,0 +1,79 @@
+import { In, IsNull, type EntityManager } from 'typeorm';
+import { Delivery, DeliveryAttempt, Destination } from './delivery.entities.js';
+
+// The deliveries library's reads and writes of destinations, deliveries and delivery_attempts,
+// through the caller's transaction (the force's, under row-level security).
+
+/** The force's destinations that take this event and are not retired. */
+export async function destinationsFor(manager: EntityManager, eventType: string): Promise<Destination[]> {
+  const all = await manager.find(Destination, { where: { retiredAt: IsNull() }, order: { name: 'ASC' } });
+  return all.filter((destination) => destination.events.includes(eventType));
+}
+
+export async function destinationById(manager: EntityManager, id: string): Promise<Destination | null> {
+  return manager.findOneBy(Destination, { id });
+}
+
+export async function insertDelivery(manager: EntityManager, delivery: Pick<Delivery, 'tenantId' | 'destinationId' | 'reportId' | 'messageId' | 'eventType' | 'occurredAt' | 'body'>): Promise<Delivery> {
+  const inserted = await manager.insert(Delivery, delivery);
+  return (await manager.findOneBy(Delivery, { id: inserted.identifiers[0].id as string }))!;
+}
+
+/** Locks one delivery; 'busy' when another transaction holds it, null when there is none. */
+export async function lockDelivery(manager: EntityManager, id: string): Promise<Delivery | 'busy' | null> {
+  const [row]: { id: string }[] = await manager.query(`SELECT id FROM deliveries WHERE id = $1 FOR UPDATE SKIP LOCKED`, [id]);
+  if (row) return manager.findOneBy(Delivery, { id });
+  return (await manager.existsBy(Delivery, { id })) ? 'busy' : null;
+}
+
+/** An earlier delivery of the same report to the same destination not yet delivered (pending or dead): this one waits behind it. */
+export async function earlierUndelivered(manager: EntityManager, delivery: Delivery): Promise<boolean> {
+  if (!delivery.reportId) return false;
+  const [row] = await manager.query(
+    `SELECT 1 FROM deliveries WHERE destination_id = $1 AND report_id = $2 AND sequence < $3 AND status <> 'delivered' LIMIT 1`,
+    [delivery.destinationId, delivery.reportId, delivery.sequence],
+  );
+  return Boolean(row);
+}
+
+/** The next pending delivery of the same report to the same destination, after this one. */
+export async function nextInChain(manager: EntityManager, delivery: Delivery): Promise<Delivery | null> {
+  if (!delivery.reportId) return null;
+  const [row]: { id: string }[] = await manager.query(
+    `SELECT id FROM deliveries WHERE destination_id = $1 AND report_id = $2 AND sequence > $3 AND status = 'pending' ORDER BY sequence LIMIT 1`,
+    [delivery.destinationId, delivery.reportId, delivery.sequence],
+  );
+  return row ? manager.findOneBy(Delivery, { id: row.id }) : null;
+}
+
+/** The first pending delivery of each report's chain to a destination (what a resumed destination sends first). */
+export async function chainHeads(manager: EntityManager, destinationId: string): Promise<Delivery[]> {
+  const rows: { id: string }[] = await manager.query(
+    `SELECT DISTINCT ON (report_id) id, status FROM deliveries
+      WHERE destination_id = $1 AND status <> 'delivered'
+      ORDER BY report_id, sequence`,
+    [destinationId],
+  );
+  const heads = await manager.findBy(Delivery, { id: In(rows.map((row) => row.id).concat('00000000-0000-0000-0000-000000000000')) });
+  return heads.filter((delivery) => delivery.status === 'pending');
+}
+
+export async function recordAttempt(manager: EntityManager, attempt: Pick<DeliveryAttempt, 'tenantId' | 'deliveryId' | 'statusCode' | 'ok' | 'error' | 'durationMs'>): Promise<void> {
+  await manager.insert(DeliveryAttempt, attempt);
+}
+
+export async function updateDelivery(manager: EntityManager, id: string, fields: Partial<Pick<Delivery, 'status' | 'attempts' | 'firstAttemptAt' | 'nextAttemptAt' | 'deliveredAt' | 'lastError' | 'externalReference' | 'replayedBy'>>): Promise<void> {
+  await manager.update(Delivery, { id }, fields);
+}
+
+export async function deliveryById(manager: EntityManager, id: string): Promise<Delivery | null> {
+  return manager.findOneBy(Delivery, { id });
+}
+
+export async function attemptsOf(manager: EntityManager, deliveryId: string): Promise<DeliveryAttempt[]> {
+  return manager.find(DeliveryAttempt, { where: { deliveryId }, order: { id: 'ASC' } });
+}
+
+export async function setSuspended(manager: EntityManager, destinationId: string, by: string | null): Promise<void> {
+  await manager.update(Destination, { id: destinationId }, by ? { suspendedAt: new Date(), suspendedBy: by } : { suspendedAt: null, suspendedBy: null });
+}

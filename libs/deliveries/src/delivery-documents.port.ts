@@ -1,0 +1,20 @@
+import type { EntityManager } from 'typeorm';
+
+/** How the deliveries library reaches a report without depending on reports, evidence and forms itself. */
+export const DELIVERY_DOCUMENTS = Symbol('DELIVERY_DOCUMENTS');
+
+export interface ReportDocumentForDelivery {
+  reference: string;
+  language: 'en' | 'cy';
+  /** The canonical report document (the envelope's `data`), JSON Schema /schemas/report/v1.json. */
+  document: Record<string, unknown>;
+  /** A readable account of it, for e-mail destinations. */
+  summary: { subject: string; text: string };
+}
+
+export interface DeliveryDocuments {
+  /** The report's document as of now, in the force's transaction (links to its evidence valid `linkHours`, audited as the destination). Null: no such report. */
+  documentFor(manager: EntityManager, input: { tenantId: string; reportId: string; destination: string; linkHours: number }): Promise<ReportDocumentForDelivery | null>;
+  /** The receiving system gave the report its own reference: kept, shown to staff and the reporter, audited. */
+  externalReferenceReceived(manager: EntityManager, input: { tenantId: string; reportId: string; reference: string; source: string; deliveryId: string }): Promise<void>;
+}

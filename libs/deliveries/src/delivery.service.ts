@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@front-counter/config';
+import { TenantTransactions } from '@front-counter/database';
+import { sendJob } from '@front-counter/jobs';
+import { envelopeBody, newMessageId, signWebhook, WebhookClient, type WebhookEventType } from '@front-counter/webhooks';
+import { DELIVERY_DOCUMENTS, type DeliveryDocuments } from './delivery-documents.port.js';
+import type { Delivery, Destination } from './delivery.entities.js';
+import { chainHeads, deliveryById, destinationById, destinationsFor, earlierUndelivered, insertDelivery, lockDelivery, nextInChain, recordAttempt, setSuspended, updateDelivery } from './deliveries.repository.js';
+
+/** How e-mail destinations send: the force's own channel (GOV.UK Notify or SMTP), given by the worker. */
+export const DELIVERY_MAIL = Symbol('DELIVERY_MAIL');
+export interface DeliveryMail {
+  send(tenantId: string, message: { to: string; subject: string; text: string; attachment: { filename: string; contentType: string; content: Buffer }; reference: string }): Promise<void>;
+}
+
+export type AttemptOutcome = 'delivered' | 'retrying' | 'dead' | 'waiting' | 'done';
+
+/** Retries come at most this far apart. */
+const MAX_RETRY_SECONDS = 6 * 3600;
+/** A receiver's own reference for a report: short, printable. */
+const EXTERNAL_REFERENCE = /^[\w./ -]{1,64}$/;
+
+/** The delay before retry `attempt` (1 = after the first failure): doubling from the base, at most 6 hours, ±20 % so retries spread. */
+export function retryDelaySeconds(attempt: number, baseSeconds: number, retryAfterSeconds?: number, random = Math.random): number {
+  const backOff = Math.min(baseSeconds * 2 ** (attempt - 1), MAX_RETRY_SECONDS) * (0.8 + 0.4 * random());
+  return Math.min(Math.max(backOff, retryAfterSeconds ?? 0), MAX_RETRY_SECONDS);
+}
+
+/**
+ * Delivers a force's reports to its back-office systems. An event about a report becomes one
+ * delivery per destination that takes it, with the report document as of the event and a message id
+ * kept across attempts (in the outbox job's transaction, so none is lost or made twice). Deliveries
+ * of one report to one destination go in order: each waits until the one before it is delivered. A
+ * failed attempt is retried with back-off for DELIVERY_GIVE_UP_SECONDS (72 hours), then the delivery
+ * is a dead letter, waiting (with those behind it) for a replay. A suspended destination's deliveries
+ * wait and go, in order, when it resumes.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly client: WebhookClient;
+  private readonly ca?: string;
+
+  constructor(
+    private readonly transactions: TenantTransactions,
+    @Inject(DELIVERY_DOCUMENTS) private readonly documents: DeliveryDocuments,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(DELIVERY_MAIL) private readonly mail: DeliveryMail | null,
+  ) {
+    this.client = new WebhookClient({ allowInsecureLoopback: config.delivery.allowHttpLoopback, timeoutMs: config.delivery.timeoutMs });
+    this.ca = config.delivery.caFile ? readFileSync(config.delivery.caFile, 'utf8') : undefined;
+  }
+
+  /**
+   * Makes the deliveries of an event about a report, in the caller's transaction (the outbox job's):
+   * one per destination of the force that takes the event. Returns how many.
+   */
+  async fanOut(manager: EntityManager, tenantId: string, event: { type: WebhookEventType; reportId: string; occurredAt: Date }): Promise<number> {
+    let made = 0;
+    for (const destination of await destinationsFor(manager, event.type)) {
+      const found = await this.documents.documentFor(manager, { tenantId, reportId: event.reportId, destination: destination.name, linkHours: this.config.delivery.linkHours });
+      if (!found) continue;
+      const delivery = await insertDelivery(manager, {
+        tenantId,
+        destinationId: destination.id,
+        reportId: event.reportId,
+        messageId: newMessageId(),
+        eventType: event.type,
+        occurredAt: event.occurredAt,
+        body: envelopeBody(event.type, event.occurredAt, found.document),
+      });
+      if (!destination.suspendedAt && !(await earlierUndelivered(manager, delivery))) await sendJob(manager, 'delivery', { tenantId, deliveryId: delivery.id });
+      made++;
+    }
+    return made;
+  }
+
+  /**
+   * One attempt at a delivery, when its job runs: the delivery is locked for the attempt, so two
+   * workers holding the same job (one killed, its job expired and taken again) never send it at once;
+   * a repeat after a crash goes with the same webhook-id, which a receiver uses to drop it.
+   */
+  async attempt(tenantId: string, deliveryId: string, environment: Record<string, string | undefined> = { ...this.config.delivery.environment, ...process.env }): Promise<AttemptOutcome> {
+    return this.transactions.run(tenantId, async (manager) => {
+      const delivery = await lockDelivery(manager, deliveryId);
+      if (delivery === 'busy') throw new Error(`delivery ${deliveryId} is being sent by another worker`);
+      if (!delivery || delivery.status !== 'pending') return 'done';
+      const destination = (await destinationById(manager, delivery.destinationId))!;
+      if (destination.suspendedAt) return 'waiting';
+      if (await earlierUndelivered(manager, delivery)) return 'waiting';
+      if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > Date.now() + 1000) return 'waiting'; // a stale job: the retry has its own
+
+      const started = Date.now();
+      const sent = await this.send(destination, delivery, environment).catch((error: Error) => ({ ok: false as const, status: null, error: error.message, retryAfterSeconds: undefined, reference: null }));
+      await recordAttempt(manager, { tenantId, deliveryId: delivery.id, statusCode: sent.status, ok: sent.ok, error: sent.ok ? null : sent.error.slice(0, 1000), durationMs: Date.now() - started });
+      const attempts = delivery.attempts + 1;
+      const firstAttemptAt = delivery.firstAttemptAt ?? new Date(started);
+
+      if (sent.ok) {
+        const reference = sent.reference && EXTERNAL_REFERENCE.test(sent.reference) ? sent.reference : null;
+        await updateDelivery(manager, delivery.id, { status: 'delivered', attempts, firstAttemptAt, deliveredAt: new Date(), nextAttemptAt: null, lastError: null, externalReference: reference });
+        if (reference && delivery.reportId) await this.documents.externalReferenceReceived(manager, { tenantId, reportId: delivery.reportId, reference, source: destination.name, deliveryId: delivery.id });
+        const next = await nextInChain(manager, delivery);
+        if (next) await sendJob(manager, 'delivery', { tenantId, deliveryId: next.id });
+        return 'delivered';
+      }
+      if (Date.now() - firstAttemptAt.getTime() >= this.config.delivery.giveUpSeconds * 1000) {
+        await updateDelivery(manager, delivery.id, { status: 'dead', attempts, firstAttemptAt, nextAttemptAt: null, lastError: sent.error.slice(0, 1000) });
+        return 'dead';
+      }
+      const nextAttemptAt = new Date(Date.now() + retryDelaySeconds(attempts, this.config.delivery.retryBaseSeconds, sent.retryAfterSeconds) * 1000);
+      await updateDelivery(manager, delivery.id, { attempts, firstAttemptAt, nextAttemptAt, lastError: sent.error.slice(0, 1000) });
+      await sendJob(manager, 'delivery', { tenantId, deliveryId: delivery.id }, { startAfter: nextAttemptAt });
+      return 'retrying';
+    });
+  }
+
+  /**
+   * Sends dead or waiting deliveries again now (an administrator's replay): a dead letter gets a new
+   * 72 hours. Returns those it queued (one behind an undelivered one goes when that one has).
+   */
+  async replay(manager: EntityManager, tenantId: string, deliveryIds: string[], by: string): Promise<string[]> {
+    const queued: string[] = [];
+    for (const id of deliveryIds) {
+      const delivery = await deliveryById(manager, id);
+      if (!delivery || delivery.status === 'delivered') continue;
+      await updateDelivery(manager, id, { status: 'pending', firstAttemptAt: null, nextAttemptAt: null, replayedBy: by });
+      const destination = (await destinationById(manager, delivery.destinationId))!;
+      if (!destination.suspendedAt && !(await earlierUndelivered(manager, delivery))) {
+        await sendJob(manager, 'delivery', { tenantId, deliveryId: id });
+        queued.push(id);
+      }
+    }
+    return queued;
+  }
+
+  /** Suspends a destination (its deliveries are made and wait) or resumes it (the first waiting delivery of each report goes now). */
+  async setSuspended(manager: EntityManager, tenantId: string, destinationId: string, suspendedBy: string | null): Promise<number> {
+    await setSuspended(manager, destinationId, suspendedBy);
+    if (suspendedBy) return 0;
+    const heads = await chainHeads(manager, destinationId);
+    for (const head of heads) await sendJob(manager, 'delivery', { tenantId, deliveryId: head.id });
+    return heads.length;
+  }
+
+  private async send(destination: Destination, delivery: Delivery, environment: Record<string, string | undefined>): Promise<{ ok: true; status: number | null; reference: string | null } | { ok: false; status: number | null; error: string; retryAfterSeconds?: number }> {
+    if (destination.type === 'email') {
+      if (!this.mail) return { ok: false, status: null, error: 'this process cannot send e-mail' };
+      const envelope = JSON.parse(delivery.body) as { data: { reference?: string } };
+      const reference = envelope.data.reference ?? delivery.reportId ?? delivery.id;
+      await this.mail.send(delivery.tenantId, {
+        to: destination.address!,
+        subject: `${delivery.eventType}: ${reference}`,
+        text: emailSummary(delivery, envelope),
+        attachment: { filename: `${reference}-${delivery.eventType}.json`, contentType: 'application/json', content: Buffer.from(JSON.stringify(envelope, null, 2)) },
+        reference: delivery.messageId,
+      });
+      return { ok: true, status: null, reference: null };
+    }
+    const url = destination.url ?? (destination.urlEnv ? environment[destination.urlEnv] : undefined);
+    if (!url) return { ok: false, status: null, error: `${destination.urlEnv} is not set in the worker's environment: the destination has no address` };
+    const secret = destination.secretEnv ? environment[destination.secretEnv] : undefined;
+    if (!secret) return { ok: false, status: null, error: `${destination.secretEnv} is not set in the worker's environment: deliveries cannot be signed` };
+    const headers = signWebhook({ id: delivery.messageId, body: delivery.body, secret: secret.split(/\s+/).filter(Boolean) });
+    const result = await this.client.post({ url, body: delivery.body, headers: { ...headers, 'content-type': 'application/json' }, ca: this.ca });
+    if (result.ok) {
+      const reference = typeof result.body === 'object' && result.body !== null ? (result.body as { reference?: unknown }).reference : undefined;
+      return { ok: true, status: result.status, reference: typeof reference === 'string' ? reference : null };
+    }
+    const detail = result.error?.message ?? `answered ${result.status}`;
+    return { ok: false, status: result.status, error: result.retryable ? detail : `refused by the receiver: ${detail}`, retryAfterSeconds: result.retryAfterSeconds };
+  }
+}
+
+/** A readable account of a delivery for a mailbox: what happened and the report's answers, the JSON attached. */
+function emailSummary(delivery: Delivery, envelope: { data: Record<string, unknown> }): string {
+  const data = envelope.data as { reference?: string; service?: { title?: string }; submittedAt?: string; answers?: { label?: string; valueText?: string }[] };
+  const lines = [
+    `Event: ${delivery.eventType}`,
+    `Report: ${data.reference ?? ''}`,
+    data.service?.title ? `Service: ${data.service.title}` : null,
+    data.submittedAt ? `Sent: ${data.submittedAt}` : null,
+    '',
+    ...(data.answers ?? []).map((answer) => `${answer.label ?? ''}: ${answer.valueText ?? ''}`),
+    '',
+    'The full report, as structured data, is attached (JSON Schema: /schemas/report/v1.json).',
+  ];
+  return lines.filter((line) => line !== null).join('\n');
+}

@@ -1,0 +1,11 @@
+// Deliveries: each force's reports to its own back-office systems (signed webhooks as Standard Webhooks
+// describes, or a mailbox), at least once and in order per report, with every attempt recorded, dead
+// letters and replay. Owns destinations, deliveries and delivery_attempts.
+export { Delivery, DeliveryAttempt, Destination, type DeliveryStatus } from './delivery.entities.js';
+export { DeliveryService, DELIVERY_MAIL, retryDelaySeconds, type AttemptOutcome, type DeliveryMail } from './delivery.service.js';
+export { DELIVERY_DOCUMENTS, type DeliveryDocuments, type ReportDocumentForDelivery } from './delivery-documents.port.js';
+export { syncDestinations, type ForceDestinations } from './destinations-sync.js';
+export { attemptsOf, deliveryById } from './deliveries.repository.js';
+
+import { Delivery, DeliveryAttempt, Destination } from './delivery.entities.js';
+export const DELIVERIES_ENTITIES = [Destination, Delivery, DeliveryAttempt];
