@@ -1,5 +1,5 @@
 import { questionsOf, questionTypeOf } from '@front-counter/public-kit';
-import type { Condition, PageDefinition, QuestionDefinition, ServiceDefinition } from './definition.schema.js';
+import type { Condition, DocumentMapping, PageDefinition, QuestionDefinition, QuestionType, ServiceDefinition } from './definition.schema.js';
 
 /** Questions a condition tests, with the values it compares them to. */
 export function conditionTerms(condition: Condition): { question: string; values: (string | number | boolean)[] }[] {
@@ -48,6 +48,7 @@ export function checkServiceStructure(service: ServiceDefinition): string[] {
       const values = choiceValues(question);
       if (values && new Set(values).size !== values.length) problems.push(`pages.${page.id}.questions.${question.id}: option values must be unique`);
     }
+    problems.push(...documentMappingProblems(page));
   }
 
   const slots = new Set<string>();
@@ -128,5 +129,83 @@ export function checkServiceStructure(service: ServiceDefinition): string[] {
     state.set(pageId, 'done');
   };
   visit(first.id, []);
+  return problems;
+}
+
+const TEXT: QuestionType[] = ['text', 'textarea'];
+const CHOICE: QuestionType[] = ['radios', 'select', 'checkboxes', 'yes-no'];
+
+/** The question types whose answers can be each detail of the report document. */
+const MAPPABLE_TYPES: Record<string, Record<string, QuestionType[]>> = {
+  person: {
+    title: ['text'],
+    name: ['text'],
+    previousNames: TEXT,
+    dateOfBirth: ['date'],
+    placeOfBirth: ['text'],
+    email: ['email'],
+    phone: ['phone'],
+    address: ['address'],
+    description: TEXT,
+    contact: TEXT,
+    whereabouts: TEXT,
+    account: TEXT,
+    drivingLicence: ['text'],
+  },
+  vehicle: { registration: ['vehicle-registration'], make: ['text'], model: ['text'], makeAndModel: ['text'], colour: ['text'], description: TEXT, insurance: TEXT },
+  property: { description: TEXT, category: ['radios', 'select'], makeAndModel: ['text'], colour: ['text'], serialNumber: ['text'], value: ['number'] },
+  location: { place: ['location', 'address'], name: ['text'], description: TEXT },
+  event: { occurredAt: ['approximate-datetime', 'date'], description: TEXT, category: ['radios', 'select', 'checkboxes'] },
+};
+
+/** What a mapping describes, for messages: "the stolen property's value". */
+function mappingName(mapping: DocumentMapping): { kind: string; field: string; label: string } {
+  if ('event' in mapping) return { kind: 'event', field: mapping.event, label: `the event's ${mapping.event}` };
+  if ('person' in mapping) return { kind: 'person', field: mapping.field, label: `the ${mapping.person}'s ${mapping.field}` };
+  if ('vehicle' in mapping) return { kind: 'vehicle', field: mapping.field, label: `the ${mapping.vehicle} vehicle's ${mapping.field}` };
+  if ('property' in mapping) return { kind: 'property', field: mapping.field, label: `the ${mapping.property} property's ${mapping.field}` };
+  if ('location' in mapping) return { kind: 'location', field: mapping.field ?? 'place', label: `the ${mapping.location} location's ${mapping.field ?? 'place'}` };
+  return { kind: 'reporterRoles', field: '', label: "the reporter's roles" };
+}
+
+const article = (type: string) => (/^[aeiou]/.test(type) ? 'an' : 'a');
+
+/**
+ * The `document:` mappings that make no sense: a detail given by a question of the wrong type (a
+ * registration from a text question, a value from anything but a number), the reporter or the event
+ * inside a repeating group (there is one of each), another person's detail on a question that already
+ * gives the reporter's, roles for options the question does not have, and one page giving the same
+ * detail twice.
+ */
+function documentMappingProblems(page: PageDefinition): string[] {
+  const problems: string[] = [];
+  const given = new Map<string, string>();
+  for (const question of questionsOf(page)) {
+    const mapping = question.document;
+    const reporterDetail = question.reporter ? `the reporter's ${question.reporter}` : undefined;
+    if (reporterDetail && !given.has(reporterDetail)) given.set(reporterDetail, question.id);
+    if (!mapping) continue;
+    const at = `pages.${page.id}.questions.${question.id}.document`;
+    const { kind, field, label } = mappingName(mapping);
+    if (kind === 'reporterRoles') {
+      const options = choiceValues(question);
+      if (!CHOICE.includes(question.type) || !options) problems.push(`${at}: reporterRoles needs a choice question (radios, select, checkboxes or yes-no), not ${article(question.type)} ${question.type} question`);
+      else for (const option of Object.keys((mapping as { reporterRoles: Record<string, string> }).reporterRoles)) if (!options.includes(option)) problems.push(`${at}.reporterRoles: "${question.id}" has no option "${option}" (options: ${options.join(', ')})`);
+    } else {
+      const types = MAPPABLE_TYPES[kind][field];
+      if (!types.includes(question.type)) problems.push(`${at}: ${label} must come from ${types.map((type) => `${article(type)} ${type}`).join(' or ')} question, not ${article(question.type)} ${question.type} question`);
+      else if (field === 'value' && question.type === 'number' && !(question.min !== undefined && question.min >= 0)) {
+        problems.push(`${at}: ${label} is an amount of money in pounds, so the number question needs min: 0 (or more)`);
+      }
+    }
+    const once = 'event' in mapping || 'reporterRoles' in mapping || ('person' in mapping && mapping.person === 'reporter');
+    if (page.type === 'repeat' && once) problems.push(`${at}: ${label} cannot come from a repeating group, which gives one object per item (there is one ${kind === 'event' ? 'event' : 'reporter'})`);
+    if (question.reporter && 'person' in mapping && mapping.person !== 'reporter') problems.push(`${at}: the question gives the reporter's ${question.reporter} (reporter: ${question.reporter}), so it cannot also give ${label}`);
+    if (label === reporterDetail) problems.push(`${at}: not needed: "reporter: ${question.reporter}" already gives ${label}`);
+    else if (kind !== 'reporterRoles' && !(kind === 'event' && field === 'category')) {
+      if (given.has(label)) problems.push(`${at}: ${label} is already given by "${given.get(label)}" on this page`);
+      else given.set(label, question.id);
+    }
+  }
   return problems;
 }

@@ -17,6 +17,95 @@ const id = z.string().regex(/^[a-z][a-zA-Z0-9]*(-[a-z0-9]+)*$/, 'must be camelCa
 export const FLAGS = ['vulnerable', 'hate', 'repeat-victim', 'happening-now', 'injury', 'domestic', 'child', 'weapon'] as const;
 export const REPORTER_ROLES = ['name', 'email', 'phone', 'address'] as const;
 
+/**
+ * What an answer is in the report document sent to forces' records management systems
+ * (libs/report-document): a detail of a person, vehicle, item of property or place, or of the event
+ * itself (POLE: persons, objects, locations, events). A question declares it with `document:`;
+ * answers no question maps still reach the document, in its list of every answer.
+ *
+ * - `{ person: victim, field: name }`: questions of one page, or of pages that are not repeating
+ *   groups, naming the same role describe one person; each item of a repeating group is one more.
+ *   A question with `reporter:` maps the reporter already.
+ * - `{ vehicle: suspect, field: registration }`, `{ property: stolen, field: value }`: likewise.
+ * - `{ location: incident }`: a location or address answer; `field: name` or `description` for a
+ *   place named or described in words.
+ * - `{ event: occurredAt }` (when it happened), `{ event: description }`, `{ event: category }`.
+ * - `{ reporterRoles: { victim: victim } }` on a choice: the reporter also has the role when that option is chosen.
+ */
+export const PERSON_ROLES = ['reporter', 'victim', 'suspect', 'witness', 'driver', 'referee', 'subject'] as const;
+export const PERSON_FIELDS = ['title', 'name', 'previousNames', 'dateOfBirth', 'placeOfBirth', 'email', 'phone', 'address', 'description', 'contact', 'whereabouts', 'account', 'drivingLicence'] as const;
+export const VEHICLE_ROLES = ['victim', 'suspect', 'reporter', 'involved'] as const;
+export const VEHICLE_FIELDS = ['registration', 'make', 'model', 'makeAndModel', 'colour', 'description', 'insurance'] as const;
+export const PROPERTY_ROLES = ['stolen', 'lost', 'found', 'damaged'] as const;
+export const PROPERTY_FIELDS = ['description', 'category', 'makeAndModel', 'colour', 'serialNumber', 'value'] as const;
+export const LOCATION_ROLES = ['incident', 'lost', 'found', 'handed-in'] as const;
+/** `place` (the default): the whole location or address answer. */
+export const LOCATION_FIELDS = ['place', 'name', 'description'] as const;
+export const EVENT_FIELDS = ['occurredAt', 'description', 'category'] as const;
+
+export type PersonRole = (typeof PERSON_ROLES)[number];
+export type DocumentMapping =
+  | { person: PersonRole; field: (typeof PERSON_FIELDS)[number] }
+  | { vehicle: (typeof VEHICLE_ROLES)[number]; field: (typeof VEHICLE_FIELDS)[number] }
+  | { property: (typeof PROPERTY_ROLES)[number]; field: (typeof PROPERTY_FIELDS)[number] }
+  | { location: (typeof LOCATION_ROLES)[number]; field?: (typeof LOCATION_FIELDS)[number] }
+  | { event: (typeof EVENT_FIELDS)[number] }
+  | { reporterRoles: Record<string, Exclude<PersonRole, 'reporter'>> };
+
+/** The kinds of thing a mapping may describe, each with the roles and fields it takes. */
+export const DOCUMENT_KINDS = {
+  person: { roles: PERSON_ROLES, fields: PERSON_FIELDS },
+  vehicle: { roles: VEHICLE_ROLES, fields: VEHICLE_FIELDS },
+  property: { roles: PROPERTY_ROLES, fields: PROPERTY_FIELDS },
+  location: { roles: LOCATION_ROLES, fields: LOCATION_FIELDS },
+} as const;
+
+const documentKeys = ['person', 'vehicle', 'property', 'location', 'event', 'reporterRoles'] as const;
+const oneOf = (values: readonly string[]) => values.join(', ');
+
+// One loose object checked by hand rather than a union, so that a mistake gets a message naming the
+// key and the values it may take, not "Invalid input".
+export const documentMappingSchema = z
+  .object({
+    person: z.string().optional(),
+    vehicle: z.string().optional(),
+    property: z.string().optional(),
+    location: z.string().optional(),
+    event: z.string().optional(),
+    reporterRoles: z.record(z.string(), z.string()).optional(),
+    field: z.string().optional(),
+  })
+  .strict()
+  .superRefine((mapping, context) => {
+    const kinds = documentKeys.filter((key) => mapping[key] !== undefined);
+    if (kinds.length !== 1) {
+      context.addIssue({ code: 'custom', message: `give exactly one of ${oneOf(documentKeys)}${kinds.length ? ` (found ${oneOf(kinds)})` : ''}` });
+      return;
+    }
+    const [kind] = kinds;
+    if (kind === 'event') {
+      if (!(EVENT_FIELDS as readonly string[]).includes(mapping.event!)) context.addIssue({ code: 'custom', path: ['event'], message: `must be one of ${oneOf(EVENT_FIELDS)}` });
+      if (mapping.field !== undefined) context.addIssue({ code: 'custom', path: ['field'], message: 'an event mapping names its field as event: <field>' });
+      return;
+    }
+    if (kind === 'reporterRoles') {
+      for (const [option, role] of Object.entries(mapping.reporterRoles!)) {
+        if (role === 'reporter' || !(PERSON_ROLES as readonly string[]).includes(role)) {
+          context.addIssue({ code: 'custom', path: ['reporterRoles', option], message: `must be one of ${oneOf(PERSON_ROLES.filter((candidate) => candidate !== 'reporter'))}` });
+        }
+      }
+      if (mapping.field !== undefined) context.addIssue({ code: 'custom', path: ['field'], message: 'reporterRoles takes no field' });
+      return;
+    }
+    const { roles, fields } = DOCUMENT_KINDS[kind];
+    if (!(roles as readonly string[]).includes(mapping[kind]!)) context.addIssue({ code: 'custom', path: [kind], message: `must be one of ${oneOf(roles)}` });
+    if (mapping.field === undefined) {
+      if (kind !== 'location') context.addIssue({ code: 'custom', path: ['field'], message: `say which detail of the ${kind} this is: one of ${oneOf(fields)}` });
+    } else if (!(fields as readonly string[]).includes(mapping.field)) {
+      context.addIssue({ code: 'custom', path: ['field'], message: `must be one of ${oneOf(fields)} for a ${kind}` });
+    }
+  }) as unknown as z.ZodType<DocumentMapping>;
+
 /** A condition on answers. Leaves test one question; `all`, `any` and `not` combine them. */
 export type Condition =
   | { question: string; equals: string | number | boolean }
@@ -78,6 +167,8 @@ const questionBase = {
   mandatory: z.boolean().default(false),
   /** Which of the reporter's contact details this answer is, for the confirmation e-mail and tracking. */
   reporter: z.enum(REPORTER_ROLES).optional(),
+  /** What the answer is in the report document forces' systems receive (see DocumentMapping). */
+  document: documentMappingSchema.optional(),
   /** Flags raised when the question is answered at all (e.g. any answer to "describe the injury"). */
   flags: z.array(z.enum(FLAGS)).optional(),
   errors: errorsSchema.default({}),

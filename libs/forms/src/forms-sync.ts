@@ -23,17 +23,47 @@ const FILE_PUBLISHER = FORMS_FILE_PUBLISHER;
 /** The content hash a national service version is kept with (a changed definition needs a new version). */
 export const definitionHash = (definition: ServiceDefinition) => createHash('sha256').update(JSON.stringify(definition)).digest('hex');
 
-/**
- * Whether the file's definition is the recorded version with only a retention period added: versions
- * recorded before services declared one take it from their file, once, without a new version number
- * (so that existing installations upgrade without republishing every service). Any other change
- * still needs a new version.
- */
-function retentionAddedTo(recorded: { definition: ServiceDefinition; hash: string }, file: ServiceDefinition): boolean {
-  if (recorded.definition.retention || !file.retention) return false;
-  const { retention: _retention, ...withoutRetention } = file;
-  return definitionHash(withoutRetention as ServiceDefinition) === recorded.hash;
+/** JSON with its object keys sorted: a definition read back from the database (jsonb) keeps no key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, node: unknown) =>
+    node && typeof node === 'object' && !Array.isArray(node) ? Object.fromEntries(Object.entries(node).sort(([a], [b]) => a.localeCompare(b))) : node,
+  );
 }
+
+/** The definition without its report document mappings (what the public never sees). */
+function withoutDocumentMappings(definition: ServiceDefinition): ServiceDefinition {
+  return {
+    ...definition,
+    pages: definition.pages.map((page) =>
+      'questions' in page ? ({ ...page, questions: page.questions.map(({ document: _document, ...question }) => question) } as typeof page) : page,
+    ),
+  } as ServiceDefinition;
+}
+
+/**
+ * What the file's definition adds in place to the recorded version, when that is all that changed:
+ * a retention period where the recorded version had none, and report document mappings (new or
+ * changed). Versions recorded before services declared these take them from their file without a
+ * new version number, so that existing installations upgrade without republishing every service;
+ * neither changes what the public see, and reports already made keep the form version they were
+ * made on. Any other change still needs a new version (null).
+ */
+export function amendmentOf(recorded: ServiceDefinition, file: ServiceDefinition): string[] | null {
+  const retentionAdded = !recorded.retention && Boolean(file.retention);
+  const comparable = (definition: ServiceDefinition, dropRetention: boolean) => {
+    const { retention, ...rest } = withoutDocumentMappings(definition);
+    return canonical(dropRetention ? rest : { ...rest, retention });
+  };
+  if (comparable(recorded, retentionAdded) !== comparable(file, retentionAdded)) return null;
+  const amendments: string[] = [];
+  if (retentionAdded) amendments.push(`declares its retention (${file.retention!.defaultDays} days, at most ${file.retention!.maximumDays})`);
+  if (canonical(documentMappings(recorded)) !== canonical(documentMappings(file))) amendments.push('maps its answers into the report document as the file says');
+  return amendments.length > 0 ? amendments : null;
+}
+
+/** Every question's report document mapping, by question id. */
+const documentMappings = (definition: ServiceDefinition) =>
+  Object.fromEntries(definition.pages.flatMap((page) => ('questions' in page ? page.questions.filter((question) => question.document).map((question) => [question.id, question.document]) : [])));
 
 /**
  * Checks, without touching the database, that every force's services exist nationally and every
@@ -74,8 +104,9 @@ export async function syncForms(manager: EntityManager, national: ServiceDefinit
   for (const service of national) {
     const hash = definitionHash(service);
     const existing = migrated ? await recordedNationalVersion(manager, service.id, service.version) : null;
-    if (existing && existing.hash !== hash && retentionAddedTo(existing, service)) {
-      changes.push(`national ${service.id}: version ${service.version} now declares its retention (${service.retention!.defaultDays} days, at most ${service.retention!.maximumDays})`);
+    const amendments = existing && existing.hash !== hash ? amendmentOf(existing.definition, service) : null;
+    if (amendments) {
+      changes.push(`national ${service.id}: version ${service.version} now ${amendments.join(' and ')}`);
       if (!options.dryRun) await amendNationalVersion(manager, service, hash);
       continue;
     }

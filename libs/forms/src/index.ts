@@ -16,7 +16,7 @@ export { syncForms, checkForceForms, definitionHash, type ForceForms } from './f
 import { FormVersion } from './form-version.entity.js';
 import { NationalService } from './national-service.entity.js';
 export const FORMS_ENTITIES = [NationalService, FormVersion];
-export { raisedFlags, reporterDetails, reportLocation, vehicleRegistrations } from './report-facts.js';
+export { answeredQuestions, raisedFlags, reporterDetails, reportLocation, vehicleRegistrations, type AnsweredQuestion } from './report-facts.js';
 export { FormCatalogue } from './form-catalogue.service.js';
 export { JSONScalar } from './json.scalar.js';
 export { localText } from '@front-counter/public-kit';

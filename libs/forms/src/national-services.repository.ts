@@ -52,7 +52,7 @@ export async function recordNationalVersion(manager: EntityManager, definition: 
   await manager.insert(NationalService, { id: definition.id, version: definition.version, definition, hash });
 }
 
-/** A recorded version takes the retention period its file now declares (see forms-sync's retentionAddedTo). */
+/** A recorded version takes what its file now adds in place: a retention period, report document mappings (see forms-sync's amendmentOf). */
 export async function amendNationalVersion(manager: EntityManager, definition: ServiceDefinition, hash: string): Promise<void> {
   await manager.update(NationalService, { id: definition.id, version: definition.version }, { definition, hash });
 }

@@ -1,7 +1,7 @@
 import { isRepeatAnswers, type AnswerValue, type FormAnswers } from './answers.js';
 import type { CompiledForm } from './compile.js';
 import { questionsOf } from './definition-check.js';
-import type { QuestionDefinition } from './definition.schema.js';
+import type { PageDefinition, QuestionDefinition } from './definition.schema.js';
 
 /** Flags the answers raise (options chosen, yes answers, answered questions), for routing and triage. */
 export function raisedFlags(form: CompiledForm, answers: FormAnswers): string[] {
@@ -32,14 +32,28 @@ export function reporterDetails(form: CompiledForm, answers: FormAnswers): { nam
   return details;
 }
 
-/** Each answered question with its answer (a repeating group's questions once per item). */
-function* answeredQuestions(form: CompiledForm, answers: FormAnswers): Generator<{ question: QuestionDefinition; value: AnswerValue }> {
+/** One answered question: its page, its answer, and for a repeating group the item it belongs to (0 first). */
+export interface AnsweredQuestion {
+  page: PageDefinition;
+  question: QuestionDefinition;
+  value: AnswerValue;
+  item?: number;
+}
+
+/**
+ * Each answered question with its answer, in the form's order: page by page, a repeating group's
+ * questions once per item (item by item). Answers of pages the form no longer has are left out.
+ */
+export function* answeredQuestions(form: CompiledForm, answers: FormAnswers): Generator<AnsweredQuestion> {
   for (const page of form.pages) {
     const pageAnswers = answers[page.id];
     if (!pageAnswers) continue;
-    const records: Record<string, AnswerValue>[] = isRepeatAnswers(pageAnswers) ? pageAnswers.items : [pageAnswers];
-    for (const question of questionsOf(page)) {
-      for (const record of records) if (record[question.id] !== undefined) yield { question, value: record[question.id] };
+    const repeating = isRepeatAnswers(pageAnswers);
+    const records: Record<string, AnswerValue>[] = repeating ? pageAnswers.items : [pageAnswers];
+    for (const [item, record] of records.entries()) {
+      for (const question of questionsOf(page)) {
+        if (record[question.id] !== undefined) yield { page, question, value: record[question.id], ...(repeating ? { item } : {}) };
+      }
     }
   }
 }
