@@ -1,3 +1,4 @@
+import { SchemasController } from './schemas.controller.js';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -50,7 +51,7 @@ export class ApiModule {
         NationalModule,
         AdminModule,
       ],
-      controllers: [HealthController, EvidenceController],
+      controllers: [HealthController, EvidenceController, SchemasController],
       providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
     };
   }

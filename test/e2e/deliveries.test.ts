@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { validateReportDocument } from '@front-counter/report-document';
+import { JobWorker } from '../../apps/worker/src/job-worker.js';
+import { startHttpsReceiver, type TestHttpsReceiver } from '../support/https-receiver.js';
+import { mp4 } from '../support/media.js';
+import { PublicVisitor } from '../support/public-site.js';
+import { dashcamAnswers } from '../support/reports.js';
+import { sqlOn } from '../support/sql.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestIssuer, type TestIssuer } from '../support/test-issuer.js';
+
+// A force's records system receives its reports: a real HTTPS receiver on loopback, trusted through
+// DELIVERY_CA_FILE, verifying each Standard Webhooks signature, answering with a crime number.
+
+const NORTH = 'northshire.localhost';
+let receiver: TestHttpsReceiver;
+let issuer: TestIssuer;
+let stack: TestStack;
+let dataDirectory: string;
+const saved = { url: process.env.NORTHSHIRE_RECORDS_URL, secret: process.env.NORTHSHIRE_RECORDS_SECRET };
+
+beforeAll(async () => {
+  receiver = await startHttpsReceiver({ forces: ['northshire'] });
+  dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'front-counter-deliveries-'));
+  const caFile = path.join(dataDirectory, 'receiver-ca.pem');
+  writeFileSync(caFile, receiver.ca);
+  // The force's file names the variables; the worker reads them (the real environment wins over npm start's receiver).
+  process.env.NORTHSHIRE_RECORDS_URL = `${receiver.url}/northshire`;
+  process.env.NORTHSHIRE_RECORDS_SECRET = receiver.secrets.northshire as string;
+  issuer = await startTestIssuer();
+  stack = await startTestStack({ DATA_DIR: dataDirectory, OUTBOX_POLL_MS: '60000', DELIVERY_CA_FILE: caFile, DELIVERY_RETRY_BASE_SECONDS: '0.2', IDP_URL: issuer.url, DEV_IDP: 'false' });
+});
+afterAll(async () => {
+  await stack?.close();
+  await issuer?.close();
+  await receiver?.close();
+  for (const [name, value] of [['NORTHSHIRE_RECORDS_URL', saved.url], ['NORTHSHIRE_RECORDS_SECRET', saved.secret]] as const) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+});
+
+const sql = (text: string, values: unknown[] = []) => sqlOn(stack.database.urls.admin, text, values);
+const runJobs = () => stack.worker.get(JobWorker).runDueJobs();
+
+/** A GET on the force's site as its back office would (Node's fetch does not resolve *.localhost). */
+function download(url: string): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
+  const parsed = new URL(url);
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port: stack.webPort, path: parsed.pathname, headers: { host: parsed.host } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks), headers: response.headers }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function staffReport(reference: string): Promise<{ externalReference: string | null; timeline: { kind: string; message: string | null }[] }> {
+  const bearer = await issuer.token({ realm: 'northshire', roles: ['call-handler'], subject: 'northshire-handler', name: 'Northshire handler' });
+  const response = await fetch(`${stack.apiUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+    body: JSON.stringify({ query: `query($r: String!) { report(report: $r, reason: "checking the crime number") { timeline { kind message } } }`, variables: { r: reference } }),
+  });
+  const result = (await response.json()) as { data?: { report: { timeline: { kind: string; message: string | null }[] } }; errors?: unknown };
+  if (!result.data) throw new Error(JSON.stringify(result.errors));
+  const [{ external_reference }] = await sql(`SELECT external_reference FROM reports WHERE reference = $1`, [reference]);
+  return { externalReference: external_reference, timeline: result.data.report.timeline };
+}
+
+it('delivers a report made on the force site, signed, valid against the JSON Schema, with evidence links that download the right bytes; the crime number comes back to the handler and the reporter', async () => {
+  const video = mp4(4096);
+  const answers = Object.fromEntries(Object.entries(dashcamAnswers()).map(([page, values]) => [page, values as Record<string, string>]));
+  const visitor = new PublicVisitor(stack.webUrl, NORTH);
+  const { reference: shown } = await visitor.completeService('submit-dashcam-footage', {
+    ...answers,
+    upload: { files: { footage: [{ name: 'junction.mp4', contentType: 'video/mp4', content: video }] } },
+    declaration: { confirm: 'yes' },
+  });
+  const reference = shown.replaceAll('-', '');
+  await runJobs();
+
+  const received = receiver.received().filter((entry) => entry.reference === reference);
+  expect(received).toEqual([expect.objectContaining({ type: 'report.submitted', force: 'northshire', reference, signatureValid: true, status: 200 })]);
+  const delivery = receiver.deliveries().find((entry) => entry.reference === reference)!;
+  expect(delivery.id).toMatch(/^msg_/);
+  expect(Object.keys(delivery.headers)).toEqual(expect.arrayContaining(['webhook-id', 'webhook-timestamp', 'webhook-signature']));
+
+  const envelope = delivery.body as { type: string; timestamp: string; data: Record<string, any> };
+  expect(envelope.type).toBe('report.submitted');
+  expect(validateReportDocument(envelope.data)).toEqual({ valid: true });
+  // The API publishes the schema the document validates against.
+  const schema = await fetch(`${stack.apiUrl}/schemas/report/v1.json`);
+  expect(schema.headers.get('content-type')).toContain('application/schema+json');
+  expect(((await schema.json()) as { $id: string }).$id).toMatch(/\/schemas\/report\/v1\.json$/);
+  expect(envelope.data).toMatchObject({ reference, force: { slug: 'northshire' }, service: { id: 'submit-dashcam-footage' } });
+  expect(envelope.data.objects.vehicles).toEqual([expect.objectContaining({ registration: 'AB12CDE' })]);
+
+  // The evidence manifest: the video with its size and SHA-256, and a link that serves exactly those bytes.
+  const [file] = envelope.data.evidence;
+  expect(file).toMatchObject({ fileName: 'junction.mp4', size: video.length, sha256: createHash('sha256').update(video).digest('hex') });
+  expect(file.downloadUrl).toMatch(/^http:\/\/northshire\.localhost:\d+\/back-office\/evidence\//);
+  const fetched = await download(file.downloadUrl);
+  expect(fetched.status).toBe(200);
+  expect(createHash('sha256').update(fetched.body).digest('hex')).toBe(file.sha256);
+  const audited = await sql(`SELECT actor_type, actor_id FROM audit_events WHERE action = 'evidence.downloaded' AND details->>'fileId' = $1`, [file.id]);
+  expect(audited).toEqual([{ actor_type: 'system', actor_id: 'destination:records-system' }]);
+  // A link that was tampered with opens nothing.
+  expect((await download(file.downloadUrl.replace(/.$/, (last: string) => (last === 'A' ? 'B' : 'A')))).status).toBe(404);
+
+  // The receiver's crime number: on the report, in the staff timeline, and for the reporter when tracking.
+  const crimeNumber = received[0].crimeNumber!;
+  expect(crimeNumber).toMatch(/^NO\/\d{4}\/\d{6}$/);
+  const report = await staffReport(reference);
+  expect(report.externalReference).toBe(crimeNumber);
+  expect(report.timeline).toContainEqual({ kind: 'external-reference', message: expect.stringContaining(crimeNumber) });
+  const audit = await sql(`SELECT details->>'reference' AS reference FROM audit_events WHERE action = 'report.external-reference'`);
+  expect(audit).toEqual([{ reference: crimeNumber }]);
+
+  const tracker = new PublicVisitor(stack.webUrl, NORTH);
+  await tracker.get('/track');
+  await tracker.post('/track', { reference, email: 'rhian@example.com' });
+  await tracker.get('/track/code');
+  await runJobs();
+  const code = latestCode('rhian@example.com');
+  expect((await tracker.post('/track/code', { code })).location).toBe('/track/report');
+  expect((await tracker.get('/track/report')).text).toContain(crimeNumber);
+});
+
+it('keeps deliveries of one report in order while the receiver is down, and sends them all when it is back', async () => {
+  const { reference } = await submitCrime('down@example.com');
+  receiver.failWith(503);
+  await runJobs();
+  const [delivery] = await sql(`SELECT d.id, d.status, d.attempts, d.last_error FROM deliveries d JOIN reports r ON r.id = d.report_id WHERE r.reference = $1`, [reference]);
+  expect(delivery).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('503') });
+  const attempts = await sql(`SELECT status_code, ok FROM delivery_attempts WHERE delivery_id = $1`, [delivery.id]);
+  expect(attempts).toEqual([{ status_code: 503, ok: false }]);
+
+  receiver.stopFailing();
+  await new Promise((resolve) => setTimeout(resolve, 600)); // past the (test's short) back-off
+  await runJobs();
+  expect(await sql(`SELECT status, attempts FROM deliveries WHERE id = $1`, [delivery.id])).toEqual([{ status: 'delivered', attempts: 2 }]);
+  const arrivals = receiver.received().filter((entry) => entry.reference === reference);
+  expect(arrivals.map((entry) => entry.status)).toEqual([503, 200]);
+  // Both attempts carried one webhook-id: the receiver can tell the second is the same event.
+  expect(new Set(arrivals.map((entry) => entry.id)).size).toBe(1);
+});
+
+async function submitCrime(email: string): Promise<{ reference: string }> {
+  const { submitThroughApi, theftAnswers } = await import('../support/reports.js');
+  return submitThroughApi(stack.apiUrl, NORTH, 'report-a-crime', theftAnswers({ email }));
+}
+
+function latestCode(address: string): string {
+  const directory = path.join(dataDirectory, 'mail');
+  const mails = readdirSync(directory)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(path.join(directory, name), 'utf8')) as { to: string; subject: string; text: string; sentAt: string })
+    .filter((mail) => mail.to === address && /code/.test(mail.subject))
+    .sort((left, right) => left.sentAt.localeCompare(right.sentAt));
+  const code = /Your code is (\d{6})/.exec(mails.at(-1)?.text ?? '')?.[1];
+  if (!code) throw new Error(`No tracking code was e-mailed to ${address}`);
+  return code;
+}
