@@ -25,7 +25,7 @@ describe('migrations', () => {
   it('go back down and up again, leaving the same schema, and are idempotent', async () => {
     const migrated = await tables();
     expect(migrated).toEqual([
-      'admin_drafts', 'audit_events', 'drafts', 'evidence_files', 'form_versions', 'migrations', 'national_services', 'outbox_events', 'report_duplicates', 'report_events', 'reports',
+      'admin_drafts', 'audit_events', 'deliveries', 'delivery_attempts', 'destinations', 'drafts', 'evidence_files', 'form_versions', 'migrations', 'national_services', 'outbox_events', 'report_duplicates', 'report_events', 'reports',
       'routing_rule_sets', 'tenant_areas', 'tenant_domains', 'tenants', 'tracking_codes', 'tracking_sessions',
     ]);
     for (let step = 0; step < MIGRATIONS.length; step++) await revertLastMigration(database.urls.admin, MIGRATIONS);

@@ -77,3 +77,27 @@ export async function attemptsOf(manager: EntityManager, deliveryId: string): Pr
 export async function setSuspended(manager: EntityManager, destinationId: string, by: string | null): Promise<void> {
   await manager.update(Destination, { id: destinationId }, by ? { suspendedAt: new Date(), suspendedBy: by } : { suspendedAt: null, suspendedBy: null });
 }
+
+/** The destinations table exists (tenant sync can run before the migration that makes it, in a dry run). */
+export async function deliveriesMigrated(manager: EntityManager): Promise<boolean> {
+  const [{ migrated }] = await manager.query(`SELECT to_regclass('destinations') IS NOT NULL AS migrated`);
+  return migrated;
+}
+
+/** Every destination of the transaction's force, retired ones too. */
+export async function forceDestinations(manager: EntityManager, tenantId: string): Promise<Destination[]> {
+  return manager.find(Destination, { where: { tenantId } });
+}
+
+export async function insertDestination(manager: EntityManager, destination: Partial<Destination>): Promise<void> {
+  await manager.insert(Destination, destination);
+}
+
+export async function updateDestination(manager: EntityManager, id: string, fields: Partial<Destination>): Promise<void> {
+  await manager.update(Destination, { id }, fields);
+}
+
+/** Retires a destination still in use: kept for its deliveries' history, given no new ones. */
+export async function retireDestination(manager: EntityManager, id: string): Promise<void> {
+  await manager.update(Destination, { id, retiredAt: IsNull() }, { retiredAt: new Date() });
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { IsNull, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { DestinationDefinition } from '@front-counter/tenancy';
-import { Destination } from './delivery.entities.js';
+import { deliveriesMigrated, forceDestinations, insertDestination, retireDestination, updateDestination } from './deliveries.repository.js';
 
 export interface ForceDestinations {
   slug: string;
@@ -23,7 +23,7 @@ const columnsOf = (definition: DestinationDefinition) =>
  * deliveries' history, given no new deliveries). Returns what changed, for the sync report.
  */
 export async function syncDestinations(manager: EntityManager, forces: ForceDestinations[], options: { dryRun: boolean }): Promise<string[]> {
-  const [{ migrated }] = await manager.query(`SELECT to_regclass('destinations') IS NOT NULL AS migrated`);
+  const migrated = await deliveriesMigrated(manager);
   const changes: string[] = [];
   for (const force of forces) {
     if (!force.tenantId) {
@@ -31,21 +31,21 @@ export async function syncDestinations(manager: EntityManager, forces: ForceDest
       continue;
     }
     await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [force.tenantId]);
-    const existing = migrated ? await manager.find(Destination, { where: { tenantId: force.tenantId } }) : [];
+    const existing = migrated ? await forceDestinations(manager, force.tenantId) : [];
     for (const definition of force.destinations) {
       const hash = hashOf(definition);
       const current = existing.find((destination) => destination.name === definition.name);
       if (!current) {
         changes.push(`${force.slug}: destination ${definition.name} added (${definition.type}, ${definition.events.join(', ')})`);
-        if (!options.dryRun) await manager.insert(Destination, { tenantId: force.tenantId, name: definition.name, ...columnsOf(definition), fileHash: hash });
+        if (!options.dryRun) await insertDestination(manager, { tenantId: force.tenantId, name: definition.name, ...columnsOf(definition), fileHash: hash });
       } else if (current.fileHash !== hash || current.retiredAt) {
         changes.push(`${force.slug}: destination ${definition.name} updated`);
-        if (!options.dryRun) await manager.update(Destination, { id: current.id }, { ...columnsOf(definition), fileHash: hash, retiredAt: null, updatedAt: new Date() });
+        if (!options.dryRun) await updateDestination(manager, current.id, { ...columnsOf(definition), fileHash: hash, retiredAt: null, updatedAt: new Date() });
       }
     }
     for (const gone of existing.filter((destination) => !destination.retiredAt && !force.destinations.some((definition) => definition.name === destination.name))) {
       changes.push(`${force.slug}: destination ${gone.name} retired (no longer in its file; its deliveries are kept)`);
-      if (!options.dryRun) await manager.update(Destination, { id: gone.id, retiredAt: IsNull() }, { retiredAt: new Date() });
+      if (!options.dryRun) await retireDestination(manager, gone.id);
     }
   }
   return changes;
