@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { compileForm, loadNationalServices, overlaySchema, type FormAnswers } from '@front-counter/forms';
+import { compileForm, isRepeatAnswers, loadNationalServices, overlaySchema, type FormAnswers } from '@front-counter/forms';
 import { reportDocumentInput } from '../../../test/factories/report-document.js';
 import { buildReportDocument, londonDateTime } from './build-report-document.js';
 import { REPORT_DOCUMENT_SCHEMA_V1 } from './report-document.schema.js';
@@ -90,7 +90,7 @@ describe('the report document of a crime report', () => {
   });
 
   it('keeps every answer as asked and answered, repeating items numbered from 1', () => {
-    const given = Object.values(theftFromVan).flatMap((page) => ('items' in page ? page.items : [page])).flatMap((record) => Object.keys(record));
+    const given = Object.values(theftFromVan).flatMap((page) => (isRepeatAnswers(page) ? page.items : [page])).flatMap((record) => Object.keys(record));
     expect(given).toHaveLength(31);
     expect(document.answers).toHaveLength(given.length);
     expect(document.answers.find((answer) => answer.question === 'victimAware')).toEqual({
