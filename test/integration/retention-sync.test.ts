@@ -6,7 +6,8 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 /**
  * An installation that recorded its national services before they declared a retention period
  * upgrades without republishing them: the next sync takes each version's period from its file, once,
- * and still refuses any other change to a recorded version.
+ * and likewise the report document mappings its questions declare; it still refuses any other change to a
+ * recorded version.
  */
 
 let database: TestDatabase;
@@ -54,6 +55,21 @@ describe('national services recorded before retention', () => {
     ]);
     // No force's form changed, so no new form versions; and the next sync finds nothing to do.
     expect(synced.formChanges.filter((change) => !change.startsWith('national '))).toEqual([]);
+    expect((await migrateAndSync(database.urls.admin, 'tenants', { dryRun: false })).formChanges).toEqual([]);
+  });
+
+  it('take their report document mappings from their files in place too, once', async () => {
+    const [row] = await query<{ definition: ServiceDefinition }>(`SELECT definition FROM national_services WHERE id = 'report-a-crime' AND version = 1`);
+    const unmapped = {
+      ...row.definition,
+      pages: row.definition.pages.map((page) => ('questions' in page ? { ...page, questions: page.questions.map(({ document: _document, ...question }) => question) } : page)),
+    };
+    await query(`UPDATE national_services SET definition = $1, hash = $2 WHERE id = 'report-a-crime' AND version = 1`, [JSON.stringify(unmapped), definitionHash(unmapped as ServiceDefinition)]);
+
+    const synced = await migrateAndSync(database.urls.admin, 'tenants', { dryRun: false });
+    expect(synced.formChanges.filter((change) => change.startsWith('national '))).toEqual(['national report-a-crime: version 1 now maps its answers into the report document as the file says']);
+    const [stored] = await query(`SELECT definition->'pages' @> '[{"questions": [{"id": "crimeType", "document": {"event": "category"}}]}]' AS mapped FROM national_services WHERE id = 'report-a-crime' AND version = 1`);
+    expect(stored).toEqual({ mapped: true });
     expect((await migrateAndSync(database.urls.admin, 'tenants', { dryRun: false })).formChanges).toEqual([]);
   });
 

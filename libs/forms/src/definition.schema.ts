@@ -17,6 +17,20 @@ const id = z.string().regex(/^[a-z][a-zA-Z0-9]*(-[a-z0-9]+)*$/, 'must be camelCa
 export const FLAGS = ['vulnerable', 'hate', 'repeat-victim', 'happening-now', 'injury', 'domestic', 'child', 'weapon'] as const;
 export const REPORTER_ROLES = ['name', 'email', 'phone', 'address'] as const;
 
+// What answers are in the report document (see DocumentMapping): the roles and details each kind takes.
+export const PERSON_ROLES = ['reporter', 'victim', 'suspect', 'witness', 'driver', 'referee', 'subject'] as const;
+export const PERSON_FIELDS = ['title', 'name', 'previousNames', 'dateOfBirth', 'placeOfBirth', 'email', 'phone', 'address', 'description', 'contact', 'whereabouts', 'account', 'drivingLicence'] as const;
+export const VEHICLE_ROLES = ['victim', 'suspect', 'reporter', 'involved'] as const;
+export const VEHICLE_FIELDS = ['registration', 'make', 'model', 'makeAndModel', 'colour', 'description', 'insurance'] as const;
+export const PROPERTY_ROLES = ['stolen', 'lost', 'found', 'damaged'] as const;
+export const PROPERTY_FIELDS = ['description', 'category', 'makeAndModel', 'colour', 'serialNumber', 'value'] as const;
+export const LOCATION_ROLES = ['incident', 'lost', 'found', 'handed-in'] as const;
+/** `place` (the default): the whole location or address answer. */
+export const LOCATION_FIELDS = ['place', 'name', 'description'] as const;
+export const EVENT_FIELDS = ['occurredAt', 'description', 'category'] as const;
+
+export type PersonRole = (typeof PERSON_ROLES)[number];
+
 /**
  * What an answer is in the report document sent to forces' records management systems
  * (libs/report-document): a detail of a person, vehicle, item of property or place, or of the event
@@ -32,18 +46,6 @@ export const REPORTER_ROLES = ['name', 'email', 'phone', 'address'] as const;
  * - `{ event: occurredAt }` (when it happened), `{ event: description }`, `{ event: category }`.
  * - `{ reporterRoles: { victim: victim } }` on a choice: the reporter also has the role when that option is chosen.
  */
-export const PERSON_ROLES = ['reporter', 'victim', 'suspect', 'witness', 'driver', 'referee', 'subject'] as const;
-export const PERSON_FIELDS = ['title', 'name', 'previousNames', 'dateOfBirth', 'placeOfBirth', 'email', 'phone', 'address', 'description', 'contact', 'whereabouts', 'account', 'drivingLicence'] as const;
-export const VEHICLE_ROLES = ['victim', 'suspect', 'reporter', 'involved'] as const;
-export const VEHICLE_FIELDS = ['registration', 'make', 'model', 'makeAndModel', 'colour', 'description', 'insurance'] as const;
-export const PROPERTY_ROLES = ['stolen', 'lost', 'found', 'damaged'] as const;
-export const PROPERTY_FIELDS = ['description', 'category', 'makeAndModel', 'colour', 'serialNumber', 'value'] as const;
-export const LOCATION_ROLES = ['incident', 'lost', 'found', 'handed-in'] as const;
-/** `place` (the default): the whole location or address answer. */
-export const LOCATION_FIELDS = ['place', 'name', 'description'] as const;
-export const EVENT_FIELDS = ['occurredAt', 'description', 'category'] as const;
-
-export type PersonRole = (typeof PERSON_ROLES)[number];
 export type DocumentMapping =
   | { person: PersonRole; field: (typeof PERSON_FIELDS)[number] }
   | { vehicle: (typeof VEHICLE_ROLES)[number]; field: (typeof VEHICLE_FIELDS)[number] }

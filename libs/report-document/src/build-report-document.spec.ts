@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { compileForm, loadNationalServices, overlaySchema, type FormAnswers } from '@front-counter/forms';
+import { compileForm, DOCUMENT_KINDS, isRepeatAnswers, loadNationalServices, overlaySchema, type FormAnswers } from '@front-counter/forms';
 import { reportDocumentInput } from '../../../test/factories/report-document.js';
 import { buildReportDocument, londonDateTime } from './build-report-document.js';
-import { REPORT_DOCUMENT_SCHEMA_V1 } from './report-document.schema.js';
+import { DOCUMENT_ROLES, REPORT_DOCUMENT_SCHEMA_V1 } from './report-document.schema.js';
 import { validateReportDocument } from './validate-report-document.js';
 
 const services = loadNationalServices(path.resolve('tenants/_national/services'));
@@ -90,7 +90,7 @@ describe('the report document of a crime report', () => {
   });
 
   it('keeps every answer as asked and answered, repeating items numbered from 1', () => {
-    const given = Object.values(theftFromVan).flatMap((page) => ('items' in page ? page.items : [page])).flatMap((record) => Object.keys(record));
+    const given = Object.values(theftFromVan).flatMap((page) => (isRepeatAnswers(page) ? page.items : [page])).flatMap((record) => Object.keys(record));
     expect(given).toHaveLength(31);
     expect(document.answers).toHaveLength(given.length);
     expect(document.answers.find((answer) => answer.question === 'victimAware')).toEqual({
@@ -218,5 +218,9 @@ describe('the published schema', () => {
     visit(REPORT_DOCUMENT_SCHEMA_V1, '');
     expect(undescribed).toEqual([]);
     expect(REPORT_DOCUMENT_SCHEMA_V1.$id).toMatch(/\/schemas\/report\/v1\.json$/);
+  });
+
+  it('has every role a form may give: a new one in libs/forms needs the schema changed on purpose (a new version, or an addition to v1 agreed with forces)', () => {
+    expect(DOCUMENT_ROLES).toEqual(Object.fromEntries(Object.entries(DOCUMENT_KINDS).map(([kind, { roles }]) => [kind, roles])));
   });
 });

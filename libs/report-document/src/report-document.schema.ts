@@ -25,7 +25,14 @@ const closed = (description: string, properties: Record<string, object>, require
 });
 const list = (description: string, items: object) => ({ type: 'array', description, items });
 
-const PERSON_ROLES = ['reporter', 'victim', 'suspect', 'witness', 'driver', 'referee', 'subject'];
+/** The roles a form may give (libs/forms PERSON_ROLES and the rest), written out: the published v1 changes only on purpose. */
+export const DOCUMENT_ROLES = {
+  person: ['reporter', 'victim', 'suspect', 'witness', 'driver', 'referee', 'subject'],
+  vehicle: ['victim', 'suspect', 'reporter', 'involved'],
+  property: ['stolen', 'lost', 'found', 'damaged'],
+  location: ['incident', 'lost', 'found', 'handed-in'],
+} as const;
+
 const KEBAB = '^[a-z0-9]+(-[a-z0-9]+)*$';
 /** The patterns of the ids the form definitions and tenant files allow (libs/forms, libs/tenancy). */
 const FORM_ID = '^[a-z][a-zA-Z0-9]*(-[a-z0-9]+)*$';
@@ -219,7 +226,7 @@ export const REPORT_DOCUMENT_SCHEMA_V1 = {
           type: 'array',
           minItems: 1,
           uniqueItems: true,
-          items: { enum: PERSON_ROLES },
+          items: { enum: [...DOCUMENT_ROLES.person] },
           description:
             'What the person is in the report: reporter (who made it), victim, suspect, witness, driver (of another vehicle in a collision), referee (for a firearm certificate application), subject (a person an intelligence report is about).',
         },
@@ -244,7 +251,7 @@ export const REPORT_DOCUMENT_SCHEMA_V1 = {
       'A vehicle in the report.',
       {
         role: {
-          enum: ['victim', 'suspect', 'reporter', 'involved'],
+          enum: [...DOCUMENT_ROLES.vehicle],
           description: 'victim: the vehicle a crime was against (stolen, broken into, damaged); suspect: used by a suspect, or the vehicle whose driving is reported; reporter: the reporter’s own; involved: another vehicle in a collision.',
         },
         registration: { type: 'string', pattern: '^[A-Z0-9]{2,8}$', description: 'Registration mark, in capitals without spaces.' },
@@ -261,7 +268,7 @@ export const REPORT_DOCUMENT_SCHEMA_V1 = {
     property: closed(
       'An item of property.',
       {
-        role: { enum: ['stolen', 'lost', 'found', 'damaged'], description: 'What happened to it.' },
+        role: { enum: [...DOCUMENT_ROLES.property], description: 'What happened to it.' },
         description: text('What it is, in the reporter’s words.'),
         category: { $ref: '#/$defs/choice' },
         makeAndModel: text('Make and model.'),
@@ -275,7 +282,7 @@ export const REPORT_DOCUMENT_SCHEMA_V1 = {
     location: closed(
       'A place in the report.',
       {
-        role: { enum: ['incident', 'lost', 'found', 'handed-in'], description: 'incident: where it happened; lost / found: where property was lost or found; handed-in: where found property was handed in.' },
+        role: { enum: [...DOCUMENT_ROLES.location], description: 'incident: where it happened; lost / found: where property was lost or found; handed-in: where found property was handed in.' },
         name: text('The place’s name, e.g. a shop or venue.'),
         description: text('The place as the reporter described it, e.g. "the car park behind the library".'),
         address: { $ref: '#/$defs/address' },
