@@ -93,7 +93,7 @@ it('refuses to start when a queue is missing, naming it and what to run', async 
   try {
     const { createWorker } = await import('../../apps/worker/src/create-worker.js');
     const { createLogger } = await import('@front-counter/logging');
-    await expect(createWorker(stack.config, stack.database.urls, createLogger({ level: 'silent', name: 'test' }))).rejects.toThrow(/job queues retention-run do not exist: run the migrations/);
+    await expect(createWorker(stack.config, stack.database.urls, createLogger({ level: 'silent', name: 'test' }))).rejects.toThrow(/job queues retention-run do not exist: run the migrations first/);
   } finally {
     await sql(`SELECT pgboss.create_queue('retention-run', '{"policy": "standard", "retryLimit": 2, "retryDelay": 60, "expireInSeconds": 3600}')`);
   }

@@ -14,6 +14,12 @@ import { WorkerModule } from './worker.module.js';
 export async function createWorker(config: AppConfig, urls: DatabaseUrls, logger: Logger): Promise<INestApplicationContext> {
   const metrics = config.metrics.enabled ? new AppMetrics('worker') : null;
   const worker = await NestFactory.createApplicationContext(WorkerModule.register(config, urls, logger, metrics), { logger: new NestPinoLogger(logger.child({ component: 'nest' })) });
-  await worker.init();
+  try {
+    await worker.init();
+  } catch (error) {
+    // What did start (the database pool) stops, so a worker that cannot start leaves nothing running.
+    await worker.close().catch(() => undefined);
+    throw error;
+  }
   return worker;
 }

@@ -167,7 +167,10 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.boss.start();
     const missing: string[] = [];
     for (const name of Object.keys(JOB_QUEUES)) if (!(await this.boss.getQueue(name))) missing.push(name);
-    if (missing.length > 0) throw new Error(`The job queues ${missing.join(', ')} do not exist: run the migrations (npm run migrate, or the migrate job) before the worker`);
+    if (missing.length > 0) {
+      await this.boss.stop({ graceful: false, wait: true });
+      throw new Error(`The job queues ${missing.join(', ')} do not exist: run the migrations first (npm run tenants:sync, or the migrate job, runs them)`);
+    }
     const queued = await this.dispatcher.queueWaiting();
     if (queued > 0) this.logger.info({ queued }, 'outbox events waiting without a job were queued');
     await this.boss.schedule('worker-minutely', '* * * * *', {}, { ...JOB_QUEUES['worker-minutely'], singletonKey: 'worker-minutely' });
