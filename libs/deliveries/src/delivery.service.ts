@@ -147,11 +147,12 @@ export class DeliveryService {
   private async send(destination: Destination, delivery: Delivery, environment: Record<string, string | undefined>): Promise<{ ok: true; status: number | null; reference: string | null } | { ok: false; status: number | null; error: string; retryAfterSeconds?: number }> {
     if (destination.type === 'email') {
       if (!this.mail) return { ok: false, status: null, error: 'this process cannot send e-mail' };
-      const envelope = JSON.parse(delivery.body) as { data: { reference?: string } };
+      const envelope = JSON.parse(delivery.body) as { data: { reference?: string; service?: { title?: string } } };
       const reference = envelope.data.reference ?? delivery.reportId ?? delivery.id;
+      const shown = /^[0-9A-Z]{9}$/.test(reference) ? reference.match(/.{3}/g)!.join('-') : reference;
       await this.mail.send(delivery.tenantId, {
         to: destination.address!,
-        subject: `${delivery.eventType}: ${reference}`,
+        subject: `${EVENT_WORDS[delivery.eventType] ?? delivery.eventType}: ${envelope.data.service?.title ?? 'report'} ${shown}`,
         text: emailSummary(delivery, envelope),
         attachment: { filename: `${reference}-${delivery.eventType}.json`, contentType: 'application/json', content: Buffer.from(JSON.stringify(envelope, null, 2)) },
         reference: delivery.messageId,
@@ -172,6 +173,14 @@ export class DeliveryService {
     return { ok: false, status: result.status, error: result.retryable ? detail : `refused by the receiver: ${detail}`, retryAfterSeconds: result.retryAfterSeconds };
   }
 }
+
+/** What each event is called in an e-mail destination's subject line. */
+const EVENT_WORDS: Record<string, string> = {
+  'report.submitted': 'New report',
+  'report.updated': 'Report updated',
+  'report.transferred': 'Report transferred',
+  'triage.decided': 'Triage decision',
+};
 
 /** A readable account of a delivery for a mailbox: what happened and the report's answers, the JSON attached. */
 function emailSummary(delivery: Delivery, envelope: { data: Record<string, unknown> }): string {

@@ -263,7 +263,7 @@ export class ReportLife {
       reportId: report.id,
       kind: 'external-reference',
       actorType: 'system',
-      actorName: received.source,
+      actorName: `Back office: ${received.source}`,
       message:
         report.language === 'cy'
           ? `Eich cyfeirnod o'n system gofnodion yw ${received.reference}. Rhowch ef os byddwch yn cysylltu â ni am yr adroddiad hwn.`
