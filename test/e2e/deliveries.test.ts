@@ -32,7 +32,7 @@ beforeAll(async () => {
   process.env.NORTHSHIRE_RECORDS_URL = `${receiver.url}/northshire`;
   process.env.NORTHSHIRE_RECORDS_SECRET = receiver.secrets.northshire as string;
   issuer = await startTestIssuer();
-  stack = await startTestStack({ DATA_DIR: dataDirectory, OUTBOX_POLL_MS: '60000', DELIVERY_CA_FILE: caFile, DELIVERY_RETRY_BASE_SECONDS: '0.2', IDP_URL: issuer.url, DEV_IDP: 'false' });
+  stack = await startTestStack({ DATA_DIR: dataDirectory, OUTBOX_POLL_MS: '60000', DELIVERY_CA_FILE: caFile, DELIVERY_RETRY_BASE_SECONDS: '0.2', DELIVERY_GIVE_UP_SECONDS: '2', IDP_URL: issuer.url, DEV_IDP: 'false' });
 });
 afterAll(async () => {
   await stack?.close();
@@ -151,6 +151,53 @@ it('keeps deliveries of one report in order while the receiver is down, and send
   // Both attempts carried one webhook-id: the receiver can tell the second is the same event.
   expect(new Set(arrivals.map((entry) => entry.id)).size).toBe(1);
 });
+
+it('makes a delivery the receiver always refuses a dead letter, shows it to the force administrator with every attempt, and replays it after the fix', async () => {
+  receiver.failWith(500);
+  const { reference } = await submitCrime('dead@example.com');
+  await runJobs();
+  await new Promise((resolve) => setTimeout(resolve, 2300)); // past the (test's short) 72 hours
+  await runJobs();
+
+  const admin = await issuer.token({ realm: 'northshire', roles: ['force-admin'], subject: 'northshire-admin', name: 'Northshire administrator' });
+  const dead = await graphql(admin, `query { deliveries(status: DEAD) { id reportReference destination eventType status attemptCount lastError attempts { statusCode ok } } }`);
+  expect(dead.data.deliveries).toEqual([
+    {
+      id: expect.any(String),
+      reportReference: reference,
+      destination: 'records-system',
+      eventType: 'report.submitted',
+      status: 'DEAD',
+      attemptCount: 2,
+      lastError: expect.stringContaining('500'),
+      attempts: [
+        { statusCode: 500, ok: false },
+        { statusCode: 500, ok: false },
+      ],
+    },
+  ]);
+  expect((await graphql(admin, `query { destinations { name type dead suspendedAt } }`)).data.destinations).toEqual([{ name: 'records-system', type: 'webhook', dead: 1, suspendedAt: null }]);
+  // Not for call handlers.
+  const handler = await issuer.token({ realm: 'northshire', roles: ['call-handler'], subject: 'northshire-handler', name: 'Northshire handler' });
+  expect((await graphql(handler, `query { deliveries { id } }`)).data).toBeNull();
+
+  // The receiver is fixed; the administrator replays the dead letter and it arrives, with the same webhook-id.
+  receiver.stopFailing();
+  const replayed = await graphql(admin, `mutation($ids: [ID!]!) { replayDeliveries(ids: $ids) { queued waiting } }`, { ids: [dead.data.deliveries[0].id] });
+  expect(replayed.data.replayDeliveries).toEqual({ queued: 1, waiting: 0 });
+  await runJobs();
+  const arrivals = receiver.received().filter((entry) => entry.reference === reference);
+  expect(arrivals.map((entry) => entry.status)).toEqual([500, 500, 200]);
+  expect(new Set(arrivals.map((entry) => entry.id)).size).toBe(1);
+  const after = await graphql(admin, `query($r: String) { deliveries(report: $r) { status replayedBy externalReference } }`, { r: reference });
+  expect(after.data.deliveries).toEqual([{ status: 'DELIVERED', replayedBy: 'Northshire administrator', externalReference: arrivals[2].crimeNumber }]);
+  expect(await sql(`SELECT actor_id, details->>'queued' AS queued FROM audit_events WHERE action = 'deliveries.replayed'`)).toEqual([{ actor_id: 'northshire-admin', queued: '1' }]);
+});
+
+async function graphql(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data: any; errors?: unknown }> {
+  const response = await fetch(`${stack.apiUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query, variables }) });
+  return (await response.json()) as { data: any; errors?: unknown };
+}
 
 async function submitCrime(email: string): Promise<{ reference: string }> {
   const { submitThroughApi, theftAnswers } = await import('../support/reports.js');

@@ -5,7 +5,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { ADMIN_ENTITIES, AdminModule } from '@front-counter/admin';
 import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
-import { CaseworkModule, EvidenceReportsModule } from '@front-counter/casework';
+import { CaseworkModule, DeliveryDocumentsModule, EvidenceReportsModule } from '@front-counter/casework';
+import { DELIVERIES_ENTITIES, DeliveriesModule, DeliveriesResolver } from '@front-counter/deliveries';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
 import { EvidenceController, EvidenceModule } from '@front-counter/evidence';
@@ -23,7 +24,7 @@ import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthController } from './health.controller.js';
 
 /** Every entity the api maps; each context exports its own list. */
-export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES, ...ADMIN_ENTITIES];
+export const API_ENTITIES = [...TENANCY_ENTITIES, ...AUDIT_ENTITIES, ...FORMS_ENTITIES, ...REPORTS_ENTITIES, ...OUTBOX_ENTITIES, ...TRIAGE_ENTITIES, ...ADMIN_ENTITIES, ...DELIVERIES_ENTITIES];
 
 @Module({})
 export class ApiModule {
@@ -50,9 +51,11 @@ export class ApiModule {
         EvidenceReportsModule,
         NationalModule,
         AdminModule,
+        DeliveryDocumentsModule,
+        DeliveriesModule,
       ],
       controllers: [HealthController, EvidenceController, SchemasController],
-      providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }],
+      providers: [{ provide: APP_FILTER, useClass: DomainExceptionFilter }, DeliveriesResolver],
     };
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import type { DeliveryMail } from '@front-counter/deliveries';
+import { DELIVERY_MAIL, type DeliveryMail } from '@front-counter/deliveries';
 import { channelFor, Mailer } from '@front-counter/notifications';
 import { forceLetterhead, forceNotificationSettings } from '@front-counter/tenancy';
 
@@ -32,3 +32,8 @@ export class WorkerDeliveryMail implements DeliveryMail {
     });
   }
 }
+
+/** Gives the deliveries library the worker's way of sending e-mail (the api sends none). */
+@Global()
+@Module({ providers: [WorkerDeliveryMail, { provide: DELIVERY_MAIL, useExisting: WorkerDeliveryMail }], exports: [DELIVERY_MAIL] })
+export class WorkerDeliveryMailModule {}

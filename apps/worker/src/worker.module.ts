@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AUDIT_ENTITIES, AuditModule } from '@front-counter/audit';
 import { DeliveryDocumentsModule, SlaMonitor, EvidenceReportsModule } from '@front-counter/casework';
-import { DELIVERIES_ENTITIES, DELIVERY_MAIL, DeliveryService } from '@front-counter/deliveries';
+import { DELIVERIES_ENTITIES, DeliveriesModule } from '@front-counter/deliveries';
 import { ConfigModule, type AppConfig } from '@front-counter/config';
 import { DatabaseModule, type DatabaseUrls } from '@front-counter/database';
 import { EvidenceModule } from '@front-counter/evidence';
@@ -14,7 +14,7 @@ import { RetentionModule } from '@front-counter/retention';
 import { TENANCY_ENTITIES } from '@front-counter/tenancy';
 import { TRIAGE_ENTITIES } from '@front-counter/triage';
 import { RetentionSchedule } from './retention-schedule.js';
-import { WorkerDeliveryMail } from './delivery-mail.js';
+import { WorkerDeliveryMailModule } from './delivery-mail.js';
 import { JobWorker } from './job-worker.js';
 import { WORKER_LOGGER } from './worker-logger.js';
 import { WorkerMetrics } from './worker-metrics.js';
@@ -33,9 +33,11 @@ export class WorkerModule {
         EvidenceModule,
         EvidenceReportsModule,
         DeliveryDocumentsModule,
+        WorkerDeliveryMailModule,
+        DeliveriesModule,
         RetentionModule,
       ],
-      providers: [DeliveryService, WorkerDeliveryMail, { provide: DELIVERY_MAIL, useExisting: WorkerDeliveryMail }, JobWorker, WorkerMetrics, SlaMonitor, RetentionSchedule, { provide: WORKER_LOGGER, useValue: logger }],
+      providers: [ JobWorker, WorkerMetrics, SlaMonitor, RetentionSchedule, { provide: WORKER_LOGGER, useValue: logger }],
     };
   }
 }

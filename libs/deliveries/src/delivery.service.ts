@@ -118,21 +118,23 @@ export class DeliveryService {
 
   /**
    * Sends dead or waiting deliveries again now (an administrator's replay): a dead letter gets a new
-   * 72 hours. Returns those it queued (one behind an undelivered one goes when that one has).
+   * 72 hours. Returns those reset and those queued (one behind an undelivered one goes when that one has).
    */
-  async replay(manager: EntityManager, tenantId: string, deliveryIds: string[], by: string): Promise<string[]> {
+  async replay(manager: EntityManager, tenantId: string, deliveryIds: string[], by: string): Promise<{ queued: string[]; reset: string[] }> {
     const queued: string[] = [];
+    const reset: string[] = [];
     for (const id of deliveryIds) {
       const delivery = await deliveryById(manager, id);
       if (!delivery || delivery.status === 'delivered') continue;
       await updateDelivery(manager, id, { status: 'pending', firstAttemptAt: null, nextAttemptAt: null, replayedBy: by });
+      reset.push(id);
       const destination = (await destinationById(manager, delivery.destinationId))!;
       if (!destination.suspendedAt && !(await earlierUndelivered(manager, delivery))) {
         await sendJob(manager, 'delivery', { tenantId, deliveryId: id });
         queued.push(id);
       }
     }
-    return queued;
+    return { queued, reset };
   }
 
   /** Suspends a destination (its deliveries are made and wait) or resumes it (the first waiting delivery of each report goes now). */

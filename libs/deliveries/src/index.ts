@@ -6,6 +6,8 @@ export { DeliveryService, DELIVERY_MAIL, retryDelaySeconds, type AttemptOutcome,
 export { DELIVERY_DOCUMENTS, type DeliveryDocuments, type ReportDocumentForDelivery } from './delivery-documents.port.js';
 export { syncDestinations, type ForceDestinations } from './destinations-sync.js';
 export { attemptsOf, deliveryById } from './deliveries.repository.js';
+export { DeliveriesResolver } from './deliveries.resolver.js';
 
 import { Delivery, DeliveryAttempt, Destination } from './delivery.entities.js';
 export const DELIVERIES_ENTITIES = [Destination, Delivery, DeliveryAttempt];
+export { DeliveriesModule } from './deliveries.module.js';
