@@ -22,6 +22,8 @@ type Handlers = { [Name in JobQueueName]?: (data: JobPayloads[Name]) => Promise<
 
 /** The queues a worker takes jobs from as they come (the scheduled ones come on their schedule). */
 const WORKED: JobQueueName[] = ['outbox', 'delivery', 'evidence-scan', 'deadline', 'worker-minutely', 'retention-run'];
+/** Jobs taken at once: deliveries and e-mail come in bursts; the rest are one job for a whole force or round. */
+const BATCH_SIZES: Partial<Record<JobQueueName, number>> = { outbox: 20, delivery: 10 };
 /** What `runDueJobs` drains: the work that requests cause. */
 const DRAINED: JobQueueName[] = ['outbox', 'delivery', 'evidence-scan', 'deadline'];
 
@@ -177,8 +179,15 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.boss.schedule('retention-run', retentionCron(this.config.retention.everyMinutes), {}, { ...JOB_QUEUES['retention-run'] });
     const pollingIntervalSeconds = Math.max(0.5, this.config.worker.pollMs / 1000);
     for (const name of WORKED) {
-      await this.boss.work<object>(name, { pollingIntervalSeconds, batchSize: 1 }, async ([job]) => {
-        await this.run(name, job.data as never);
+      const batchSize = BATCH_SIZES[name] ?? 1;
+      let workerId = '';
+      workerId = await this.boss.work<object>(name, { pollingIntervalSeconds, batchSize }, async (jobs) => {
+        // One by one: a job that fails is failed alone (retried with back-off); the rest complete.
+        for (const job of jobs) {
+          await this.run(name, job.data as never).catch((error: Error) => this.boss.fail(name, job.id, { message: error.message }));
+        }
+        // A full batch: there may be more waiting, so look again at once instead of after the interval.
+        if (jobs.length === batchSize) this.boss.notifyWorker(workerId);
       });
     }
     this.started = true;
