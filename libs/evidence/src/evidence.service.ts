@@ -289,7 +289,11 @@ export class EvidenceService {
         return;
       }
       this.logger.warn(`evidence file ${file.id} of ${file.tenantId} could not be processed (attempt ${file.attempts} of ${MAX_PROCESSING_ATTEMPTS}; next in ${outcome.afterSeconds} s): ${message}`);
-      await this.transactions.run(file.tenantId, (manager) => scheduleRetry(manager, file.id, outcome.afterSeconds, message.slice(0, 1000)));
+      await this.transactions.run(file.tenantId, async (manager) => {
+        await scheduleRetry(manager, file.id, outcome.afterSeconds, message.slice(0, 1000));
+        // The retry is a job due when the file is (not a minute later, in the worker's round).
+        await sendJob(manager, 'evidence-scan', { tenantId: file.tenantId }, { startAfter: new Date(Date.now() + outcome.afterSeconds * 1000 + 250) });
+      });
     }
   }
 
