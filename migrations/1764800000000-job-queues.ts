@@ -45,8 +45,12 @@ export class JobQueues1764800000000 implements MigrationInterface {
   }
 }
 
-/** transfer_report (1764100000000-triage) with, when `withJobs`, the moved events' jobs re-pointed to the receiving force. */
-function transferReport(withJobs: boolean): string {
+/**
+ * transfer_report (1764100000000-triage) with, when `withJobs`, the moved events' jobs re-pointed to the
+ * receiving force; undelivered events of the `staying` types stay with the force the report left.
+ */
+export function transferReport(withJobs: boolean, staying: string[] = []): string {
+  const moves = `tenant_id = v_from AND payload->>'reportId' = p_report_id::text AND delivered_at IS NULL${staying.length ? ` AND type NOT IN (${staying.map((type) => `'${type}'`).join(', ')})` : ''}`;
   return `
       CREATE OR REPLACE FUNCTION transfer_report(p_report_id uuid, p_to_tenant uuid) RETURNS void
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
@@ -71,12 +75,12 @@ function transferReport(withJobs: boolean): string {
 ${withJobs ? `
           -- The report's undelivered events go with it, and so do their jobs (which name the force to deliver as).
           WITH moved AS (
-            UPDATE outbox_events SET tenant_id = p_to_tenant WHERE tenant_id = v_from AND payload->>'reportId' = p_report_id::text AND delivered_at IS NULL RETURNING id
+            UPDATE outbox_events SET tenant_id = p_to_tenant WHERE ${moves} RETURNING id
           )
           UPDATE pgboss.job SET data = jsonb_set(data, '{tenantId}', to_jsonb(p_to_tenant::text))
             WHERE name = 'outbox' AND state IN ('created', 'retry', 'active') AND data->>'eventId' IN (SELECT id::text FROM moved);
 ` : `
-          UPDATE outbox_events SET tenant_id = p_to_tenant WHERE tenant_id = v_from AND payload->>'reportId' = p_report_id::text AND delivered_at IS NULL;
+          UPDATE outbox_events SET tenant_id = p_to_tenant WHERE ${moves};
 `}
           UPDATE drafts SET transferred_to = p_to_tenant WHERE tenant_id = v_from AND report_id = p_report_id;
         END $$;

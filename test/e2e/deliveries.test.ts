@@ -21,16 +21,19 @@ let receiver: TestHttpsReceiver;
 let issuer: TestIssuer;
 let stack: TestStack;
 let dataDirectory: string;
-const saved = { url: process.env.NORTHSHIRE_RECORDS_URL, secret: process.env.NORTHSHIRE_RECORDS_SECRET };
+const RECORDS_VARIABLES = ['NORTHSHIRE_RECORDS_URL', 'NORTHSHIRE_RECORDS_SECRET', 'EASTMARCH_RECORDS_URL', 'EASTMARCH_RECORDS_SECRET'] as const;
+const saved = Object.fromEntries(RECORDS_VARIABLES.map((name) => [name, process.env[name]]));
 
 beforeAll(async () => {
-  receiver = await startHttpsReceiver({ forces: ['northshire'] });
+  receiver = await startHttpsReceiver({ forces: ['northshire', 'eastmarch'] });
   dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'front-counter-deliveries-'));
   const caFile = path.join(dataDirectory, 'receiver-ca.pem');
   writeFileSync(caFile, receiver.ca);
   // The force's file names the variables; the worker reads them (the real environment wins over npm start's receiver).
   process.env.NORTHSHIRE_RECORDS_URL = `${receiver.url}/northshire`;
   process.env.NORTHSHIRE_RECORDS_SECRET = receiver.secrets.northshire as string;
+  process.env.EASTMARCH_RECORDS_URL = `${receiver.url}/eastmarch`;
+  process.env.EASTMARCH_RECORDS_SECRET = receiver.secrets.eastmarch as string;
   issuer = await startTestIssuer();
   stack = await startTestStack({ DATA_DIR: dataDirectory, OUTBOX_POLL_MS: '60000', DELIVERY_CA_FILE: caFile, DELIVERY_RETRY_BASE_SECONDS: '0.2', DELIVERY_GIVE_UP_SECONDS: '2', IDP_URL: issuer.url, DEV_IDP: 'false' });
 });
@@ -38,9 +41,9 @@ afterAll(async () => {
   await stack?.close();
   await issuer?.close();
   await receiver?.close();
-  for (const [name, value] of [['NORTHSHIRE_RECORDS_URL', saved.url], ['NORTHSHIRE_RECORDS_SECRET', saved.secret]] as const) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
+  for (const name of RECORDS_VARIABLES) {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
   }
 });
 
@@ -131,6 +134,60 @@ it('delivers a report made on the force site, signed, valid against the JSON Sch
   const code = latestCode('rhian@example.com');
   expect((await tracker.post('/track/code', { code })).location).toBe('/track/report');
   expect((await tracker.get('/track/report')).text).toContain(crimeNumber);
+});
+
+it('tells the back office of each change to a report, in order: a triage decision, the reporter’s reply, and the report leaving for another force, whose own back office receives it', async () => {
+  const { reference } = await submitCrime('changes@example.com');
+  await runJobs();
+  const handler = await issuer.token({ realm: 'northshire', roles: ['call-handler'], subject: 'northshire-handler', name: 'Northshire handler' });
+  const staff = async (query: string, variables: Record<string, unknown>) => {
+    const result = await graphql(handler, query, { r: reference, ...variables });
+    if (result.errors) throw new Error(JSON.stringify(result.errors));
+    return result.data;
+  };
+  const thrive = Object.fromEntries(['threat', 'harm', 'risk', 'investigation', 'vulnerability', 'engagement'].map((name) => [name, { level: 'LOW', note: `No ${name} concerns.` }]));
+  await staff(`mutation($r: String!) { claimReport(report: $r, takeOver: false) { claimedByMe } }`, {});
+  await staff(`mutation($r: String!, $t: ThriveInput!) { recordThrive(report: $r, thrive: $t) { id } }`, { t: thrive });
+  await staff(`mutation($r: String!, $d: DecisionInput!) { decideReport(report: $r, decision: $d) { status } }`, { d: { decision: 'REQUEST_INFORMATION', messageToReporter: 'Does the bicycle have a frame number?' } });
+
+  // The reporter replies through tracking.
+  const { graphqlAs } = await import('../support/graphql.js');
+  await graphqlAs(stack.apiUrl, NORTH, `mutation($r: String!, $e: String!) { requestTrackingCode(reference: $r, email: $e) { errors { field } } }`, { r: reference, e: 'changes@example.com' });
+  await runJobs();
+  const verified = await graphqlAs(stack.apiUrl, NORTH, `mutation($r: String!, $c: String!) { verifyTrackingCode(reference: $r, code: $c) { token } }`, { r: reference, c: latestCode('changes@example.com') });
+  const replied = await graphqlAs(stack.apiUrl, NORTH, `mutation($t: String!, $m: String!) { replyToReport(token: $t, message: $m) { errors { field } } }`, { t: verified.data.verifyTrackingCode.token, m: 'Yes: WTU123456789.' });
+  expect(replied.data.replyToReport.errors).toEqual([]);
+
+  // The handler passes it to Eastmarch.
+  await staff(`mutation($r: String!) { claimReport(report: $r, takeOver: false) { claimedByMe } }`, {});
+  await staff(`mutation($r: String!, $d: DecisionInput!) { decideReport(report: $r, decision: $d) { status } }`, { d: { decision: 'TRANSFER', toForce: 'eastmarch', messageToReporter: 'This happened in Eastmarch: we have passed your report to them.' } });
+  await runJobs();
+
+  const north = receiver.deliveries().filter((entry) => entry.force === 'northshire' && entry.reference === reference);
+  expect(north.map((entry) => [entry.type, entry.status, entry.signatureValid])).toEqual([
+    ['report.submitted', 200, true],
+    ['triage.decided', 200, true],
+    ['report.updated', 200, true],
+    ['report.transferred', 200, true],
+  ]);
+  const bodies = north.map((entry) => entry.body as { change?: Record<string, unknown>; data: Record<string, any> });
+  expect(bodies[1].change).toEqual({ decision: expect.stringMatching(/request/i) });
+  expect(bodies[1].data.triage).toEqual([expect.objectContaining({ decision: bodies[1].change!.decision, by: expect.objectContaining({ name: 'Northshire handler' }) })]);
+  expect(bodies[2].change).toEqual({ what: 'reply', message: 'Yes: WTU123456789.' });
+  // The force it left hears where it went, with the report as that force last had it.
+  expect(bodies[3].change).toMatchObject({ direction: 'out', from: 'northshire', to: 'eastmarch' });
+  expect(bodies[3].data).toEqual(bodies[2].data);
+  for (const body of bodies) expect(validateReportDocument(body.data)).toEqual({ valid: true });
+
+  // Eastmarch's records system receives it as new to it, and gives it Eastmarch's own number.
+  const east = receiver.deliveries().filter((entry) => entry.force === 'eastmarch' && entry.reference === reference);
+  expect(east.map((entry) => [entry.type, entry.status])).toEqual([['report.transferred', 200]]);
+  const arrived = east[0].body as { change: Record<string, unknown>; data: Record<string, any> };
+  expect(arrived.change).toMatchObject({ direction: 'in', from: 'northshire', to: 'eastmarch' });
+  expect(arrived.data.force.slug).toBe('eastmarch');
+  expect(validateReportDocument(arrived.data)).toEqual({ valid: true });
+  expect(east[0].crimeNumber).toMatch(/^[A-Z]{2}\/\d{4}\/\d{6}$/);
+  expect((await sql(`SELECT external_reference FROM reports WHERE reference = $1`, [reference]))[0].external_reference).toBe(east[0].crimeNumber);
 });
 
 it('keeps deliveries of one report in order while the receiver is down, and sends them all when it is back', async () => {

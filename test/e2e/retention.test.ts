@@ -290,7 +290,7 @@ describe.each(['local', 's3'] as const)('retention with the %s evidence store', 
     await tick();
     expect(await objectsOf('dyffryn', kept.draftId)).toEqual([]);
     expect(await objectsOf('dyffryn', poison.draftId)).toEqual([]);
-    for (const key of pending[0].payload.keys) await stack.worker.get(RetentionService).outboxHandlers['evidence.delete-objects']({ tenantId: '', payload: { keys: [key] }, manager: undefined as never, occurredAt: new Date() });
+    for (const key of pending[0].payload.keys) await stack.worker.get(RetentionService).outboxHandlers['evidence.delete-objects']({ id: '0', tenantId: '', payload: { keys: [key] }, manager: undefined as never, occurredAt: new Date() });
     // The other reports' objects are untouched.
     expect(await objectsOf('dyffryn', open.draftId)).toHaveLength(4);
     expect(await objectsOf('eastmarch', longer.draftId)).toHaveLength(4);

@@ -144,7 +144,14 @@ export async function choose(page: Page, label: string, options: { within?: stri
 
 /** Types into a text input or textarea by its label. */
 export async function fill(page: Page, label: string, value: string, options: { within?: string } = {}): Promise<void> {
-  await scope(page, options.within).getByLabel(label, { exact: true }).fill(value);
+  await scope(page, options.within)
+    .getByLabel(label, { exact: true })
+    .fill(value)
+    .catch(async (error: Error) => {
+      // Say which page the field was missing from (an error page under load reads very differently from a renamed label).
+      const shown = await heading(page).catch(() => '?');
+      throw new Error(`${error.message}\n  on ${page.url()}, whose heading is "${shown}"`);
+    });
 }
 
 /** Fills a GOV.UK date input (Day, Month, Year) inside the group with this legend. */

@@ -148,7 +148,10 @@ function requestHandler(secrets: Map<string, string[]>, state: ReceiverState, op
     }
     const earlier = state.earlier(force, verification.id);
     entry.duplicate = earlier !== undefined;
-    entry.crimeNumber = earlier ? earlier.crimeNumber : state.accept(force, verification.id, entry.type === 'report.submitted', now);
+    // A report new to this force's records (sent, or transferred here) gets a crime number, as an RMS would give one.
+    const change = typeof envelope.change === 'object' && envelope.change !== null ? (envelope.change as Record<string, unknown>) : {};
+    const arrives = entry.type === 'report.submitted' || (entry.type === 'report.transferred' && change.direction === 'in');
+    entry.crimeNumber = earlier ? earlier.crimeNumber : state.accept(force, verification.id, arrives, now);
     return answer(200, entry.crimeNumber ? { reference: entry.crimeNumber } : {});
   }
 

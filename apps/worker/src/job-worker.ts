@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import PgBoss from 'pg-boss';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { SlaMonitor } from '@front-counter/casework';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { DATABASE_URLS, TenantTransactions, type DatabaseUrls } from '@front-counter/database';
@@ -40,6 +40,7 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
   readonly dispatcher: OutboxDispatcher;
   private readonly boss: PgBoss;
   private readonly handlers: Handlers;
+  private readonly deliveries: DeliveryService;
   private started = false;
   private stopped = false;
   private firstRound?: Promise<void>;
@@ -64,16 +65,28 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     this.dispatcher = new OutboxDispatcher(dataSource, transactions, {
       ...emailHandlers({ mailer, templates, siteUrl }),
       ...retention.outboxHandlers,
-      // A sent report goes to each of the force's back-office destinations that takes it.
+      // Each event about a report goes to each of the force's back-office destinations that takes it
+      // (the dispatcher delivers events about one report in order).
       'report.submitted': async ({ tenantId, payload, manager, occurredAt }) => {
-        const made = await deliveries.fanOut(manager, tenantId, { type: 'report.submitted', reportId: payload.reportId, occurredAt });
-        this.metrics.count('delivery', 'made', made);
+        await this.backOffice(manager, tenantId, { type: 'report.submitted', reportId: payload.reportId, occurredAt });
+      },
+      'report.updated': async ({ tenantId, payload, manager, occurredAt }) => {
+        const change = { what: payload.change, ...(payload.files ? { files: payload.files } : {}), ...(payload.message ? { message: payload.message } : {}) };
+        await this.backOffice(manager, tenantId, { type: 'report.updated', reportId: payload.reportId, occurredAt, change });
+      },
+      'report.transferred': async ({ tenantId, payload, manager, occurredAt }) => {
+        const change = { direction: payload.direction, from: payload.from, to: payload.to, reason: payload.reason };
+        await this.backOffice(manager, tenantId, { type: 'report.transferred', reportId: payload.reportId, occurredAt, change, departed: payload.direction === 'out' });
+      },
+      'triage.decided': async ({ tenantId, payload, manager, occurredAt }) => {
+        await this.backOffice(manager, tenantId, { type: 'triage.decided', reportId: payload.reportId, occurredAt, change: { decision: payload.decision } });
       },
     }, {
       delivered: (event) => this.logger.info({ eventId: event.id, type: event.type }, 'outbox event delivered'),
       failed: (error, event) => this.logger.warn({ eventId: event.id, type: event.type, attempt: event.attempts + 1, err: { message: (error.cause as Error)?.message ?? error.message } }, 'outbox delivery failed; will retry'),
     });
     metrics.deliveredTypes = this.dispatcher.types;
+    this.deliveries = deliveries;
     this.boss = new PgBoss({
       connectionString: urls.app,
       schema: JOB_SCHEMA,
@@ -163,6 +176,11 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
       }
       if (ran === 0) return;
     }
+  }
+
+  /** An event about a report, for the force's back office (the dispatcher has delivered those before it): one delivery per destination. */
+  private async backOffice(manager: EntityManager, tenantId: string, event: Parameters<DeliveryService['fanOut']>[2]): Promise<void> {
+    this.metrics.count('delivery', 'made', await this.deliveries.fanOut(manager, tenantId, event));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -19,6 +19,12 @@ export async function insertDelivery(manager: EntityManager, delivery: Pick<Deli
   return (await manager.findOneBy(Delivery, { id: inserted.identifiers[0].id as string }))!;
 }
 
+/** The report document (envelope `data`) last made for this destination about this report, if any. */
+export async function lastDocumentFor(manager: EntityManager, destinationId: string, reportId: string): Promise<Record<string, unknown> | null> {
+  const [row]: { body: string }[] = await manager.query(`SELECT body FROM deliveries WHERE destination_id = $1 AND report_id = $2 ORDER BY sequence DESC LIMIT 1`, [destinationId, reportId]);
+  return row ? ((JSON.parse(row.body) as { data: Record<string, unknown> }).data ?? null) : null;
+}
+
 /** Locks one delivery; 'busy' when another transaction holds it, null when there is none. */
 export async function lockDelivery(manager: EntityManager, id: string): Promise<Delivery | 'busy' | null> {
   const [row]: { id: string }[] = await manager.query(`SELECT id FROM deliveries WHERE id = $1 FOR UPDATE SKIP LOCKED`, [id]);

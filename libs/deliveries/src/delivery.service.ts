@@ -4,10 +4,10 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { TenantTransactions } from '@front-counter/database';
 import { sendJob } from '@front-counter/jobs';
-import { envelopeBody, newMessageId, signWebhook, WebhookClient, type WebhookEventType } from '@front-counter/webhooks';
+import { envelopeBody, newMessageId, signWebhook, WebhookClient, type WebhookChange, type WebhookEventType } from '@front-counter/webhooks';
 import { DELIVERY_DOCUMENTS, type DeliveryDocuments } from './delivery-documents.port.js';
 import type { Delivery, Destination } from './delivery.entities.js';
-import { chainHeads, deliveryById, destinationById, destinationsFor, earlierUndelivered, insertDelivery, lockDelivery, nextInChain, recordAttempt, setSuspended, updateDelivery } from './deliveries.repository.js';
+import { chainHeads, deliveryById, lastDocumentFor, destinationById, destinationsFor, earlierUndelivered, insertDelivery, lockDelivery, nextInChain, recordAttempt, setSuspended, updateDelivery } from './deliveries.repository.js';
 
 /** How e-mail destinations send: the force's own channel (GOV.UK Notify or SMTP), given by the worker. */
 export const DELIVERY_MAIL = Symbol('DELIVERY_MAIL');
@@ -54,13 +54,16 @@ export class DeliveryService {
 
   /**
    * Makes the deliveries of an event about a report, in the caller's transaction (the outbox job's):
-   * one per destination of the force that takes the event. Returns how many.
+   * one per destination of the force that takes the event, with the report's document as of now. A
+   * report that has left the force (`departed`, or no longer readable here) goes with the document the
+   * destination last had; a destination that never had the report hears nothing of it. Returns how many.
    */
-  async fanOut(manager: EntityManager, tenantId: string, event: { type: WebhookEventType; reportId: string; occurredAt: Date }): Promise<number> {
+  async fanOut(manager: EntityManager, tenantId: string, event: { type: WebhookEventType; reportId: string; occurredAt: Date; change?: WebhookChange; departed?: boolean }): Promise<number> {
     let made = 0;
     for (const destination of await destinationsFor(manager, event.type)) {
-      const found = await this.documents.documentFor(manager, { tenantId, reportId: event.reportId, destination: destination.name, linkHours: this.config.delivery.linkHours });
-      if (!found) continue;
+      const found = event.departed ? null : await this.documents.documentFor(manager, { tenantId, reportId: event.reportId, destination: destination.name, linkHours: this.config.delivery.linkHours });
+      const document = found?.document ?? (await lastDocumentFor(manager, destination.id, event.reportId));
+      if (!document) continue;
       const delivery = await insertDelivery(manager, {
         tenantId,
         destinationId: destination.id,
@@ -68,7 +71,7 @@ export class DeliveryService {
         messageId: newMessageId(),
         eventType: event.type,
         occurredAt: event.occurredAt,
-        body: envelopeBody(event.type, event.occurredAt, found.document),
+        body: envelopeBody(event.type, event.occurredAt, document, event.change),
       });
       if (!destination.suspendedAt && !(await earlierUndelivered(manager, delivery))) await sendJob(manager, 'delivery', { tenantId, deliveryId: delivery.id });
       made++;
@@ -149,7 +152,7 @@ export class DeliveryService {
   private async send(destination: Destination, delivery: Delivery, environment: Record<string, string | undefined>): Promise<{ ok: true; status: number | null; reference: string | null } | { ok: false; status: number | null; error: string; retryAfterSeconds?: number }> {
     if (destination.type === 'email') {
       if (!this.mail) return { ok: false, status: null, error: 'this process cannot send e-mail' };
-      const envelope = JSON.parse(delivery.body) as { data: { reference?: string; service?: { title?: string } } };
+      const envelope = JSON.parse(delivery.body) as { change?: Record<string, unknown>; data: { reference?: string; service?: { title?: string } } };
       const reference = envelope.data.reference ?? delivery.reportId ?? delivery.id;
       const shown = /^[0-9A-Z]{9}$/.test(reference) ? reference.match(/.{3}/g)!.join('-') : reference;
       await this.mail.send(delivery.tenantId, {
@@ -184,11 +187,31 @@ const EVENT_WORDS: Record<string, string> = {
   'triage.decided': 'Triage decision',
 };
 
+/** What changed, in a sentence or two, for an e-mail destination. */
+export function changeInWords(type: string, change: Record<string, unknown>): string[] {
+  const text = (key: string) => (typeof change[key] === 'string' || typeof change[key] === 'number' ? String(change[key]) : '');
+  switch (type) {
+    case 'report.updated':
+      return change.what === 'reply'
+        ? ['The reporter replied through tracking:', text('message'), '']
+        : [`The reporter added ${text('files') || 'some'} file(s) through tracking (listed in the evidence of the attached report).`, ''];
+    case 'report.transferred':
+      return change.direction === 'out'
+        ? [`This report was transferred to ${text('to')} (${text('reason')}). It is now that force's; below is the report as it was sent to you.`, '']
+        : [`This report was transferred here from ${text('from')} (${text('reason')}).`, ''];
+    case 'triage.decided':
+      return [`Triage decision: ${text('decision')}.`, ''];
+    default:
+      return [];
+  }
+}
+
 /** A readable account of a delivery for a mailbox: what happened and the report's answers, the JSON attached. */
-function emailSummary(delivery: Delivery, envelope: { data: Record<string, unknown> }): string {
+function emailSummary(delivery: Delivery, envelope: { change?: Record<string, unknown>; data: Record<string, unknown> }): string {
   const data = envelope.data as { reference?: string; service?: { title?: string }; submittedAt?: string; answers?: { label?: string; valueText?: string }[] };
   const lines = [
     `Event: ${delivery.eventType}`,
+    ...changeInWords(delivery.eventType, envelope.change ?? {}),
     `Report: ${data.reference ?? ''}`,
     data.service?.title ? `Service: ${data.service.title}` : null,
     data.submittedAt ? `Sent: ${data.submittedAt}` : null,

@@ -3,13 +3,15 @@ import { TenantTransactions } from '@front-counter/database';
 import { childTrace, runInTrace } from '@front-counter/logging';
 import { listForces } from '@front-counter/tenancy';
 import type { OutboxEvent } from './outbox-event.entity.js';
-import type { OutboxEventType, OutboxPayloads } from './outbox.js';
-import { lockUndeliveredEvent, markDelivered, markFailed, markUnqueued, queueEvent, unqueuedEvents } from './outbox.repository.js';
+import { BACK_OFFICE_EVENT_TYPES, type OutboxEventType, type OutboxPayloads } from './outbox.js';
+import { lockEarlierUndeliveredAbout, lockUndeliveredEvent, markDelivered, markFailed, markUnqueued, queueEvent, unqueuedEvents } from './outbox.repository.js';
 
-export type OutboxHandler<Type extends OutboxEventType = OutboxEventType> = (event: { tenantId: string; payload: OutboxPayloads[Type]; manager: EntityManager; occurredAt: Date }) => Promise<void>;
+export type OutboxHandler<Type extends OutboxEventType = OutboxEventType> = (event: { id: string; tenantId: string; payload: OutboxPayloads[Type]; manager: EntityManager; occurredAt: Date }) => Promise<void>;
 
 /** After this many failed attempts an event is a dead letter: its job moves to `outbox-dead` and it waits for an operator (the metrics count it). */
 export const OUTBOX_MAX_ATTEMPTS = 10;
+
+const ORDERED: ReadonlySet<string> = new Set(BACK_OFFICE_EVENT_TYPES);
 
 export type DeliveryOutcome = 'delivered' | 'skipped' | 'no-consumer';
 
@@ -67,7 +69,16 @@ export class OutboxDispatcher {
       return runInTrace(childTrace(event.traceParent), async () => {
         await manager.query('SAVEPOINT outbox_handler'); // a failing handler's own writes are undone, the attempt is still recorded
         try {
-          await handler({ tenantId, payload: event.payload as never, manager, occurredAt: event.createdAt });
+          // Events about one report for its back office go in the order they were written: any earlier one
+          // still undelivered goes first, here (one another worker is delivering is waited for).
+          const reportId = (event.payload as { reportId?: unknown }).reportId;
+          if (ORDERED.has(event.type) && typeof reportId === 'string') {
+            for (const earlier of await lockEarlierUndeliveredAbout(manager, String(event.id), BACK_OFFICE_EVENT_TYPES, reportId)) {
+              await this.handlers[earlier.type as OutboxEventType]?.({ id: String(earlier.id), tenantId, payload: earlier.payload as never, manager, occurredAt: earlier.createdAt });
+              await markDelivered(manager, earlier.id);
+            }
+          }
+          await handler({ id: String(event.id), tenantId, payload: event.payload as never, manager, occurredAt: event.createdAt });
           await markDelivered(manager, event.id);
           this.observer.delivered?.(event);
           return 'delivered';

@@ -42,16 +42,29 @@ export async function lockUndeliveredEvent(manager: EntityManager, id: string): 
 }
 
 /**
- * Marks an event delivered. A delivered e-mail's payload may hold an address or a link token, and a
- * deletion's names what was deleted: neither is kept once delivered.
+ * Marks an event delivered. A delivered e-mail's payload may hold an address or a link token, a
+ * deletion's names what was deleted, and an update's holds the reporter's words: none is kept once delivered.
  */
 export async function markDelivered(manager: EntityManager, id: string): Promise<void> {
   await manager.query(
     `UPDATE outbox_events SET delivered_at = now(), attempts = attempts + 1, last_error = NULL,
-       payload = CASE WHEN type LIKE 'email.%' OR type = 'evidence.delete-objects' THEN jsonb_build_object('delivered', true) ELSE payload END
+       payload = CASE WHEN type LIKE 'email.%' OR type = 'evidence.delete-objects' THEN jsonb_build_object('delivered', true)
+                      WHEN type = 'report.updated' THEN payload - 'message' ELSE payload END
      WHERE id = $1`,
     [id],
   );
+}
+
+/**
+ * Locks the undelivered events of these types about the same report written before this one, oldest
+ * first, waiting for any another worker is delivering (which then drop out, delivered).
+ */
+export async function lockEarlierUndeliveredAbout(manager: EntityManager, id: string, types: readonly string[], reportId: string): Promise<OutboxEvent[]> {
+  const rows: { id: string }[] = await manager.query(
+    `SELECT id FROM outbox_events WHERE id < $1 AND delivered_at IS NULL AND type = ANY($2) AND payload->>'reportId' = $3 ORDER BY id FOR UPDATE`,
+    [id, [...types], reportId],
+  );
+  return rows.length ? manager.find(OutboxEvent, { where: { id: In(rows.map((row) => row.id)) }, order: { id: 'ASC' } }) : [];
 }
 
 /** Records a failed attempt (the job queue decides when the next is). */

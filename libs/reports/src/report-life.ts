@@ -175,6 +175,8 @@ export class ReportLife {
       details,
     });
     await this.audit.record(manager, { tenantId: from.id, actorType: by.actorType, actorId: by.actorId ?? undefined, action: 'report.transferred-out', subjectType: 'report', subjectId: report.id, reason: by.reason, details: { ...details, reference: report.reference }, requestId: by.requestId });
+    // The force's back office hears the report left (written while the report is still the force's).
+    await enqueue(manager, from.id, 'report.transferred', { reportId: report.id, direction: 'out', from: from.slug, to: to.slug, reason: by.reason });
     await moveReportToForce(manager, report.id, to.id);
     await notifyReportChange(manager, { tenantId: from.id, reportId: report.id, kind: 'transferred-out' });
 
@@ -184,6 +186,7 @@ export class ReportLife {
       await this.audit.record(manager, { tenantId: to.id, actorType: by.actorType, actorId: by.actorId ?? undefined, action: 'report.transferred-in', subjectType: 'report', subjectId: report.id, reason: by.reason, details: { ...details, reference: report.reference }, requestId: by.requestId });
       await recordReportEvent(manager, { tenantId: to.id, reportId: report.id, kind: 'received', actorType: 'system', details });
       await this.routed(manager, to, report, await routeAt(to, by.clockFrom));
+      await enqueue(manager, to.id, 'report.transferred', { reportId: report.id, direction: 'in', from: from.slug, to: to.slug, reason: by.reason });
       if (report.reporterEmail) await enqueue(manager, to.id, 'email.report-transferred', { reportId: report.id, fromForce: from.name });
     } finally {
       await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [from.id]);
@@ -246,6 +249,7 @@ export class ReportLife {
       details: { ...decision.detail, status: decision.status },
     });
     if (report.reporterEmail) await enqueue(manager, report.tenantId, 'email.report-message', { reportId: report.id, eventId });
+    await enqueue(manager, report.tenantId, 'triage.decided', { reportId: report.id, decision: decision.decision });
     await this.toldStaffPages(manager, report);
   }
 
@@ -312,6 +316,8 @@ export class ReportLife {
     await this.returnedToQueue(manager, report.id);
     await recordReportEvent(manager, { tenantId, reportId: report.id, kind: 'reporter-replied', actorType: 'public', message, details: { previousStatus: report.status } });
     await this.audit.record(manager, { tenantId, actorType: 'public', action: 'report.reporter-replied', subjectType: 'report', subjectId: report.id, details: { previousStatus: report.status } });
+    // The words go in the event: the report (and its timeline) may have left the force before it is delivered.
+    await enqueue(manager, tenantId, 'report.updated', { reportId: report.id, change: 'reply', message });
     await notifyReportChange(manager, { tenantId, reportId: report.id, kind: 'reporter-replied' });
   }
 
@@ -336,6 +342,7 @@ export class ReportLife {
       if (file.scanStatus === 'unprocessable') await this.fileNotProcessed(manager, { tenantId, reportId: report.id, fileId: file.id, name: file.name });
       if (file.scanStatus === 'infected') await this.fileQuarantined(manager, { tenantId, reportId: report.id, fileId: file.id, name: file.name });
     }
+    if (files.length > 0) await enqueue(manager, tenantId, 'report.updated', { reportId: report.id, change: 'evidence', files: files.length });
     await notifyReportChange(manager, { tenantId, reportId: report.id, kind: 'evidence-added' });
   }
 

@@ -18,7 +18,7 @@ export {
   type WebhookVerificationFailure,
 } from './webhook-signature.js';
 export { newMessageId } from './message-id.js';
-export { envelopeBody, envelopeReference, WEBHOOK_EVENT_TYPES, type WebhookEnvelope, type WebhookEventType } from './webhook-envelope.js';
+export { envelopeBody, envelopeReference, WEBHOOK_EVENT_TYPES, type WebhookChange, type WebhookEnvelope, type WebhookEventType } from './webhook-envelope.js';
 export {
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_WEBHOOK_TIMEOUT_MS,

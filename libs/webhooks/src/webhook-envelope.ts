@@ -5,16 +5,24 @@
 export const WEBHOOK_EVENT_TYPES = ['report.submitted', 'report.updated', 'report.transferred', 'triage.decided'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
+/**
+ * What changed, for events after `report.submitted`: `report.updated` { what: 'reply' | 'evidence',
+ * files? }; `report.transferred` { direction: 'out' (the report left this force; `data` is the document
+ * this destination last had) | 'in' (it arrived), from, to, reason }; `triage.decided` { decision }.
+ */
+export type WebhookChange = Record<string, string | number>;
+
 export interface WebhookEnvelope<Data = unknown> {
   type: WebhookEventType;
   /** ISO 8601, UTC. */
   timestamp: string;
+  change?: WebhookChange;
   data: Data;
 }
 
-/** The exact bytes to sign and send: minified JSON of `{ type, timestamp, data }`. */
-export function envelopeBody<Data>(type: WebhookEventType, occurredAt: Date, data: Data): string {
-  const envelope: WebhookEnvelope<Data> = { type, timestamp: occurredAt.toISOString(), data };
+/** The exact bytes to sign and send: minified JSON of `{ type, timestamp, change?, data }`. */
+export function envelopeBody<Data>(type: WebhookEventType, occurredAt: Date, data: Data, change?: WebhookChange): string {
+  const envelope: WebhookEnvelope<Data> = { type, timestamp: occurredAt.toISOString(), ...(change ? { change } : {}), data };
   return JSON.stringify(envelope);
 }
 
