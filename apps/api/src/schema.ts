@@ -2,7 +2,7 @@ import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { ForceAdminResolver, RoutingAdminResolver } from '@front-counter/admin';
-import { CaseworkResolver, TrackingResolver } from '@front-counter/casework';
+import { BackOfficeResolver, CaseworkResolver, TrackingResolver } from '@front-counter/casework';
 import { DeliveriesResolver } from '@front-counter/deliveries';
 import { EvidenceResolver } from '@front-counter/evidence';
 import { NationalResolver } from '@front-counter/national';
@@ -11,7 +11,7 @@ import { TenancyResolver } from '@front-counter/tenancy';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 
 /** Every resolver the api serves; schema.gql is generated from these. */
-export const API_RESOLVERS: Function[] = [TenancyResolver, JourneysResolver, CaseworkResolver, TrackingResolver, EvidenceResolver, NationalResolver, ForceAdminResolver, RoutingAdminResolver, DeliveriesResolver];
+export const API_RESOLVERS: Function[] = [TenancyResolver, JourneysResolver, CaseworkResolver, TrackingResolver, EvidenceResolver, NationalResolver, ForceAdminResolver, RoutingAdminResolver, DeliveriesResolver, BackOfficeResolver];
 
 export const SCHEMA_FILE = path.resolve('apps/api/schema.gql');
 

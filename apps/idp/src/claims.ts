@@ -24,11 +24,13 @@ export function userClaims(user: DevUser) {
 }
 
 /** What Keycloak adds to an access token beyond `iss`, `sub`, `aud`, `exp` and `scope` (which oidc-provider sets). */
-export function accessTokenClaims(user: DevUser | undefined, clientId: string | undefined) {
+export function accessTokenClaims(user: DevUser | undefined, clientId: string | undefined, serviceAccountRoles: string[] = []) {
   return {
     typ: 'Bearer',
     azp: clientId,
     ...(user ? { name: user.name, preferred_username: user.username, email: user.email, realm_access: { roles: user.roles } } : {}),
+    // A client signed in as itself (client credentials): Keycloak names its service account so.
+    ...(!user && serviceAccountRoles.length > 0 ? { preferred_username: `service-account-${clientId}`, realm_access: { roles: serviceAccountRoles } } : {}),
   };
 }
 

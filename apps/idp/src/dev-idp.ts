@@ -2,7 +2,7 @@ import { createHmac, createPublicKey } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Provider from 'oidc-provider';
-import { DEFAULT_DEV_PASSWORD } from './clients.js';
+import { DEFAULT_DEV_BACK_OFFICE_SECRET, DEFAULT_DEV_PASSWORD } from './clients.js';
 import { SigningKeys } from './keys.js';
 import { createRealmProvider, LOGIN_ACTIONS_PATH, type RealmState } from './realm-provider.js';
 import { FormTooLargeError, handleSignIn } from './sign-in.js';
@@ -10,7 +10,7 @@ import { FormTooLargeError, handleSignIn } from './sign-in.js';
 // The embedded development OpenID Connect provider: oidc-provider, one instance per realm, served
 // under Keycloak's URL layout so that a force moves to a real Keycloak by configuration alone.
 // Everything a caller needs is exported from here.
-export { CLI_CLIENT_ID, DEFAULT_DEV_PASSWORD, STAFF_CALLBACK_PATH, STAFF_CLIENT_ID, STAFF_SIGNED_OUT_PATH } from './clients.js';
+export { BACK_OFFICE_CLIENT_ID, CLI_CLIENT_ID, DEFAULT_DEV_BACK_OFFICE_SECRET, DEFAULT_DEV_PASSWORD, STAFF_CALLBACK_PATH, STAFF_CLIENT_ID, STAFF_SIGNED_OUT_PATH } from './clients.js';
 export { loadTenantIdentityRows, NATIONAL_REALM, registryRealms, seededRealms, seededUsername, type NationalRealmOptions, type Query, type TenantIdentityRow } from './seeded-users.js';
 
 export interface DevUser {
@@ -46,6 +46,8 @@ export interface DevIdpOptions {
   cookieSecret: string;
   /** The one password of every user, for the password grant (`npm run token`). */
   password?: string;
+  /** Each realm's records system client secret (client credentials); IDP_BACK_OFFICE_SECRET, else a development default. */
+  backOfficeSecret?: string;
   accessTokenSeconds?: number;
   log?: (line: string) => void;
 }
@@ -135,6 +137,7 @@ function requestHandler(url: string, options: DevIdpOptions, keys: SigningKeys) 
       signingKey,
       cookieKeys,
       password: options.password ?? DEFAULT_DEV_PASSWORD,
+      backOfficeSecret: options.backOfficeSecret ?? process.env.IDP_BACK_OFFICE_SECRET ?? DEFAULT_DEV_BACK_OFFICE_SECRET,
       accessTokenSeconds: options.accessTokenSeconds ?? DEFAULT_ACCESS_TOKEN_SECONDS,
       log,
     });

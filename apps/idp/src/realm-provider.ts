@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import Provider, { errors, type Account, type Configuration, type KoaContextWithOIDC, type ResourceServer } from 'oidc-provider';
-import { CLI_CLIENT_ID, STAFF_CALLBACK_PATH, STAFF_CLIENT_ID, STAFF_SIGNED_OUT_PATH } from './clients.js';
+import { BACK_OFFICE_CLIENT_ID, BACK_OFFICE_ROLE, CLI_CLIENT_ID, STAFF_CALLBACK_PATH, STAFF_CLIENT_ID, STAFF_SIGNED_OUT_PATH } from './clients.js';
 import { accessTokenClaims, CLAIMS_BY_SCOPE, userClaims } from './claims.js';
 import type { DevRealm } from './dev-idp.js';
 import type { SigningJwk } from './keys.js';
@@ -41,6 +41,8 @@ export interface RealmProviderSettings {
   cookieKeys: string[];
   password: string;
   accessTokenSeconds: number;
+  /** The records system client's secret (client credentials). */
+  backOfficeSecret: string;
   log: (line: string) => void;
 }
 
@@ -79,6 +81,15 @@ export function createRealmProvider(state: RealmState, settings: RealmProviderSe
         response_types: [],
         redirect_uris: [],
       },
+      {
+        client_id: BACK_OFFICE_CLIENT_ID,
+        client_name: 'The force’s records system (back office)',
+        client_secret: settings.backOfficeSecret,
+        token_endpoint_auth_method: 'client_secret_basic',
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+      },
     ],
     jwks: { keys: [settings.signingKey] },
     routes: KEYCLOAK_ROUTES,
@@ -100,7 +111,8 @@ export function createRealmProvider(state: RealmState, settings: RealmProviderSe
       return user ? { accountId: user.id, claims: (use) => ({ ...userClaims(user), ...(use === 'id_token' ? { typ: 'ID' } : {}) }) } : undefined;
     },
     extraTokenClaims: (_ctx, token) => {
-      return accessTokenClaims(findUser('accountId' in token ? token.accountId : undefined), token.clientId);
+      const serviceAccountRoles = token.kind === 'ClientCredentials' && token.clientId === BACK_OFFICE_CLIENT_ID ? [BACK_OFFICE_ROLE] : [];
+      return accessTokenClaims(findUser('accountId' in token ? token.accountId : undefined), token.clientId, serviceAccountRoles);
     },
     // Like Keycloak, a browser sign-in gets a refresh token without asking for offline_access; it ends with the session.
     issueRefreshToken: (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('openid'),
@@ -117,6 +129,7 @@ export function createRealmProvider(state: RealmState, settings: RealmProviderSe
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction: { uid: string }) => `${mountPath}${LOGIN_ACTIONS_PATH}${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },

@@ -10,5 +10,6 @@ export { TrackingService, trackedReport, CODE_MINUTES, CODE_ATTEMPTS, CODE_ATTEM
 export { ReportChangesService } from './report-changes.service.js';
 export { CaseworkResolver } from './casework.resolver.js';
 export { TrackingResolver } from './tracking.resolver.js';
+export { BackOfficeResolver } from './back-office.resolver.js';
 export { EvidenceReportsModule, EvidenceReportsAdapter } from './evidence-reports.adapter.js';
 export { DeliveryDocumentsAdapter, DeliveryDocumentsModule } from './delivery-documents.adapter.js';

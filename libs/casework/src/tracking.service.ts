@@ -29,7 +29,7 @@ export const CODES_PER_HOUR = 3;
 export const TRACKING_SESSION_MINUTES = 30;
 
 /** What the reporter's timeline shows: their own steps and the force's messages, never internal ones. */
-export const REPORTER_VISIBLE_KINDS = ['evidence-added', FILE_NOT_PROCESSED, 'submitted', 'transferred', 'received', 'reporter-replied', 'external-reference'];
+export const REPORTER_VISIBLE_KINDS = ['evidence-added', FILE_NOT_PROCESSED, 'submitted', 'transferred', 'received', 'reporter-replied', 'external-reference', 'back-office-update'];
 const isReporterVisible = (kind: string) => REPORTER_VISIBLE_KINDS.includes(kind) || kind.startsWith('decision:');
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');

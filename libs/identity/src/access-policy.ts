@@ -15,6 +15,8 @@ export enum Permission {
   Supervise = 'queue:supervise',
   /** Configure the force's site, forms and rules. */
   AdministerForce = 'force:administer',
+  /** Send a report's reference, status and messages for the reporter from the force's records system. */
+  UpdateFromBackOffice = 'report:back-office-update',
   /** Onboard forces and roll out national services (the national programme team's realm only). */
   AdministerNational = 'national:administer',
 }
@@ -24,6 +26,7 @@ const GRANTS: Record<StaffRole, readonly Permission[]> = {
   [StaffRole.Supervisor]: [Permission.SignIn, Permission.ReadQueue, Permission.ReadReport, Permission.WorkReport, Permission.Supervise],
   [StaffRole.ForceAdmin]: [Permission.SignIn, Permission.AdministerForce],
   [StaffRole.NationalAdmin]: [Permission.AdministerNational],
+  [StaffRole.BackOffice]: [Permission.UpdateFromBackOffice],
 };
 
 const NATIONAL = new Set([Permission.AdministerNational]);

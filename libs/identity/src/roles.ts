@@ -4,6 +4,12 @@ export enum StaffRole {
   Supervisor = 'supervisor',
   ForceAdmin = 'force-admin',
   NationalAdmin = 'national-admin',
+  /**
+   * A force's records system, signed in as an OAuth2 client (client credentials) of the force's realm
+   * whose service account has this role: it sends reports' crime numbers, status updates and messages
+   * for the reporter. Never a person: it opens no staff page.
+   */
+  BackOffice = 'back-office',
 }
 
 const KNOWN = new Set<string>(Object.values(StaffRole));

@@ -28,6 +28,8 @@ export interface StaffIdentity {
   roles: StaffRole[];
   issuer: string;
   expiresAt: Date;
+  /** The OAuth2 client the token was issued to (`azp`), e.g. the force's records system. */
+  client?: string;
 }
 
 function claimAt(payload: JWTPayload, path: string): unknown {
@@ -79,6 +81,7 @@ export class TokenVerifier {
       roles: knownRoles(claimAt(payload, trusted.rolesClaim)),
       issuer: trusted.issuer,
       expiresAt: new Date(Number(payload.exp) * 1000),
+      ...(typeof payload.azp === 'string' ? { client: payload.azp } : {}),
     };
   }
 }

@@ -258,7 +258,7 @@ export class ReportLife {
    * the report, a step of its timeline the reporter sees in tracking, and audited. The same number
    * again changes nothing; a new one replaces it (both stay in the timeline).
    */
-  async externalReferenceReceived(manager: EntityManager, report: Report, received: { reference: string; source: string; deliveryId?: string }): Promise<boolean> {
+  async externalReferenceReceived(manager: EntityManager, report: Report, received: { reference: string; source: string; deliveryId?: string; requestId?: string }): Promise<boolean> {
     if (report.externalReference === received.reference) return false;
     await updateReport(manager, report.id, { externalReference: received.reference, updatedAt: new Date() });
     const details = { reference: received.reference, source: received.source, ...(received.deliveryId ? { deliveryId: received.deliveryId } : {}) };
@@ -274,10 +274,38 @@ export class ReportLife {
           : `Your reference from our records system is ${received.reference}. Please give it if you contact us about this report.`,
       details,
     });
-    await this.audit.record(manager, { tenantId: report.tenantId, actorType: 'system', action: 'report.external-reference', subjectType: 'report', subjectId: report.id, details: { ...details, previous: report.externalReference } });
+    await this.audit.record(manager, { tenantId: report.tenantId, actorType: 'system', actorId: received.source, action: 'report.external-reference', subjectType: 'report', subjectId: report.id, details: { ...details, previous: report.externalReference }, requestId: received.requestId });
     report.externalReference = received.reference;
     await this.toldStaffPages(manager, report);
     return true;
+  }
+
+  /**
+   * The force's records system sent a status (in its words) and/or a message for the reporter: a step
+   * of the timeline the reporter sees when tracking (and is e-mailed, when a message came), audited
+   * as the records system's client. Returns the step's id.
+   */
+  async backOfficeUpdated(manager: EntityManager, report: Report, update: { source: string; status: string | null; message: string | null; requestId?: string }): Promise<string> {
+    const statusLine = update.status
+      ? report.language === 'cy'
+        ? `Statws o'n system gofnodion: ${update.status}`
+        : `Status from our records system: ${update.status}`
+      : null;
+    const details = { source: update.source, ...(update.status ? { status: update.status } : {}), message: update.message ? 'sent' : 'none' };
+    const eventId = await recordReportEvent(manager, {
+      tenantId: report.tenantId,
+      reportId: report.id,
+      kind: 'back-office-update',
+      actorType: 'system',
+      actorName: `Back office: ${update.source}`,
+      message: [update.message, statusLine].filter(Boolean).join('\n\n'),
+      details,
+    });
+    await this.audit.record(manager, { tenantId: report.tenantId, actorType: 'system', actorId: update.source, action: 'report.back-office-update', subjectType: 'report', subjectId: report.id, details, requestId: update.requestId });
+    await updateReport(manager, report.id, { updatedAt: new Date() });
+    if (update.message && report.reporterEmail) await enqueue(manager, report.tenantId, 'email.report-message', { reportId: report.id, eventId });
+    await this.toldStaffPages(manager, report);
+    return eventId;
   }
 
   /** The claimant transfers the report to another force: decided and audited here, then `transferred`. */
