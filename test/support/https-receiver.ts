@@ -60,6 +60,8 @@ export interface TestHttpsReceiverOptions {
   secrets?: Record<string, string>;
   toleranceSeconds?: number;
   keep?: number;
+  /** Answer each delivery this long after taking it. */
+  answerAfterMs?: number;
 }
 
 export async function startHttpsReceiver(options: TestHttpsReceiverOptions = {}): Promise<TestHttpsReceiver> {
@@ -67,7 +69,7 @@ export async function startHttpsReceiver(options: TestHttpsReceiverOptions = {})
   const secrets: Record<string, string> = { ...Object.fromEntries(forces.map((force) => [force, newWebhookSecret()])), ...options.secrets };
   const tls = await loopbackCertificate();
   const state = new ReceiverState({ keep: options.keep });
-  const listen = (port: number) => createDevReceiver({ port, host: '127.0.0.1', secrets, tls, state, toleranceSeconds: options.toleranceSeconds });
+  const listen = (port: number) => createDevReceiver({ port, host: '127.0.0.1', secrets, tls, state, toleranceSeconds: options.toleranceSeconds, answerAfterMs: options.answerAfterMs });
   let running: RunningDevReceiver | null = await listen(0);
   const { port, url } = running;
   return {

@@ -29,6 +29,8 @@ export interface DevReceiverOptions {
   maxBodyBytes?: number;
   clock?: () => Date;
   log?: (line: string) => void;
+  /** Answer each delivery this long after taking it (a slow records system: a sender may die before it hears the answer). */
+  answerAfterMs?: number;
 }
 
 export interface RunningDevReceiver {
@@ -136,7 +138,8 @@ function requestHandler(secrets: Map<string, string[]>, state: ReceiverState, op
     const answer = (status: number, json: object, extraHeaders: Record<string, string> = {}) => {
       const kept = state.record({ ...entry, status });
       log(`${kept.seq} ${force} ${kept.type ?? '(no type)'} ${kept.reference ?? ''} signature ${kept.signatureValid ? 'valid' : `invalid (${kept.verificationFailure})`}: ${status}${kept.crimeNumber ? ` ${kept.crimeNumber}` : ''}${kept.duplicate ? ' (repeat)' : ''}`);
-      sendJson(res, status, json, extraHeaders);
+      if (options.answerAfterMs) setTimeout(() => sendJson(res, status, json, extraHeaders), options.answerAfterMs);
+      else sendJson(res, status, json, extraHeaders);
     };
 
     if (!known || !verification) return answer(404, { error: 'unknown_force', message: `This development receiver has no secret for ${force}` });

@@ -95,6 +95,7 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
       // The owner role installs the queues (a migration); the application role only uses them.
       migrate: false,
       supervise: true,
+      maintenanceIntervalSeconds: config.worker.maintenanceSeconds,
       schedule: true,
     });
     this.boss.on('error', (error: Error) => this.logger.error({ err: { message: error.message } }, 'job queue error'));

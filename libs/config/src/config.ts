@@ -97,6 +97,8 @@ const environmentSchema = z.object({
   RATE_LIMIT_TRACKING_PER_CLIENT: rateRule.default({ points: 30, seconds: 600 }),
   RATE_LIMIT_GRAPHQL_COST_PER_CLIENT: rateRule.default({ points: 30_000, seconds: 60 }),
   OUTBOX_POLL_MS: z.coerce.number({ message: 'must be a number of milliseconds' }).int('must be a whole number').min(50, 'must be at least 50').max(60_000, 'must be at most 60000').default(1000),
+  /** How often the job queue's upkeep runs: among it, jobs whose worker died (kill -9) are failed once their expiry passes, and so retried. */
+  JOB_MAINTENANCE_SECONDS: z.coerce.number({ message: 'must be a number of seconds' }).int('must be a whole number').min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(120),
   RETENTION_EVERY_MINUTES: z.coerce.number({ message: 'must be a number of minutes' }).int('must be a whole number of minutes').min(1, 'must be at least 1').max(1440, 'must be at most 1440 (a day)').default(60),
   RETENTION_BATCH_SIZE: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
   OUTBOX_KEEP_DELIVERED_HOURS: z.coerce.number({ message: 'must be a number of hours' }).int('must be a whole number of hours').min(1, 'must be at least 1').max(8760, 'must be at most 8760 (a year)').default(72),
@@ -162,7 +164,7 @@ export interface AppConfig {
     /** Destination addresses and secrets set by the launcher for its development receiver; the real environment wins. */
     environment: Record<string, string>;
   };
-  worker: { pollMs: number };
+  worker: { pollMs: number; maintenanceSeconds: number };
   /**
    * The worker's retention schedule: every `everyMinutes` it deletes reports past their service's
    * retention period and drafts past their expiry, `batchSize` to a transaction, and delivered outbox
@@ -389,7 +391,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, options
       devReceiver: { enabled: env.DEV_RECEIVER ?? !production, port: env.RECEIVER_PORT ?? offset(7) },
       environment: {},
     },
-    worker: { pollMs: env.OUTBOX_POLL_MS },
+    worker: { pollMs: env.OUTBOX_POLL_MS, maintenanceSeconds: env.JOB_MAINTENANCE_SECONDS },
     retention: { everyMinutes: env.RETENTION_EVERY_MINUTES, batchSize: env.RETENTION_BATCH_SIZE, keepDeliveredOutboxHours: env.OUTBOX_KEEP_DELIVERED_HOURS },
     metrics: {
       enabled: env.METRICS_ENABLED,
