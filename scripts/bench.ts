@@ -13,13 +13,17 @@ import { createLogger } from '@front-counter/logging';
 import { migrateAndSync } from '../apps/launcher/src/prepare-database.js';
 import { startStack } from '../apps/launcher/src/stack.js';
 import { CLI_CLIENT_ID, DEFAULT_DEV_PASSWORD, seededUsername } from '../apps/idp/src/dev-idp.js';
+import { benchDeliveries, startBenchReceiver } from './bench-deliveries.js';
 import { benchEvidenceUploads } from './bench-evidence.js';
 
 // npm run bench: throughput and latency of the public journey on this machine, each figure a ratio
 // against a baseline measured in the same run (shared machines are noisy; absolute numbers are not).
 // Uses its own embedded PostgreSQL in a temporary folder, or DATABASE_URL's server with a new database.
+// BENCH_ONLY=deliveries measures back-office deliveries alone (a minute or two).
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'deliveries') throw new Error(`BENCH_ONLY=${ONLY}: the only section that runs alone is "deliveries"`);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function request(options: { port: number; path: string; host?: string; method?: string; body?: string; headers?: Record<string, string> }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
@@ -111,6 +115,10 @@ async function main() {
   const dataDirectory = mkdtempSync(path.join(os.tmpdir(), 'front-counter-bench-'));
   chmodSync(dataDirectory, 0o755);
   const database = process.env.DATABASE_URL ? `front_counter_bench_${Date.now()}` : undefined;
+  // Northshire's records system: a local HTTPS receiver (the others' go to the development back office).
+  // The worker reads a destination's address and secret variables from its process's environment.
+  const receiver = await startBenchReceiver(dataDirectory);
+  Object.assign(process.env, receiver.environment);
   const environment = {
     ...process.env,
     PORT: '0',
@@ -162,6 +170,34 @@ async function main() {
     }
   };
   const submit = (token: string) => graphql(`mutation($t: String!) { submitReport(serviceId: "contact-us", session: $t, values: { confirm: "yes" }) { reference } }`, { t: token });
+  const submitForDelivery = async () => {
+    const token = randomBytes(32).toString('base64url');
+    await answered(token);
+    const startedAt = Date.now();
+    const { submitReport } = await submit(token);
+    return { reference: submitReport.reference as string, startedAt, answeredAt: Date.now() };
+  };
+  const finish = async (rows: [string, string][]) => {
+    process.stdout.write(`\nFront Counter benchmark (${os.cpus().length} cores, Node ${process.version})\n`);
+    for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(58)} ${value}\n`);
+    await stack.close();
+    await receiver.receiver.close();
+    baseline.close();
+    agent.destroy();
+    if (database) {
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await admin.end();
+    }
+    await resolved.stop();
+    rmSync(dataDirectory, { recursive: true, force: true });
+  };
+  if (ONLY === 'deliveries') {
+    process.stdout.write('Measuring back-office deliveries ...\n');
+    await finish(await benchDeliveries(stack, resolved.urls.admin, receiver, submitForDelivery));
+    return;
+  }
 
   // A question page needs a session with a journey: make one through the site, as a browser would.
   const startPage = await request({ port: stack.webPort, path: '/contact-us', host });
@@ -317,6 +353,10 @@ async function main() {
   const queueLatency = await timed(queueQuery, 300);
   const filteredLatency = await timed(`{ queue(first: 50, queue: "public-protection", tag: "vulnerable") { total items { reference } } }`, 300);
 
+  // Back-office deliveries to an HTTPS receiver, once what the sections above sent has gone.
+  process.stdout.write('Measuring back-office deliveries ...\n');
+  const deliveryRows = await benchDeliveries(stack, resolved.urls.admin, receiver, submitForDelivery);
+
   // Last: half a gigabyte through the force site, measured on a process that has done everything above.
   const evidenceRows = await benchEvidenceUploads(stack);
 
@@ -349,22 +389,10 @@ async function main() {
       `p50 ${queueLatency.p50.toFixed(2)} ms, p99 ${queueLatency.p99.toFixed(2)} ms  = ${(queueLatency.p50 / meLatency.p50).toFixed(2)} × me p50`,
     ],
     ['queue filtered by queue and tag', `p50 ${filteredLatency.p50.toFixed(2)} ms, p99 ${filteredLatency.p99.toFixed(2)} ms  = ${(filteredLatency.p50 / meLatency.p50).toFixed(2)} × me p50`],
+    ...deliveryRows,
     ...evidenceRows,
   ];
-  process.stdout.write(`\nFront Counter benchmark (${os.cpus().length} cores, Node ${process.version})\n`);
-  for (const [name, value] of rows) process.stdout.write(`  ${name.padEnd(58)} ${value}\n`);
-
-  await stack.close();
-  baseline.close();
-  agent.destroy();
-  if (database) {
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-    await admin.end();
-  }
-  await resolved.stop();
-  rmSync(dataDirectory, { recursive: true, force: true });
+  await finish(rows);
 }
 
 await main();

@@ -7,6 +7,7 @@ import { validateReportDocument } from '@front-counter/report-document';
 import { JobWorker } from '../../apps/worker/src/job-worker.js';
 import { startHttpsReceiver, type TestHttpsReceiver } from '../support/https-receiver.js';
 import { mp4 } from '../support/media.js';
+import { eventually, samplesOf, scrape, valueOf, type Exposition } from '../support/prometheus.js';
 import { PublicVisitor } from '../support/public-site.js';
 import { dashcamAnswers } from '../support/reports.js';
 import { sqlOn } from '../support/sql.js';
@@ -49,6 +50,9 @@ afterAll(async () => {
 
 const sql = (text: string, values: unknown[] = []) => sqlOn(stack.database.urls.admin, text, values);
 const runJobs = () => stack.worker.get(JobWorker).runDueJobs();
+const workerMetrics = () => scrape(stack.metrics.worker!.url);
+/** A series of northshire's records system (the worker reads its gauges from the database at most every 5 s). */
+const northRecords = (exposition: Exposition, name: string, labels: Record<string, string> = {}) => valueOf(exposition, name, { force: 'northshire', destination: 'records-system', ...labels });
 
 /** A GET on the force's site as its back office would (Node's fetch does not resolve *.localhost). */
 function download(url: string): Promise<{ status: number; body: Buffer; headers: http.IncomingHttpHeaders }> {
@@ -198,6 +202,11 @@ it('keeps deliveries of one report in order while the receiver is down, and send
   expect(delivery).toMatchObject({ status: 'pending', attempts: 1, last_error: expect.stringContaining('503') });
   const attempts = await sql(`SELECT status_code, ok FROM delivery_attempts WHERE delivery_id = $1`, [delivery.id]);
   expect(attempts).toEqual([{ status_code: 503, ok: false }]);
+  // The worker's gauges show it waiting for the destination, and for how long.
+  const waiting = await eventually(workerMetrics, (now) => northRecords(now, 'front_counter_deliveries_waiting') === 1, 'the waiting delivery in the worker\'s metrics');
+  expect(northRecords(waiting, 'front_counter_delivery_oldest_waiting_seconds')).toBeGreaterThan(0);
+  expect(northRecords(waiting, 'front_counter_deliveries_dead')).toBe(0);
+  expect(northRecords(waiting, 'front_counter_delivery_attempts_total', { outcome: 'retrying' })).toBeGreaterThanOrEqual(1);
 
   receiver.stopFailing();
   await new Promise((resolve) => setTimeout(resolve, 600)); // past the (test's short) back-off
@@ -207,6 +216,8 @@ it('keeps deliveries of one report in order while the receiver is down, and send
   expect(arrivals.map((entry) => entry.status)).toEqual([503, 200]);
   // Both attempts carried one webhook-id: the receiver can tell the second is the same event.
   expect(new Set(arrivals.map((entry) => entry.id)).size).toBe(1);
+  const caughtUp = await eventually(workerMetrics, (now) => northRecords(now, 'front_counter_deliveries_waiting') === 0, 'nothing waiting once delivered');
+  expect(northRecords(caughtUp, 'front_counter_delivery_oldest_waiting_seconds')).toBe(0);
 });
 
 it('makes a delivery the receiver always refuses a dead letter, shows it to the force administrator with every attempt, and replays it after the fix', async () => {
@@ -234,6 +245,10 @@ it('makes a delivery the receiver always refuses a dead letter, shows it to the 
     },
   ]);
   expect((await graphql(admin, `query { destinations { name type dead suspendedAt } }`)).data.destinations).toEqual([{ name: 'records-system', type: 'webhook', dead: 1, suspendedAt: null }]);
+  // The dead letter in the worker's metrics, by force and destination (what FrontCounterDeliveryDeadLetter reads).
+  const withDead = await eventually(workerMetrics, (now) => northRecords(now, 'front_counter_deliveries_dead') === 1, 'the dead letter in the worker\'s metrics');
+  expect(northRecords(withDead, 'front_counter_delivery_attempts_total', { outcome: 'dead' })).toBe(1);
+  expect(valueOf(withDead, 'front_counter_deliveries_dead', { force: 'eastmarch', destination: 'records-system' })).toBe(0);
   // Not for call handlers.
   const handler = await issuer.token({ realm: 'northshire', roles: ['call-handler'], subject: 'northshire-handler', name: 'Northshire handler' });
   expect((await graphql(handler, `query { deliveries { id } }`)).data).toBeNull();
@@ -249,6 +264,46 @@ it('makes a delivery the receiver always refuses a dead letter, shows it to the 
   const after = await graphql(admin, `query($r: String) { deliveries(report: $r) { status replayedBy externalReference } }`, { r: reference });
   expect(after.data.deliveries).toEqual([{ status: 'DELIVERED', replayedBy: 'Northshire administrator', externalReference: arrivals[2].crimeNumber }]);
   expect(await sql(`SELECT actor_id, details->>'queued' AS queued FROM audit_events WHERE action = 'deliveries.replayed'`)).toEqual([{ actor_id: 'northshire-admin', queued: '1' }]);
+});
+
+it('exports every attempt by force, destination and outcome, and the delay from event to delivery, agreeing with the attempts recorded', async () => {
+  const recorded: { force: string; destination: string; ok: number; failed: number; delivered: number }[] = await sql(
+    `SELECT t.slug AS force, s.name AS destination,
+            (SELECT count(*)::int FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.destination_id = s.id AND a.ok) AS ok,
+            (SELECT count(*)::int FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.destination_id = s.id AND NOT a.ok) AS failed,
+            (SELECT count(*)::int FROM deliveries d WHERE d.destination_id = s.id AND d.status = 'delivered') AS delivered
+       FROM destinations s JOIN tenants t ON t.id = s.tenant_id ORDER BY t.slug`,
+  );
+  // Each force's destination (Dyffryn's a mailbox, which these tests send nothing to).
+  expect(recorded.map((row) => row.force)).toEqual(['dyffryn', 'eastmarch', 'northshire']);
+  const exposition = await eventually(workerMetrics, (now) => northRecords(now, 'front_counter_deliveries_dead') === 0, 'the replayed dead letter gone from the worker\'s metrics');
+  expect(exposition.types.get('front_counter_delivery_attempts_total')).toBe('counter');
+  expect(exposition.types.get('front_counter_delivery_delay_seconds')).toBe('histogram');
+  for (const name of ['front_counter_deliveries_waiting', 'front_counter_deliveries_dead', 'front_counter_delivery_oldest_waiting_seconds', 'front_counter_destination_suspended']) expect(exposition.types.get(name)).toBe('gauge');
+  for (const { force, destination, ok, failed, delivered } of recorded) {
+    const labels = { force, destination };
+    expect(valueOf(exposition, 'front_counter_delivery_attempts_total', { ...labels, outcome: 'delivered' })).toBe(ok);
+    const dead = force === 'northshire' ? 1 : 0;
+    expect(valueOf(exposition, 'front_counter_delivery_attempts_total', { ...labels, outcome: 'dead' })).toBe(dead);
+    expect(valueOf(exposition, 'front_counter_delivery_attempts_total', { ...labels, outcome: 'retrying' })).toBe(failed - dead);
+    // One delay per delivery, from its event to delivered (none yet, no series: a histogram starts at its first).
+    expect(valueOf(exposition, 'front_counter_delivery_delay_seconds_count', labels) ?? 0).toBe(delivered);
+    if (delivered > 0) {
+      expect(valueOf(exposition, 'front_counter_delivery_delay_seconds_sum', labels)).toBeGreaterThan(0);
+      const buckets = samplesOf(exposition, 'front_counter_delivery_delay_seconds_bucket', labels);
+      expect(buckets.at(-1)).toMatchObject({ labels: { le: '+Inf' }, value: delivered });
+      // Northshire's replayed dead letter went seconds after its event (the test's short 72 hours passed first).
+      if (force === 'northshire') expect(buckets.find((sample) => sample.labels.le === '1')!.value).toBeLessThan(delivered);
+    }
+    for (const gauge of ['front_counter_deliveries_waiting', 'front_counter_deliveries_dead', 'front_counter_delivery_oldest_waiting_seconds', 'front_counter_destination_suspended']) expect(valueOf(exposition, gauge, labels)).toBe(0);
+  }
+  expect(recorded.find((row) => row.force === 'northshire')!.delivered).toBeGreaterThan(0);
+  expect(recorded.find((row) => row.force === 'eastmarch')!.delivered).toBeGreaterThan(0);
+  // Every series names its app, and a force's destination that exists.
+  const known = new Set(recorded.map((row) => `${row.force}/${row.destination}`));
+  const series = samplesOf(exposition, 'front_counter_delivery_attempts_total');
+  expect(new Set(series.map((sample) => `${sample.labels.force}/${sample.labels.destination}`))).toEqual(known);
+  expect(series.every((sample) => sample.labels.app === 'worker')).toBe(true);
 });
 
 async function graphql(bearer: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data: any; errors?: unknown }> {

@@ -109,9 +109,10 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
         }
       },
       delivery: async ({ tenantId, deliveryId }) => {
-        const outcome = await deliveries.attempt(tenantId, deliveryId);
-        this.metrics.count('delivery', outcome);
-        if (outcome === 'dead') this.logger.warn({ deliveryId }, 'delivery gave up after every attempt failed: a dead letter for the force administrator');
+        const result = await deliveries.attempt(tenantId, deliveryId);
+        this.metrics.count('delivery', result.outcome);
+        await this.metrics.deliveryAttempted(tenantId, result);
+        if (result.outcome === 'dead') this.logger.warn({ deliveryId }, 'delivery gave up after every attempt failed: a dead letter for the force administrator');
       },
       'evidence-scan': async ({ tenantId }) => {
         const processed = await evidence.processPending([tenantId], Number.MAX_SAFE_INTEGER);

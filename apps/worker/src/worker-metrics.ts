@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { TimedCache } from '@front-counter/caching';
 import { queueHealth, type QueueHealth } from '@front-counter/casework';
 import { poolStatistics, TenantTransactions } from '@front-counter/database';
+import { deliveryBacklog, type AttemptResult, type DestinationBacklog } from '@front-counter/deliveries';
 import { scanBacklog } from '@front-counter/evidence';
 import { APP_METRICS, registerDatabasePoolMetrics, type AppMetrics } from '@front-counter/metrics';
 import { outboxBacklog, type OutboxBacklog } from '@front-counter/outbox';
@@ -10,12 +11,21 @@ import { listForces } from '@front-counter/tenancy';
 
 /** Figures are read from the database at most this often, however many Prometheus servers scrape. */
 const FIGURES_MAX_AGE_MS = 5_000;
+/**
+ * From an event to its delivery: a second or two when all is well (two jobs, each up to a poll
+ * interval), minutes while retrying, hours while a receiver is down, up to the 72 hours before a
+ * dead letter (a replay can come later still: +Inf).
+ */
+const DELIVERY_DELAY_BUCKETS = [0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 72 * 3600];
+/** The outcomes of an attempt that sent something, counted by front_counter_delivery_attempts_total. */
+const ATTEMPT_OUTCOMES = ['delivered', 'retrying', 'dead'] as const;
 
 interface ForceFigures {
   slug: string;
   queue: QueueHealth;
   scans: { waiting: number; oldestWaitingSeconds: number };
   outbox: OutboxBacklog[];
+  deliveries: DestinationBacklog[];
 }
 
 /**
@@ -29,6 +39,10 @@ export class WorkerMetrics {
   private readonly figures = new TimedCache<'forces', Promise<ForceFigures[]>>({ ttlMs: FIGURES_MAX_AGE_MS, maxEntries: 1 });
   private readonly jobs;
   private readonly lastRound;
+  private readonly deliveryAttempts;
+  private readonly deliveryDelays;
+  /** Force slugs by tenant id, for labels; read again when an id is new. */
+  private slugs = new Map<string, string>();
   /** The outbox event types this worker delivers; set by the loop. */
   deliveredTypes: string[] = [];
 
@@ -39,12 +53,22 @@ export class WorkerMetrics {
   ) {
     this.jobs = metrics?.counter('front_counter_jobs_total', 'Work the worker has done, by job and outcome.', ['job', 'outcome']);
     this.lastRound = metrics?.gauge('front_counter_worker_last_round_timestamp_seconds', 'When the worker last finished a round of its loop (Unix seconds).', []);
+    this.deliveryAttempts = metrics?.counter('front_counter_delivery_attempts_total', 'Attempts to deliver to a force\'s back-office destination, by force, destination and outcome (delivered, retrying, dead).', ['force', 'destination', 'outcome']);
+    this.deliveryDelays = metrics?.histogram('front_counter_delivery_delay_seconds', 'Time from an event about a report (deliveries.occurred_at) to its delivery to a destination, by force and destination.', ['force', 'destination'], DELIVERY_DELAY_BUCKETS);
     if (metrics) this.register(metrics);
   }
 
   /** Counts work done: `job` as in front_counter_job_backlog, `outcome` what became of it. */
   count(job: string, outcome: string, amount = 1): void {
     if (amount > 0) this.jobs?.inc({ job, outcome }, amount);
+  }
+
+  /** One attempt at a back-office delivery: counted when something was sent, and timed once delivered. */
+  async deliveryAttempted(tenantId: string, result: AttemptResult): Promise<void> {
+    if (!this.metrics || !result.destination || !(ATTEMPT_OUTCOMES as readonly string[]).includes(result.outcome)) return;
+    const labels = { force: await this.slugOf(tenantId), destination: result.destination };
+    this.deliveryAttempts?.inc({ ...labels, outcome: result.outcome });
+    if (result.outcome === 'delivered' && result.delaySeconds !== undefined) this.deliveryDelays?.observe(labels, result.delaySeconds);
   }
 
   roundFinished(): void {
@@ -78,6 +102,15 @@ export class WorkerMetrics {
     outbox('front_counter_outbox_backlog', 'Outbox events waiting to be delivered (including those waiting to be retried), by force and type.', (backlog) => backlog.waiting);
     outbox('front_counter_outbox_oldest_waiting_seconds', 'Age of the oldest outbox event waiting to be delivered, by force and type.', (backlog) => backlog.oldestWaitingSeconds);
     outbox('front_counter_outbox_dead_letters', 'Outbox events given up on after every attempt failed, by force and type.', (backlog) => backlog.deadLetters);
+    const destinations = (name: string, help: string, value: (backlog: DestinationBacklog) => number) =>
+      metrics.gauge(name, help, ['force', 'destination'], async (gauge) => {
+        gauge.reset();
+        for (const force of await this.forces()) for (const backlog of force.deliveries) gauge.set({ force: force.slug, destination: backlog.destination }, value(backlog));
+      });
+    destinations('front_counter_deliveries_waiting', 'Deliveries to a force\'s back-office destination not yet delivered nor given up on (first attempt, retrying, behind an earlier one, or the destination suspended).', (backlog) => backlog.waiting);
+    destinations('front_counter_delivery_oldest_waiting_seconds', 'Age of the oldest delivery waiting for a destination (since it was made); 0 when none waits.', (backlog) => backlog.oldestWaitingSeconds);
+    destinations('front_counter_deliveries_dead', 'Dead letters of a destination: deliveries given up on after every attempt failed, waiting for a force administrator\'s replay.', (backlog) => backlog.dead);
+    destinations('front_counter_destination_suspended', '1 while a force administrator has suspended the destination (its deliveries are made and wait).', (backlog) => (backlog.suspended ? 1 : 0));
     metrics.gauge('front_counter_job_backlog', 'Work waiting for the workers, by job (outbox, evidence-scan): what their autoscaler reads.', ['job'], async (gauge) => {
       const forces = await this.forces();
       gauge.set({ job: 'outbox' }, forces.reduce((sum, force) => sum + force.outbox.reduce((inner, backlog) => inner + backlog.waiting, 0), 0));
@@ -98,6 +131,7 @@ export class WorkerMetrics {
 
   private async readForces(): Promise<ForceFigures[]> {
     const tenants = await listForces(this.dataSource, { ordered: true });
+    this.slugs = new Map(tenants.map((tenant) => [tenant.id, tenant.slug]));
     const figures: ForceFigures[] = [];
     for (const tenant of tenants) {
       figures.push(
@@ -106,9 +140,20 @@ export class WorkerMetrics {
           queue: await queueHealth(manager),
           scans: await scanBacklog(manager),
           outbox: await outboxBacklog(manager, this.deliveredTypes),
+          deliveries: await deliveryBacklog(manager),
         })),
       );
     }
+    // Every destination's attempt counts exist from the start, at 0, so that rate() and increase() see the first one.
+    for (const force of figures) {
+      for (const backlog of force.deliveries) for (const outcome of ATTEMPT_OUTCOMES) this.deliveryAttempts?.inc({ force: force.slug, destination: backlog.destination, outcome }, 0);
+    }
     return figures;
+  }
+
+  private async slugOf(tenantId: string): Promise<string> {
+    // A failed look-up costs the label, never the job (the attempt is already recorded).
+    if (!this.slugs.has(tenantId)) this.slugs = new Map((await listForces(this.dataSource).catch(() => [])).map((tenant) => [tenant.id, tenant.slug]));
+    return this.slugs.get(tenantId) ?? 'unknown';
   }
 }

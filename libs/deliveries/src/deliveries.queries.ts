@@ -78,3 +78,34 @@ export async function forceDestinationsWithCounts(manager: EntityManager): Promi
       GROUP BY s.id ORDER BY s.name`,
   );
 }
+
+export interface DestinationBacklog {
+  destination: string;
+  /** Pending deliveries: waiting for their first attempt, a retry, an earlier one of the same report, or a suspended destination. */
+  waiting: number;
+  /** Age of the oldest pending delivery (since it was made); 0 when none waits. */
+  oldestWaitingSeconds: number;
+  /** Dead letters: given up on after every attempt, waiting for a replay. */
+  dead: number;
+  suspended: boolean;
+}
+
+/**
+ * The transaction's force's undelivered deliveries per destination, for the worker's metrics: every
+ * destination in use (a retired one only while it still has some). Reads only undelivered rows,
+ * through the partial index deliveries_chain, however many have been delivered.
+ */
+export async function deliveryBacklog(manager: EntityManager): Promise<DestinationBacklog[]> {
+  const rows: { destination: string; waiting: number; oldest: number | null; dead: number; suspended: boolean }[] = await manager.query(
+    `SELECT s.name AS destination,
+            count(d.id) FILTER (WHERE d.status = 'pending')::int AS waiting,
+            extract(epoch FROM now() - min(d.created_at) FILTER (WHERE d.status = 'pending'))::float8 AS oldest,
+            count(d.id) FILTER (WHERE d.status = 'dead')::int AS dead,
+            s.suspended_at IS NOT NULL AS suspended
+       FROM destinations s
+       LEFT JOIN deliveries d ON d.destination_id = s.id AND d.status <> 'delivered'
+      WHERE s.retired_at IS NULL OR d.id IS NOT NULL
+      GROUP BY s.id ORDER BY s.name`,
+  );
+  return rows.map((row) => ({ destination: row.destination, waiting: row.waiting, oldestWaitingSeconds: Math.max(0, row.oldest ?? 0), dead: row.dead, suspended: row.suspended }));
+}

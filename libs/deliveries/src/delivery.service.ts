@@ -17,6 +17,14 @@ export interface DeliveryMail {
 
 export type AttemptOutcome = 'delivered' | 'retrying' | 'dead' | 'waiting' | 'done';
 
+/** What became of an attempt; for one that was made, the destination's name, and once delivered, how long after its event. */
+export interface AttemptResult {
+  outcome: AttemptOutcome;
+  destination?: string;
+  /** From the event (deliveries.occurred_at) to delivered, in seconds. */
+  delaySeconds?: number;
+}
+
 /** Retries come at most this far apart. */
 const MAX_RETRY_SECONDS = 6 * 3600;
 /** A receiver's own reference for a report: short, printable. */
@@ -84,15 +92,15 @@ export class DeliveryService {
    * workers holding the same job (one killed, its job expired and taken again) never send it at once;
    * a repeat after a crash goes with the same webhook-id, which a receiver uses to drop it.
    */
-  async attempt(tenantId: string, deliveryId: string, environment: Record<string, string | undefined> = { ...this.config.delivery.environment, ...process.env }): Promise<AttemptOutcome> {
+  async attempt(tenantId: string, deliveryId: string, environment: Record<string, string | undefined> = { ...this.config.delivery.environment, ...process.env }): Promise<AttemptResult> {
     return this.transactions.run(tenantId, async (manager) => {
       const delivery = await lockDelivery(manager, deliveryId);
       if (delivery === 'busy') throw new Error(`delivery ${deliveryId} is being sent by another worker`);
-      if (!delivery || delivery.status !== 'pending') return 'done';
+      if (!delivery || delivery.status !== 'pending') return { outcome: 'done' };
       const destination = (await destinationById(manager, delivery.destinationId))!;
-      if (destination.suspendedAt) return 'waiting';
-      if (await earlierUndelivered(manager, delivery)) return 'waiting';
-      if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > Date.now() + 1000) return 'waiting'; // a stale job: the retry has its own
+      if (destination.suspendedAt) return { outcome: 'waiting' };
+      if (await earlierUndelivered(manager, delivery)) return { outcome: 'waiting' };
+      if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > Date.now() + 1000) return { outcome: 'waiting' }; // a stale job: the retry has its own
 
       const started = Date.now();
       const sent = await this.send(destination, delivery, environment).catch((error: Error) => ({ ok: false as const, status: null, error: error.message, retryAfterSeconds: undefined, reference: null }));
@@ -102,20 +110,21 @@ export class DeliveryService {
 
       if (sent.ok) {
         const reference = sent.reference && EXTERNAL_REFERENCE.test(sent.reference) ? sent.reference : null;
-        await updateDelivery(manager, delivery.id, { status: 'delivered', attempts, firstAttemptAt, deliveredAt: new Date(), nextAttemptAt: null, lastError: null, externalReference: reference });
+        const deliveredAt = new Date();
+        await updateDelivery(manager, delivery.id, { status: 'delivered', attempts, firstAttemptAt, deliveredAt, nextAttemptAt: null, lastError: null, externalReference: reference });
         if (reference && delivery.reportId) await this.documents.externalReferenceReceived(manager, { tenantId, reportId: delivery.reportId, reference, source: destination.name, deliveryId: delivery.id });
         const next = await nextInChain(manager, delivery);
         if (next) await sendJob(manager, 'delivery', { tenantId, deliveryId: next.id });
-        return 'delivered';
+        return { outcome: 'delivered', destination: destination.name, delaySeconds: Math.max(0, (deliveredAt.getTime() - delivery.occurredAt.getTime()) / 1000) };
       }
       if (Date.now() - firstAttemptAt.getTime() >= this.config.delivery.giveUpSeconds * 1000) {
         await updateDelivery(manager, delivery.id, { status: 'dead', attempts, firstAttemptAt, nextAttemptAt: null, lastError: sent.error.slice(0, 1000) });
-        return 'dead';
+        return { outcome: 'dead', destination: destination.name };
       }
       const nextAttemptAt = new Date(Date.now() + retryDelaySeconds(attempts, this.config.delivery.retryBaseSeconds, sent.retryAfterSeconds) * 1000);
       await updateDelivery(manager, delivery.id, { attempts, firstAttemptAt, nextAttemptAt, lastError: sent.error.slice(0, 1000) });
       await sendJob(manager, 'delivery', { tenantId, deliveryId: delivery.id }, { startAfter: nextAttemptAt });
-      return 'retrying';
+      return { outcome: 'retrying', destination: destination.name };
     });
   }
 
