@@ -443,6 +443,18 @@ describe('a report', () => {
     expect(reads[0]).toMatchObject({ reason: 'Other: Checking a linked call', actor_id: browser.session!.subject });
   });
 
+  it('shows the records system’s reference (crime or incident number) in its summary once the force’s records system has answered one', async () => {
+    const { reference } = await submit();
+    const browser = await signedIn();
+    expect(visibleText((await browser.get(reportPath(reference))).text)).not.toContain('Records system reference');
+    // As the delivery worker records it when the records system answers (see deliveries.test.ts).
+    await sql(`UPDATE reports SET external_reference = $2 WHERE reference = $1`, [reference, 'NS/2026/004217']);
+    const shown = await browser.get(reportPath(reference));
+    expect(shown.status).toBe(200);
+    const summary = visibleText(shown.text.slice(shown.text.indexOf('govuk-summary-list'), shown.text.indexOf('</dl>')));
+    expect(summary).toContain('Records system reference NS/2026/004217');
+  });
+
   it('is claimed, assessed and decided on through its forms, each answered by a redirect and a banner', async () => {
     const { reference } = await submit();
     const browser = await signedIn();

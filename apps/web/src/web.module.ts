@@ -21,6 +21,7 @@ import { StaffReportController } from './staff/staff-report.controller.js';
 import { StaffSignInController } from './staff/staff-sign-in.controller.js';
 import { staffProviders } from './staff/staff-providers.js';
 import { AdminApi } from './admin/admin-api.js';
+import { AdminDeliveriesController } from './admin/admin-deliveries.controller.js';
 import { AdminFiguresController } from './admin/admin-figures.controller.js';
 import { AdminRoutingController } from './admin/admin-routing.controller.js';
 import { AdminServicesController } from './admin/admin-services.controller.js';
@@ -65,6 +66,7 @@ export class WebModule {
         AdminRoutingController,
         AdminFiguresController,
         AdminVersionsController,
+        AdminDeliveriesController,
         NationalForcesController,
         NationalServicesController,
         JourneyStartController,

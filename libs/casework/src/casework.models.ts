@@ -372,6 +372,9 @@ export class ReportDetailModel extends ReportSummaryModel {
   @Field(() => String, { nullable: true })
   routingRule: string | null;
 
+  @Field(() => String, { nullable: true, description: 'The force records system’s own reference for the report (a crime or incident number), once a destination has answered one.' })
+  externalReference: string | null;
+
   @Field(() => ThriveModel, { nullable: true })
   thrive: ThriveModel | null;
 

@@ -180,6 +180,7 @@ export class CaseworkService {
       location: report.location,
       vehicleRegistrations: report.vehicleRegistrations,
       routingRule: report.routingRule,
+      externalReference: report.externalReference,
       thrive,
       outcome: report.outcome,
       timeline,

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { SiteSettings } from '@front-counter/admin';
 import type { CompiledForm } from '@front-counter/forms';
 import {
+  AdminDeliveriesDocument,
+  AdminDestinationsDocument,
   AdminDiffDocument,
   AdminDiscardRoutingDocument,
   AdminDiscardServiceDocument,
@@ -12,6 +14,7 @@ import {
   AdminPublishRoutingDocument,
   AdminPublishServiceDocument,
   AdminPublishSiteDocument,
+  AdminReplayDeliveriesDocument,
   AdminRollBackDocument,
   AdminRollBackRoutingDocument,
   AdminRoutingDocument,
@@ -20,12 +23,15 @@ import {
   AdminSaveSiteDocument,
   AdminServiceDocument,
   AdminServicesDocument,
+  AdminSetDestinationSuspendedDocument,
   AdminSimulateDocument,
   AdminSiteDocument,
   AdminStaffSettingsDocument,
   AdminUpdateStaffSettingsDocument,
   AdminUpgradeDocument,
   AdminVersionsDocument,
+  type AdminDeliveriesQuery,
+  type AdminDestinationFragment,
   type AdminDriftQuery,
   type AdminFiguresQuery,
   type AdminFormChangeFragment,
@@ -36,6 +42,7 @@ import {
   type AdminSimulateQuery,
   type AdminSiteQuery,
   type AdminStaffSettingsQuery,
+  type DeliveryStatus,
   type RoutingSimulationInput,
 } from '../graphql/operations.generated.js';
 import { StaffApi, type StaffContext } from '../staff/staff-api.js';
@@ -51,6 +58,9 @@ export type ServiceDrift = AdminDriftQuery['driftReport'][number];
 export type Simulation = AdminSimulateQuery['simulateRouting'];
 export type Figures = AdminFiguresQuery['forceFigures'];
 export type StaffSettings = AdminStaffSettingsQuery['staffSettings'];
+export type Destination = AdminDestinationFragment;
+export type Delivery = AdminDeliveriesQuery['deliveries'][number];
+export type { DeliveryStatus };
 
 type SiteFields = AdminSiteQuery['adminSite'];
 export type AdminSite = Omit<SiteFields, 'published' | 'draft'> & {
@@ -173,6 +183,23 @@ export class AdminApi {
 
   async staffSettings(context: StaffContext): Promise<StaffSettings> {
     return (await this.staff.call(context, AdminStaffSettingsDocument, {})).staffSettings;
+  }
+
+  async destinations(context: StaffContext): Promise<Destination[]> {
+    return (await this.staff.call(context, AdminDestinationsDocument, {})).destinations;
+  }
+
+  async setDestinationSuspended(context: StaffContext, name: string, suspended: boolean): Promise<Destination> {
+    return (await this.staff.call(context, AdminSetDestinationSuspendedDocument, { name, suspended })).setDestinationSuspended;
+  }
+
+  async deliveries(context: StaffContext, filter: { status: DeliveryStatus | null; report: string | null; first: number }): Promise<Delivery[]> {
+    return (await this.staff.call(context, AdminDeliveriesDocument, filter)).deliveries;
+  }
+
+  /** Sends these deliveries again: how many went now, and how many wait behind an earlier one or a suspension. */
+  async replayDeliveries(context: StaffContext, ids: string[]): Promise<{ queued: number; waiting: number }> {
+    return (await this.staff.call(context, AdminReplayDeliveriesDocument, { ids })).replayDeliveries;
   }
 
   async updateStaffSettings(context: StaffContext, settings: Record<string, unknown>): Promise<FieldProblem[]> {

@@ -54,6 +54,8 @@ export class AdminSiteController extends AdminPageController {
         { href: '/admin/routing', text: T.home.routing, hint: T.home.routingHint, tagHtml: '' },
         { href: '/admin/figures', text: T.home.figures, hint: T.home.figuresHint, tagHtml: '' },
         { href: '/admin/settings', text: T.home.settings, hint: T.home.settingsHint, tagHtml: '' },
+        { href: '/admin/back-office', text: T.home.backOffice, hint: T.home.backOfficeHint, tagHtml: '' },
+        { href: '/admin/deliveries', text: T.home.deliveries, hint: T.home.deliveriesHint, tagHtml: '' },
       ],
     });
   }

@@ -1,8 +1,13 @@
 import type messages from '../i18n/en.json';
 import { translate } from '../i18n/messages.js';
 
-/** The `admin` section of en.json, with the flag names open to any key (flags come from the api). */
-type AdminText = (typeof messages)['admin'] & { simulator: { flagNames: Record<string, string> } };
+/** The `admin` section of en.json, with the tables looked up by the api's values open to any key. */
+type AdminText = (typeof messages)['admin'] & {
+  simulator: { flagNames: Record<string, string> };
+  // Looked up by values that come from the api (destination types, event types, delivery statuses): any key.
+  backOffice: { types: Record<string, string> };
+  deliveries: { events: Record<string, string>; statuses: Record<string, string> };
+};
 
 const english = translate('en', 'admin') as AdminText;
 

@@ -90,6 +90,20 @@ export abstract class StaffPageController {
     return { type: 'success', titleText: T.successTitle, text };
   }
 
+  /** An action that was refused or failed: its words go in the next page's error summary, not a success banner. */
+  protected flashProblem(context: StaffContext, text: string) {
+    context.session = { ...context.session, flashProblem: text };
+  }
+
+  /** The problem left by the last action (shown once). */
+  protected takeFlashProblem(context: StaffContext): string | undefined {
+    const text = context.session.flashProblem;
+    if (!text) return undefined;
+    const { flashProblem: _shown, ...rest } = context.session;
+    context.session = rest;
+    return text;
+  }
+
   protected html(html: string, status = 200) {
     return staffHtml(html, status);
   }

@@ -25,6 +25,8 @@ export interface StaffSession {
   csrf: string;
   /** A success message for the next page shown (Post/Redirect/Get). */
   flash?: string;
+  /** A problem with the last action, for the next page shown: never in the success banner. */
+  flashProblem?: string;
 }
 
 /** A sign-in on its way through the provider: what the callback must check. */

@@ -254,6 +254,8 @@ export function reportSummaryRows(report: ReportDetail, forces: ForceNames) {
   return [
     row(rows.service, { text: report.serviceTitle.en }),
     row(rows.status, { text: statusText(report.status) }),
+    // The force records system's crime or incident number, once a back-office destination has answered one.
+    ...(report.externalReference ? [row(rows.externalReference, { text: report.externalReference })] : []),
     row(rows.queue, { text: report.queue }),
     row(rows.priority, { text: String(report.priority) }),
     row(rows.submitted, { text: formatDateTime(report.submittedAt) }),
