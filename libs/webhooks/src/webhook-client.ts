@@ -72,6 +72,15 @@ export class WebhookClient {
   private readonly maxResponseBytes: number;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
+  private readonly contexts = new Map<string, tls.SecureContext>();
+
+  /** A TLS context trusting Node's roots and `ca` (a private CA, as a force's records system may have). */
+  private trusting(ca: string | Buffer): tls.SecureContext {
+    const key = ca.toString();
+    let context = this.contexts.get(key);
+    if (!context) this.contexts.set(key, (context = tls.createSecureContext({ ca: [...tls.rootCertificates, key] })));
+    return context;
+  }
 
   constructor(options: WebhookClientOptions = {}) {
     this.allowInsecureLoopback = options.allowInsecureLoopback ?? false;
@@ -107,15 +116,15 @@ export class WebhookClient {
         clearTimeout(timer);
         resolve(result);
       };
-      const transport = target.protocol === 'https:' ? https : http;
-      const outgoing = transport.request(target, {
+      const options: https.RequestOptions & { secureContext?: tls.SecureContext } = {
         method: 'POST',
         headers,
         agent: false, // one connection per delivery: no idle socket to find closed at the next one
-        // `ca` replaces the trusted roots: keep Node's and add the one given.
-        ca: request.ca === undefined ? undefined : [...tls.rootCertificates, request.ca],
+        // Node's roots and the one given, built once per CA (building them is most of a request's cost).
+        secureContext: request.ca === undefined ? undefined : this.trusting(request.ca),
         lookup: target.protocol === 'http:' ? loopbackOnlyLookup : undefined,
-      });
+      };
+      const outgoing = target.protocol === 'https:' ? https.request(target, options) : http.request(target, options);
       const timer = setTimeout(() => {
         finish(failed(status, true, 'timeout', `No complete answer within ${timeoutMs} ms`, elapsed()));
         outgoing.destroy();
