@@ -41,6 +41,10 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly boss: PgBoss;
   private readonly handlers: Handlers;
   private readonly deliveries: DeliveryService;
+  /** Each queue's pg-boss worker, to wake one at once rather than at its next poll. */
+  private readonly workerIds = new Map<JobQueueName, string>();
+  /** An outbox job made deliveries (committed once its job ends): the delivery worker is woken for them. */
+  private deliveriesMade = false;
   private started = false;
   private stopped = false;
   private firstRound?: Promise<void>;
@@ -182,7 +186,9 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** An event about a report, for the force's back office (the dispatcher has delivered those before it): one delivery per destination. */
   private async backOffice(manager: EntityManager, tenantId: string, event: Parameters<DeliveryService['fanOut']>[2]): Promise<void> {
-    this.metrics.count('delivery', 'made', await this.deliveries.fanOut(manager, tenantId, event));
+    const made = await this.deliveries.fanOut(manager, tenantId, event);
+    this.metrics.count('delivery', 'made', made);
+    if (made > 0) this.deliveriesMade = true;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -208,7 +214,14 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
         }
         // A full batch: there may be more waiting, so look again at once instead of after the interval.
         if (jobs.length === batchSize) this.boss.notifyWorker(workerId);
+        // Deliveries just made go now, not a poll later (a report reaches the back office a poll sooner).
+        if (name === 'outbox' && this.deliveriesMade) {
+          this.deliveriesMade = false;
+          const delivery = this.workerIds.get('delivery');
+          if (delivery) this.boss.notifyWorker(delivery);
+        }
       });
+      this.workerIds.set(name, workerId);
     }
     this.started = true;
     // The first round at once: deadlines passed while no worker ran are marked now, not in a minute.
