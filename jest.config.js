@@ -20,6 +20,12 @@ const common = {
 export default {
   // Generous: integration and browser tests start servers and child processes on a shared 2-core machine.
   testTimeout: 60000,
+  // One test file at a time (2 cores, and the browser tests each start a stack and Chromium), but in a
+  // worker process that Jest replaces once it holds more than 1.5 GB after a file: in ESM mode every
+  // file loads its own copy of Nest, TypeORM and Apollo, and one process running all ~150 files in
+  // band grew past Node's 4 GB heap and died (CI, stop 24).
+  maxWorkers: 1,
+  workerIdleMemoryLimit: '1500MB',
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   projects: [

@@ -57,7 +57,7 @@ export class RegistryChanges implements OnApplicationBootstrap, OnApplicationShu
       client.end().catch(() => undefined);
       // Whatever changed while we were away: everyone drops their caches once more.
       this.events.emit('change', { table: 'tenants', tenantId: null } satisfies RegistryChange);
-      this.retry = setTimeout(() => void this.connect().catch(() => undefined), RECONNECT_MS);
+      this.retry = setTimeout(() => void this.connect().catch(() => undefined), RECONNECT_MS).unref();
     });
     try {
       await client.connect();
@@ -67,7 +67,7 @@ export class RegistryChanges implements OnApplicationBootstrap, OnApplicationShu
       await client.end().catch(() => undefined);
       if (this.closed) return;
       this.logger.warn(`registry change listener could not connect (${(error as Error).message}); retrying`);
-      this.retry = setTimeout(() => void this.connect().catch(() => undefined), RECONNECT_MS);
+      this.retry = setTimeout(() => void this.connect().catch(() => undefined), RECONNECT_MS).unref();
     }
   }
 
