@@ -8,7 +8,7 @@ import { DeliveryService } from '@front-counter/deliveries';
 import { EvidenceService } from '@front-counter/evidence';
 import { JOB_QUEUES, JOB_SCHEMA, type JobPayloads, type JobQueueName } from '@front-counter/jobs';
 import type { Logger } from '@front-counter/logging';
-import { EmailTemplates, Mailer, emailHandlers } from '@front-counter/notifications';
+import { EmailTemplates, Mailer, channelFor, emailHandlers } from '@front-counter/notifications';
 import { OutboxDispatcher } from '@front-counter/outbox';
 import { RetentionService } from '@front-counter/retention';
 import { forceSiteUrl, listForces } from '@front-counter/tenancy';
@@ -67,7 +67,7 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
     // Links in e-mail: the force's primary domain; in development its <slug>.localhost site on this machine.
     const siteUrl = (force: { slug: string; primaryDomain: string | null }) => forceSiteUrl(config, force);
     this.dispatcher = new OutboxDispatcher(dataSource, transactions, {
-      ...emailHandlers({ mailer, templates, siteUrl }),
+      ...emailHandlers({ templates, siteUrl, channelFor: (force) => channelFor(force, { environment: process.env, mailer, notifyApiUrl: config.notify.apiUrl }) }),
       ...retention.outboxHandlers,
       // Each event about a report goes to each of the force's back-office destinations that takes it
       // (the dispatcher delivers events about one report in order).

@@ -184,6 +184,7 @@ function documentMappingProblems(page: PageDefinition): string[] {
     const mapping = question.document;
     const reporterDetail = question.reporter ? `the reporter's ${question.reporter}` : undefined;
     if (reporterDetail && !given.has(reporterDetail)) given.set(reporterDetail, question.id);
+    if (question.reporter === 'contactBy' && question.type !== 'radios') problems.push(`pages.${page.id}.questions.${question.id}.reporter: contactBy (how the reporter wants to hear from the force) needs a radios question, not ${article(question.type)} ${question.type} question`);
     if (!mapping) continue;
     const at = `pages.${page.id}.questions.${question.id}.document`;
     const { kind, field, label } = mappingName(mapping);

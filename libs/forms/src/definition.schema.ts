@@ -15,7 +15,12 @@ export type Text = z.infer<typeof textSchema>;
 const id = z.string().regex(/^[a-z][a-zA-Z0-9]*(-[a-z0-9]+)*$/, 'must be camelCase or kebab-case letters and digits, starting with a letter');
 
 export const FLAGS = ['vulnerable', 'hate', 'repeat-victim', 'happening-now', 'injury', 'domestic', 'child', 'weapon'] as const;
-export const REPORTER_ROLES = ['name', 'email', 'phone', 'address'] as const;
+/**
+ * The reporter's details a question can give. `contactBy` is their choice of how to hear from the force,
+ * on a radios question: the option `text` means text messages (tracking codes and updates by SMS where
+ * the force sends them), any other option e-mail.
+ */
+export const REPORTER_ROLES = ['name', 'email', 'phone', 'address', 'contactBy'] as const;
 
 // What answers are in the report document (see DocumentMapping): the roles and details each kind takes.
 export const PERSON_ROLES = ['reporter', 'victim', 'suspect', 'witness', 'driver', 'referee', 'subject'] as const;

@@ -18,15 +18,15 @@ export function raisedFlags(form: CompiledForm, answers: FormAnswers): string[] 
 }
 
 /** The reporter's own contact details, from the questions that declare them. */
-export function reporterDetails(form: CompiledForm, answers: FormAnswers): { name?: string; email?: string; phone?: string } {
-  const details: { name?: string; email?: string; phone?: string } = {};
+export function reporterDetails(form: CompiledForm, answers: FormAnswers): { name?: string; email?: string; phone?: string; contactBy?: string } {
+  const details: { name?: string; email?: string; phone?: string; contactBy?: string } = {};
   for (const page of form.pages) {
     const pageAnswers = answers[page.id];
     if (!pageAnswers || isRepeatAnswers(pageAnswers)) continue;
     for (const question of questionsOf(page)) {
       const value = pageAnswers[question.id];
       if (typeof value !== 'string') continue;
-      if (question.reporter === 'name' || question.reporter === 'email' || question.reporter === 'phone') details[question.reporter] = value;
+      if (question.reporter === 'name' || question.reporter === 'email' || question.reporter === 'phone' || question.reporter === 'contactBy') details[question.reporter] = value;
     }
   }
   return details;

@@ -14,9 +14,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const DEFAULTS = [path.resolve(here, '../templates'), path.resolve(here, '../../../../libs/notifications/templates')].find((candidate) => existsSync(candidate))!;
 
 /**
- * Plain-text e-mail templates in Handlebars, one per language: `<name>.<en|cy>.hbs` whose first line
- * is `Subject: ...`. A force overrides any of them with a file of the same name in
- * tenants/<force>/emails/. Compiled once and cached.
+ * Plain-text message templates in Handlebars, one per language: e-mails in `<name>.<en|cy>.hbs` whose
+ * first line is `Subject: ...`, text messages in `<name>.<en|cy>.sms.hbs`. A force overrides any of
+ * them with a file of the same name in tenants/<force>/emails/. Compiled once and cached.
  */
 export class EmailTemplates {
   private readonly engine = Handlebars.create();
@@ -24,8 +24,10 @@ export class EmailTemplates {
 
   constructor(private readonly tenantsDirectory: string) {}
 
-  private template(slug: string, name: EmailTemplateName, language: 'en' | 'cy'): HandlebarsTemplateDelegate {
-    const file = [path.join(this.tenantsDirectory, slug, 'emails', `${name}.${language}.hbs`), path.join(DEFAULTS, `${name}.${language}.hbs`)].find((candidate) => existsSync(candidate))!;
+  private template(slug: string, name: EmailTemplateName, language: 'en' | 'cy', kind: 'email' | 'sms' = 'email'): HandlebarsTemplateDelegate {
+    const fileName = `${name}.${language}${kind === 'sms' ? '.sms' : ''}.hbs`;
+    const file = [path.join(this.tenantsDirectory, slug, 'emails', fileName), path.join(DEFAULTS, fileName)].find((candidate) => existsSync(candidate));
+    if (!file) throw new Error(`There is no ${kind === 'sms' ? 'text message' : 'e-mail'} template ${fileName}`);
     let template = this.compiled.get(file);
     if (!template) {
       // Plain text: nothing is HTML-escaped, but nothing is rendered as HTML either.
@@ -40,5 +42,22 @@ export class EmailTemplates {
     const match = /^Subject: (.*)\r?\n\r?\n([\s\S]*)$/.exec(output);
     if (!match) throw new Error(`E-mail template ${name}.${language} for ${slug} must start with a "Subject:" line and a blank line`);
     return { subject: match[1].trim(), text: match[2].trimEnd() + '\n' };
+  }
+
+  /**
+   * A text message. When it would be longer than `fit.maxCharacters`, the `fit.field` value (a force's
+   * message) is cut to fit and ends with "…" (the template links to the whole of it); a text still too
+   * long fails rather than being cut by the provider.
+   */
+  renderText(slug: string, name: EmailTemplateName, language: 'en' | 'cy', data: Record<string, unknown>, fit?: { field?: string; maxCharacters: number }): string {
+    const template = this.template(slug, name, language, 'sms');
+    let text = template(data).trim();
+    const value = fit?.field ? data[fit.field] : undefined;
+    if (fit && text.length > fit.maxCharacters && typeof value === 'string') {
+      const keep = value.length - (text.length - fit.maxCharacters) - 1;
+      text = template({ ...data, [fit.field!]: `${keep > 0 ? value.slice(0, keep).trimEnd() : ''}…` }).trim();
+    }
+    if (fit && text.length > fit.maxCharacters) throw new Error(`The text message ${name}.${language} for ${slug} is ${text.length} characters long: at most ${fit.maxCharacters} can be sent`);
+    return text;
   }
 }

@@ -1,19 +1,21 @@
 import type { EntityManager } from 'typeorm';
 
-// What an e-mail to a reporter says, read in the transaction that sends it.
+// What a message to a reporter says, read in the transaction that sends it.
 
 export interface ReportRow {
   reference: string;
   reporter_name: string | null;
   reporter_email: string | null;
+  reporter_phone: string | null;
+  reporter_contact_by: string | null;
   language: 'en' | 'cy';
   title: { en: string; cy?: string };
 }
 
-/** The report an e-mail is about, with its service's title. */
+/** The report a message is about, with its service's title. */
 export async function reportOf(manager: EntityManager, reportId: string): Promise<ReportRow | undefined> {
   const [report] = await manager.query(
-    `SELECT r.reference, r.reporter_name, r.reporter_email, r.language, f.form->'title' AS title FROM reports r JOIN form_versions f ON f.id = r.form_version_id WHERE r.id = $1`,
+    `SELECT r.reference, r.reporter_name, r.reporter_email, r.reporter_phone, r.reporter_contact_by, r.language, f.form->'title' AS title FROM reports r JOIN form_versions f ON f.id = r.form_version_id WHERE r.id = $1`,
     [reportId],
   );
   return report;

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { localText } from '@front-counter/forms';
 import { forgetTrackingCodes, type OutboxHandler } from '@front-counter/outbox';
-import { formatReference } from '@front-counter/reports';
-import { forceLetterhead, primaryHostname } from '@front-counter/tenancy';
-import { EmailTemplates } from './email-templates.js';
-import { Mailer } from './mailer.js';
-import { latestTransfer, reportOf, timelineStep, unsentDraftExpiry } from './notifications.queries.js';
+import { formatReference, textableNumber } from '@front-counter/reports';
+import { forceLetterhead, forceNotificationSettings, primaryHostname, type NotificationSettings } from '@front-counter/tenancy';
+import { EmailTemplates, type EmailTemplateName } from './email-templates.js';
+import type { MessageChannel } from './message-channel.js';
+import { latestTransfer, reportOf, timelineStep, unsentDraftExpiry, type ReportRow } from './notifications.queries.js';
 
 interface TenantRow {
   slug: string;
@@ -14,100 +14,151 @@ interface TenantRow {
   promises: { triageWithinMinutes: number; replyWithinHours: number; whatHappensNext?: { en: string; cy?: string } };
 }
 
-
 async function tenantOf(manager: EntityManager, tenantId: string): Promise<TenantRow> {
   return forceLetterhead(manager, tenantId);
 }
 
+/** GOV.UK Notify's limit for one text message; a longer force message is cut to fit, with the link to read it all. */
+export const SMS_MAX_CHARACTERS = 918;
+
 type EmailEvents = 'email.report-confirmation' | 'email.resume-link' | 'email.tracking-code' | 'email.report-message' | 'email.report-transferred';
 
 export interface EmailHandlerOptions {
-  mailer: Mailer;
   templates: EmailTemplates;
-  /** Where a force's site is, for links in e-mail: its primary domain in production. */
+  /** The force's channel (GOV.UK Notify or SMTP) as its tenant file's `notifications` says: see channelFor. */
+  channelFor: (force: { slug: string; notifications: NotificationSettings | null }) => MessageChannel;
+  /** Where a force's site is, for links in messages: its primary domain in production. */
   siteUrl: (tenant: { slug: string; primaryDomain: string | null }) => string;
 }
 
-async function trackUrlOf(manager: EntityManager, options: EmailHandlerOptions, tenantId: string, slug: string): Promise<string> {
-  return `${options.siteUrl({ slug, primaryDomain: await primaryHostname(manager, tenantId) })}/track`;
-}
-
-/** The outbox handlers that send e-mail to reporters: confirmation, saved-draft links, tracking codes, the force's messages and transfers. */
+/**
+ * Messages to reporters, each from its force (its name, its reply-to, its channel) in the report's
+ * language: confirmation, saved-draft links, tracking codes, the force's messages and transfers. A
+ * reporter who asked for text messages and gave a mobile number gets them by SMS where the force's
+ * channel sends texts (GOV.UK Notify with a text message template); everyone else, and a force that
+ * sends no texts, by e-mail. The outbox event types keep their `email.` names: they are stored.
+ */
 export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEvents]: OutboxHandler<Type> } {
+  const forceOf = async (manager: EntityManager, tenantId: string) => {
+    const settings = await forceNotificationSettings(manager, tenantId);
+    if (!settings) throw new Error(`no force ${tenantId}`);
+    return { tenant: await tenantOf(manager, tenantId), channel: options.channelFor(settings) };
+  };
+  const trackUrlOf = async (manager: EntityManager, tenantId: string, slug: string) =>
+    `${options.siteUrl({ slug, primaryDomain: await primaryHostname(manager, tenantId) })}/track`;
+
+  /**
+   * Sends one message about a report the way its reporter asked: by text (the `.sms` template), or by
+   * e-mail. `data` fills both; for a text, `shorten` (when given) names the field to cut if the text is
+   * too long. Resolves with how it went, or null when the report gives us no way to reach its reporter.
+   */
+  const toReporter = async (
+    manager: EntityManager,
+    tenantId: string,
+    report: ReportRow,
+    name: EmailTemplateName,
+    data: (force: TenantRow, language: 'en' | 'cy') => Promise<Record<string, unknown>> | Record<string, unknown>,
+    reference: string,
+    shorten?: string,
+  ): Promise<'sms' | 'email' | null> => {
+    const { tenant, channel } = await forceOf(manager, tenantId);
+    const language = report.language;
+    const filled = { force: localText(tenant.name, language), ...(await data(tenant, language)) };
+    const phone = report.reporter_contact_by === 'text' ? textableNumber(report.reporter_phone) : null;
+    if (phone && channel.canSendSms) {
+      const text = options.templates.renderText(tenant.slug, name, language, filled, { field: shorten, maxCharacters: SMS_MAX_CHARACTERS });
+      await channel.sendSms({ to: phone, text, reference });
+      return 'sms';
+    }
+    if (!report.reporter_email) return null;
+    const email = options.templates.render(tenant.slug, name, language, filled);
+    await channel.sendEmail({ to: report.reporter_email, ...email, fromName: localText(tenant.name, language), reference });
+    return 'email';
+  };
+
   return {
     'email.report-confirmation': async ({ tenantId, payload, manager }) => {
       const report = await reportOf(manager, payload.reportId);
-      if (!report?.reporter_email) return; // nothing to send: the report has no address (or was removed)
-      const tenant = await tenantOf(manager, tenantId);
-      const language = report.language as 'en' | 'cy';
-      const email = options.templates.render(tenant.slug, 'report-confirmation', language, {
-        force: localText(tenant.name, language),
-        name: report.reporter_name ?? '',
-        service: localText(report.title, language),
-        reference: formatReference(report.reference),
-        minutes: tenant.promises.triageWithinMinutes,
-        hours: tenant.promises.replyWithinHours,
-        whatHappensNext: localText(tenant.promises.whatHappensNext, language),
-        nonEmergency: tenant.contact.nonEmergency,
-        textRelayEmergency: tenant.contact.textRelayEmergency,
-      });
-      await options.mailer.send({ to: report.reporter_email, ...email, tenant: tenant.slug });
+      if (!report) return; // removed since
+      await toReporter(
+        manager,
+        tenantId,
+        report,
+        'report-confirmation',
+        async (tenant, language) => ({
+          name: report.reporter_name ?? '',
+          service: localText(report.title, language),
+          reference: formatReference(report.reference),
+          minutes: tenant.promises.triageWithinMinutes,
+          hours: tenant.promises.replyWithinHours,
+          whatHappensNext: localText(tenant.promises.whatHappensNext, language),
+          nonEmergency: tenant.contact.nonEmergency,
+          textRelayEmergency: tenant.contact.textRelayEmergency,
+          trackUrl: await trackUrlOf(manager, tenantId, tenant.slug),
+        }),
+        `report-${report.reference}-confirmation`,
+      );
     },
     'email.resume-link': async ({ tenantId, payload, manager }) => {
       const draft = await unsentDraftExpiry(manager, payload.draftId);
       if (!draft) return; // sent or expired since: the link would not work
-      const tenant = await tenantOf(manager, tenantId);
+      const { tenant, channel } = await forceOf(manager, tenantId);
+      const force = localText(tenant.name, payload.language);
       const expires = new Date(draft.expires_at).toLocaleDateString(payload.language === 'cy' ? 'cy-GB' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
-      const email = options.templates.render(tenant.slug, 'resume-link', payload.language, { force: localText(tenant.name, payload.language), resumeUrl: payload.resumeUrl, expires });
-      await options.mailer.send({ to: payload.email, ...email, tenant: tenant.slug });
+      const email = options.templates.render(tenant.slug, 'resume-link', payload.language, { force, resumeUrl: payload.resumeUrl, expires });
+      await channel.sendEmail({ to: payload.email, ...email, fromName: force, reference: `draft-${payload.draftId}-resume-link` });
     },
     'email.tracking-code': async ({ tenantId, payload, manager }) => {
       const report = await reportOf(manager, payload.reportId);
-      if (!report?.reporter_email || !payload.code) return;
-      const tenant = await tenantOf(manager, tenantId);
-      const email = options.templates.render(tenant.slug, 'tracking-code', report.language, {
-        force: localText(tenant.name, report.language),
-        reference: formatReference(report.reference),
-        code: payload.code,
-        minutes: 10,
-      });
-      await options.mailer.send({ to: report.reporter_email, ...email, tenant: tenant.slug });
-      // The code is needed only to send it: none outlives the e-mail (only its hash stays, in tracking_codes).
+      if (!report || !payload.code) return;
+      const reference = formatReference(report.reference);
+      await toReporter(manager, tenantId, report, 'tracking-code', () => ({ reference, code: payload.code, minutes: 10 }), `report-${report.reference}-tracking-code`);
+      // The code is needed only to send it: none outlives the message (only its hash stays, in tracking_codes).
       await forgetTrackingCodes(manager, payload.reportId);
     },
     'email.report-message': async ({ tenantId, payload, manager }) => {
       const report = await reportOf(manager, payload.reportId);
       const event = await timelineStep(manager, payload.eventId, payload.reportId);
-      if (!report?.reporter_email || !event?.message) return;
-      const tenant = await tenantOf(manager, tenantId);
-      const email = options.templates.render(tenant.slug, 'report-message', report.language, {
-        force: localText(tenant.name, report.language),
-        name: report.reporter_name ?? '',
-        service: localText(report.title, report.language),
-        reference: formatReference(report.reference),
-        message: event.message,
-        askingForInformation: event.kind === 'decision:request-information',
-        trackUrl: await trackUrlOf(manager, options, tenantId, tenant.slug),
-        nonEmergency: tenant.contact.nonEmergency,
-      });
-      await options.mailer.send({ to: report.reporter_email, ...email, tenant: tenant.slug });
+      if (!report || !event?.message) return;
+      await toReporter(
+        manager,
+        tenantId,
+        report,
+        'report-message',
+        async (tenant, language) => ({
+          name: report.reporter_name ?? '',
+          service: localText(report.title, language),
+          reference: formatReference(report.reference),
+          message: event.message,
+          askingForInformation: event.kind === 'decision:request-information',
+          trackUrl: await trackUrlOf(manager, tenantId, tenant.slug),
+          nonEmergency: tenant.contact.nonEmergency,
+        }),
+        `report-${report.reference}-message`,
+        'message',
+      );
     },
     'email.report-transferred': async ({ tenantId, payload, manager }) => {
       const report = await reportOf(manager, payload.reportId);
-      if (!report?.reporter_email) return; // moved on again, or removed: the receiving force's own message will say
+      if (!report) return; // moved on again, or removed: the receiving force's own message will say
       const transfer = await latestTransfer(manager, payload.reportId);
-      const tenant = await tenantOf(manager, tenantId);
-      const email = options.templates.render(tenant.slug, 'report-transferred', report.language, {
-        force: localText(tenant.name, report.language),
-        fromForce: localText(payload.fromForce, report.language),
-        name: report.reporter_name ?? '',
-        service: localText(report.title, report.language),
-        reference: formatReference(report.reference),
-        message: transfer?.message ?? '',
-        trackUrl: await trackUrlOf(manager, options, tenantId, tenant.slug),
-        nonEmergency: tenant.contact.nonEmergency,
-      });
-      await options.mailer.send({ to: report.reporter_email, ...email, tenant: tenant.slug });
+      await toReporter(
+        manager,
+        tenantId,
+        report,
+        'report-transferred',
+        async (tenant, language) => ({
+          fromForce: localText(payload.fromForce, language),
+          name: report.reporter_name ?? '',
+          service: localText(report.title, language),
+          reference: formatReference(report.reference),
+          message: transfer?.message ?? '',
+          trackUrl: await trackUrlOf(manager, tenantId, tenant.slug),
+          nonEmergency: tenant.contact.nonEmergency,
+        }),
+        `report-${report.reference}-transferred`,
+        'message',
+      );
     },
   };
 }

@@ -240,6 +240,7 @@ export const REPORT_DOCUMENT_SCHEMA_V1 = {
         address: { $ref: '#/$defs/address' },
         description: text('What they look like, or what the reporter says about them.'),
         contact: text('How to contact them, in the reporter’s words.'),
+        contactBy: text('How the reporter asked to hear from the force: the value of the option they chose, e.g. "email", "text" (text messages) or "phone".'),
         whereabouts: text('Where they live or can usually be found, in the reporter’s words.'),
         account: text('What a witness saw or heard, as the reporter says.'),
         drivingLicence: text('Driving licence number.'),

@@ -53,6 +53,8 @@ export interface DocumentPerson {
   address?: DocumentAddress;
   description?: string;
   contact?: string;
+  /** The reporter only: how they asked to hear from the force (the chosen option's value). */
+  contactBy?: string;
   whereabouts?: string;
   account?: string;
   drivingLicence?: string;

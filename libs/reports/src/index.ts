@@ -8,6 +8,7 @@ export { ReportEvent, type NewReportEvent } from './report-event.entity.js';
 export { REPORT_CHANGES_CHANNEL, type ReportChange, SETTLED_AT, settledReportsBefore, deleteReport, deadDrafts, findReport, findReportForReporter, lockDuplicateLink, lockLiveDraft, referenceOf, reportsInLast30Days } from './reports.repository.js';
 export { ReportLife, FILE_NOT_PROCESSED, DUPLICATE_DISTANCE_METRES, DUPLICATE_WINDOW_HOURS, type ForceRef, type StaffActor, type ReportDecision, type AddedFile, type Routed } from './report-life.js';
 export { ReportIntake } from './report-intake.js';
+export { textableNumber, wantsTexts, reporterReachable, type ReporterContact } from './reporter-contact.js';
 export { JourneysService, type Journey, type AnswerOutcome, type PublicTenantRef } from './journeys.service.js';
 export { ReportsException, ReportsErrorCode } from './reports.exception.js';
 export { newReference, parseReference, formatReference, checkCharacter, REFERENCE_MESSAGES, REFERENCE_ALPHABET } from '@front-counter/public-kit';

@@ -49,6 +49,9 @@ export class JourneyModel {
   @Field(() => String, { nullable: true, description: 'Once sent: the address the confirmation goes to, if the report has one.' })
   confirmationEmail: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Once sent: the mobile number the confirmation goes to by text message, when the reporter asked for texts and the force sends them (confirmationEmail is then null).' })
+  confirmationText: string | null;
+
   @Field(() => LocalizedTextModel, { nullable: true, description: 'Once sent, if the report went at once to the force whose area holds its location: that force.' })
   transferredTo: LocalizedTextModel | null;
 

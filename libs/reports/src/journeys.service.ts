@@ -32,7 +32,7 @@ import {
   type RawValues,
 } from '@front-counter/forms';
 import { enqueue, eventsInLastHour } from '@front-counter/outbox';
-import { forceName } from '@front-counter/tenancy';
+import { forceName, forceNotificationSettings, sendsTexts } from '@front-counter/tenancy';
 import { Draft } from './draft.entity.js';
 import { deleteExpiredDraftOf, deleteExpiredDrafts, draftByResumeLink, insertDraftOnce, liveDraft, markDraftSent, saveDraftAnswers, setResumeLink, takeOverDraft } from './drafts.repository.js';
 import { withStoredFiles } from './draft-files.js';
@@ -40,6 +40,7 @@ import { ReportIntake } from './report-intake.js';
 import { ReportLife } from './report-life.js';
 import { insertReport, recordReportEvent, reportConfirmation } from './reports.repository.js';
 import { Report } from './report.entity.js';
+import { reporterReachable, textableNumber, wantsTexts } from './reporter-contact.js';
 import { ReportsException } from './reports.exception.js';
 
 /** What a change to a draft returns: the new answers, or errors; and where to go next. */
@@ -52,6 +53,8 @@ interface ChangeResult {
 interface SentReport {
   reference: string;
   email: string | null;
+  /** The mobile number the confirmation goes to by text message, when it goes by text. */
+  textedTo: string | null;
   transferredTo: { en: string; cy?: string } | null;
 }
 
@@ -73,6 +76,7 @@ export interface Journey {
   reference: string | null;
   /** Set once sent, when the report has an address: where the confirmation goes. */
   confirmationEmail: string | null;
+  confirmationText: string | null;
   /** Set when the report was passed at once to the force whose area holds its location: that force's name. */
   transferredTo: { en: string; cy?: string } | null;
   expiresAt: Date;
@@ -131,6 +135,7 @@ export class JourneysService {
       answers: draft.answers,
       reference: sent?.reference ?? null,
       confirmationEmail: sent?.email ?? null,
+      confirmationText: sent?.textedTo ?? null,
       transferredTo: sent?.transferredTo ?? null,
       expiresAt: draft.expiresAt,
     };
@@ -140,10 +145,12 @@ export class JourneysService {
     if (!draft.reportId) return null;
     if (draft.transferredTo) {
       // Passed to another force at submission: this force can no longer read it; the draft kept its reference.
-      return { reference: draft.reportReference ?? '', email: null, transferredTo: await forceName(manager, draft.transferredTo) };
+      return { reference: draft.reportReference ?? '', email: null, textedTo: null, transferredTo: await forceName(manager, draft.transferredTo) };
     }
     const report = await reportConfirmation(manager, draft.reportId);
-    return report ? { reference: report.reference, email: report.reporterEmail, transferredTo: null } : null;
+    if (!report) return null;
+    const texted = wantsTexts(report) && sendsTexts((await forceNotificationSettings(manager, report.tenantId))?.notifications);
+    return { reference: report.reference, email: texted ? null : report.reporterEmail, textedTo: texted ? textableNumber(report.reporterPhone) : null, transferredTo: null };
   }
 
   /**
@@ -363,6 +370,7 @@ export class JourneysService {
           reporterName: contact.name ?? null,
           reporterEmail: contact.email ?? null,
           reporterPhone: contact.phone ?? null,
+          reporterContactBy: contact.contactBy ?? null,
           language: draft.language,
           location: reportLocation(form, answers),
           vehicleRegistrations: vehicleRegistrations(form, answers),
@@ -389,7 +397,7 @@ export class JourneysService {
         requestId,
       });
       await enqueue(manager, tenant.id, 'report.submitted', { reportId: report.id, reference, serviceId });
-      if (contact.email) await enqueue(manager, tenant.id, 'email.report-confirmation', { reportId: report.id });
+      if (reporterReachable(report)) await enqueue(manager, tenant.id, 'email.report-confirmation', { reportId: report.id });
       await recordReportEvent(manager, { tenantId: tenant.id, reportId: report.id, kind: 'submitted', actorType: 'public', details: { formVersion: version.version } });
       // A file the worker gave up on while it was on the draft: the report's timeline says so from the start.
       for (const file of sentFiles.filter((candidate) => candidate.scanStatus === 'unprocessable')) {

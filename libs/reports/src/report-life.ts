@@ -6,6 +6,7 @@ import { enqueue } from '@front-counter/outbox';
 import type { RoutingOutcome } from '@front-counter/triage';
 import { decideDuplicateLink, linkDuplicate, lockReport, markMissedDeadlines, moveReportToForce, notifyReportChange, recordReportEvent, reportsNamingVehicles, reportsNearby, setAwaitingTriage, updateReport } from './reports.repository.js';
 import { ReportStatus } from './report-status.js';
+import { reporterReachable } from './reporter-contact.js';
 import type { Report, ReportOutcome, ThriveAssessment } from './report.entity.js';
 
 /** How far apart two reports of one service may be, in place and time, to be flagged as possibly the same incident. */
@@ -187,7 +188,7 @@ export class ReportLife {
       await recordReportEvent(manager, { tenantId: to.id, reportId: report.id, kind: 'received', actorType: 'system', details });
       await this.routed(manager, to, report, await routeAt(to, by.clockFrom));
       await enqueue(manager, to.id, 'report.transferred', { reportId: report.id, direction: 'in', from: from.slug, to: to.slug, reason: by.reason });
-      if (report.reporterEmail) await enqueue(manager, to.id, 'email.report-transferred', { reportId: report.id, fromForce: from.name });
+      if (reporterReachable(report)) await enqueue(manager, to.id, 'email.report-transferred', { reportId: report.id, fromForce: from.name });
     } finally {
       await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [from.id]);
     }
@@ -248,7 +249,7 @@ export class ReportLife {
       message: decision.message,
       details: { ...decision.detail, status: decision.status },
     });
-    if (report.reporterEmail) await enqueue(manager, report.tenantId, 'email.report-message', { reportId: report.id, eventId });
+    if (reporterReachable(report)) await enqueue(manager, report.tenantId, 'email.report-message', { reportId: report.id, eventId });
     await enqueue(manager, report.tenantId, 'triage.decided', { reportId: report.id, decision: decision.decision });
     await this.toldStaffPages(manager, report);
   }
@@ -303,7 +304,7 @@ export class ReportLife {
     });
     await this.audit.record(manager, { tenantId: report.tenantId, actorType: 'system', actorId: update.source, action: 'report.back-office-update', subjectType: 'report', subjectId: report.id, details, requestId: update.requestId });
     await updateReport(manager, report.id, { updatedAt: new Date() });
-    if (update.message && report.reporterEmail) await enqueue(manager, report.tenantId, 'email.report-message', { reportId: report.id, eventId });
+    if (update.message && reporterReachable(report)) await enqueue(manager, report.tenantId, 'email.report-message', { reportId: report.id, eventId });
     await this.toldStaffPages(manager, report);
     return eventId;
   }

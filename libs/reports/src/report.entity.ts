@@ -38,6 +38,10 @@ export class Report {
   @Column({ name: 'reporter_phone', type: 'text', nullable: true })
   reporterPhone: string | null;
 
+  /** How the reporter asked to hear from us (`text`: text messages where the force sends them); null: e-mail. */
+  @Column({ name: 'reporter_contact_by', type: 'text', nullable: true })
+  reporterContactBy: string | null;
+
   @Column({ type: 'text' })
   language: 'en' | 'cy';
 

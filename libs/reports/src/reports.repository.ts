@@ -43,8 +43,8 @@ export async function insertReport(manager: EntityManager, build: (reference: st
 }
 
 /** The reference and reporter's e-mail of a report by id, for its confirmation page. */
-export async function reportConfirmation(manager: EntityManager, reportId: string): Promise<Pick<Report, 'reference' | 'reporterEmail'> | null> {
-  return manager.findOne(Report, { where: { id: reportId }, select: { reference: true, reporterEmail: true } });
+export async function reportConfirmation(manager: EntityManager, reportId: string): Promise<Pick<Report, 'reference' | 'tenantId' | 'reporterEmail' | 'reporterPhone' | 'reporterContactBy'> | null> {
+  return manager.findOne(Report, { where: { id: reportId }, select: { reference: true, tenantId: true, reporterEmail: true, reporterPhone: true, reporterContactBy: true } });
 }
 
 /** Changes a report's columns (the caller holds its row lock where that matters). */

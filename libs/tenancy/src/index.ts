@@ -2,7 +2,7 @@
 // sync) and finding the force a public request is for.
 export { Tenant, type TenantBranding, type TenantContact, type TenantPromises, type TenantIdentity } from './tenant.entity.js';
 export { TenantDomain } from './tenant-domain.entity.js';
-export { tenantFileSchema, brandingSchema, contactSchema, promisesSchema, identitySchema, notificationsSchema, destinationSchema, DESTINATION_EVENTS, localizedTextSchema, LANGUAGES, type Language, type LocalizedText, type NotificationSettings, type DestinationDefinition, type TenantFile } from './tenant-file.schema.js';
+export { tenantFileSchema, brandingSchema, contactSchema, promisesSchema, identitySchema, notificationsSchema, destinationSchema, DESTINATION_EVENTS, localizedTextSchema, LANGUAGES, type Language, type LocalizedText, type NotificationSettings, sendsTexts, type DestinationDefinition, type TenantFile } from './tenant-file.schema.js';
 export { loadTenantDefinitions, parseTenantFile, TenantFileError, type TenantDefinition } from './tenant-files.js';
 export { syncTenants, formatSyncReport, type TenantSyncReport } from './tenant-sync.js';
 export { svgLogoProblem } from './svg-logo.js';

@@ -109,6 +109,11 @@ export const notificationsSchema = z.discriminatedUnion(
 );
 export type NotificationSettings = z.infer<typeof notificationsSchema>;
 
+/** Whether a force sends text messages: only through GOV.UK Notify, with a text message template. */
+export function sendsTexts(settings: NotificationSettings | null | undefined): boolean {
+  return settings?.provider === 'notify' && Boolean(settings.smsTemplateId);
+}
+
 /** The events a destination may take (the Standard Webhooks `type` of each delivery). */
 export const DESTINATION_EVENTS = ['report.submitted', 'report.updated', 'report.transferred', 'triage.decided'] as const;
 const destinationName = z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'must be lower-case letters, digits and hyphens, like records-system');

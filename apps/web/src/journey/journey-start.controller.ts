@@ -67,7 +67,7 @@ export class JourneyStartController extends JourneyPageController {
       this.pages.render(site, request, 'journey/confirmation', {
         pageTitle: this.text(site, 'sent'),
         panel: { titleText: this.text(site, 'sent'), html: `${this.text(site, 'referenceIntro')}<br><strong class="fc-reference">${formatReference(journey.reference)}</strong>` },
-        emailed: email ? this.text(site, 'emailed', { email }) : undefined,
+        emailed: journey.confirmationText ? this.text(site, 'texted', { phone: journey.confirmationText }) : email ? this.text(site, 'emailed', { email }) : undefined,
         nextHeading: this.text(site, 'nextHeading'),
         // Sent on at once to the force whose area holds the place: that force's promises apply, not this one's.
         next: journey.transferredTo
