@@ -59,7 +59,7 @@ describe('the report document of a crime report', () => {
 
   it('names the persons with their roles: the reporter, the victim they report for, and a suspect from the repeating group', () => {
     expect(document.persons).toEqual([
-      { roles: ['reporter'], name: 'Alex Reporter', dateOfBirth: '1980-02-03', address: { lines: ['1 High Street'], town: 'Northtown', postcode: 'NT1 1AA' }, email: 'alex@example.com' },
+      { roles: ['reporter'], name: 'Alex Reporter', dateOfBirth: '1980-02-03', address: { lines: ['1 High Street'], town: 'Northtown', postcode: 'NT1 1AA' }, email: 'alex@example.com', contactBy: 'email' },
       { roles: ['suspect'], name: 'Jay', description: 'Tall, grey hoodie', group: { page: 'suspects', item: 1 } },
       { roles: ['victim'], name: 'Sam Neighbour', phone: '07700900982' },
     ]);
