@@ -25,45 +25,50 @@ export class DeliveryDocumentsAdapter implements DeliveryDocuments {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async documentFor(manager: EntityManager, input: { tenantId: string; reportId: string; destination: string; linkHours: number }): Promise<ReportDocumentForDelivery | null> {
+  async documentsFor(manager: EntityManager, input: { tenantId: string; reportId: string; destinations: string[]; linkHours: number }): Promise<Map<string, ReportDocumentForDelivery>> {
+    const documents = new Map<string, ReportDocumentForDelivery>();
     const report = await findReport(manager, { id: input.reportId });
     const tenant = await tenantById(manager, input.tenantId);
-    if (!report || !tenant) return null;
+    if (!report || !tenant || input.destinations.length === 0) return documents;
     const version = await this.catalogue.published(input.tenantId, report.formVersionId);
-    if (!version) return null;
+    if (!version) return documents;
+    // Read once for every destination; only the evidence links are each destination's own.
     const site = forceSiteUrl(this.config, { slug: tenant.slug, primaryDomain: await primaryHostname(manager, tenant.id) });
     const timeline: { kind: string; occurredAt: Date; actorId?: string; actorName: string | null; details: Record<string, string> }[] = await staffTimeline(manager, report.id);
     const duplicates: { otherReference: string; reason: string; status: 'possible' | 'confirmed' | 'dismissed' }[] = await duplicateLinks(manager, report.id);
-    const files = await this.evidence.backOfficeLinks(manager, input.tenantId, report.id, input.destination, input.linkHours);
-    const document = buildReportDocument({
-      form: version.form,
-      answers: report.answers as FormAnswers,
-      report: { id: report.id, reference: report.reference, submittedAt: report.submittedAt, language: report.language as 'en' | 'cy', status: report.status as ReportStatusName, flags: report.flags },
-      force: { slug: tenant.slug, name: localText(tenant.name, 'en') },
-      formVersion: { id: version.id, version: version.version },
-      routing: { queue: report.queue, priority: report.priority, tags: report.tags, rule: report.routingRule, triageBy: report.triageBy, replyBy: report.replyBy },
-      duplicates: duplicates.map((duplicate) => ({ reference: duplicate.otherReference, reasons: [duplicate.reason], status: duplicate.status })),
-      triage: timeline
-        .filter((event) => event.kind.startsWith('decision:'))
-        .map((event) => ({ decision: event.kind.slice('decision:'.length) as TriageDecisionName, by: { id: event.actorId ?? 'unknown', name: event.actorName }, at: event.occurredAt })),
-      evidence: files.map(({ file, link }) => ({
-        id: file.id,
-        question: file.questionId,
-        fileName: file.originalName,
-        mediaType: link && file.kind === 'image' ? 'image/jpeg' : file.mediaType,
-        size: Number(file.sizeBytes),
-        sha256: file.sha256,
-        scanState: file.scanStatus,
-        ...(link ? { downloadUrl: `${site}/back-office${link.path}`, downloadUrlExpiresAt: link.expiresAt } : {}),
-      })),
-    });
     const title = localText(version.form.title, 'en');
-    return {
-      reference: report.reference,
-      language: report.language as 'en' | 'cy',
-      document: document as unknown as Record<string, unknown>,
-      summary: { subject: `${title}: ${report.reference}`, text: title },
-    };
+    for (const destination of input.destinations) {
+      const files = await this.evidence.backOfficeLinks(manager, input.tenantId, report.id, destination, input.linkHours);
+      const document = buildReportDocument({
+        form: version.form,
+        answers: report.answers as FormAnswers,
+        report: { id: report.id, reference: report.reference, submittedAt: report.submittedAt, language: report.language as 'en' | 'cy', status: report.status as ReportStatusName, flags: report.flags },
+        force: { slug: tenant.slug, name: localText(tenant.name, 'en') },
+        formVersion: { id: version.id, version: version.version },
+        routing: { queue: report.queue, priority: report.priority, tags: report.tags, rule: report.routingRule, triageBy: report.triageBy, replyBy: report.replyBy },
+        duplicates: duplicates.map((duplicate) => ({ reference: duplicate.otherReference, reasons: [duplicate.reason], status: duplicate.status })),
+        triage: timeline
+          .filter((event) => event.kind.startsWith('decision:'))
+          .map((event) => ({ decision: event.kind.slice('decision:'.length) as TriageDecisionName, by: { id: event.actorId ?? 'unknown', name: event.actorName }, at: event.occurredAt })),
+        evidence: files.map(({ file, link }) => ({
+          id: file.id,
+          question: file.questionId,
+          fileName: file.originalName,
+          mediaType: link && file.kind === 'image' ? 'image/jpeg' : file.mediaType,
+          size: Number(file.sizeBytes),
+          sha256: file.sha256,
+          scanState: file.scanStatus,
+          ...(link ? { downloadUrl: `${site}/back-office${link.path}`, downloadUrlExpiresAt: link.expiresAt } : {}),
+        })),
+      });
+      documents.set(destination, {
+        reference: report.reference,
+        language: report.language as 'en' | 'cy',
+        document: document as unknown as Record<string, unknown>,
+        summary: { subject: `${title}: ${report.reference}`, text: title },
+      });
+    }
+    return documents;
   }
 
   async externalReferenceReceived(manager: EntityManager, input: { tenantId: string; reportId: string; reference: string; source: string; deliveryId: string }): Promise<void> {

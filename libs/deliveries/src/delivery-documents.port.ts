@@ -13,8 +13,12 @@ export interface ReportDocumentForDelivery {
 }
 
 export interface DeliveryDocuments {
-  /** The report's document as of now, in the force's transaction (links to its evidence valid `linkHours`, audited as the destination). Null: no such report. */
-  documentFor(manager: EntityManager, input: { tenantId: string; reportId: string; destination: string; linkHours: number }): Promise<ReportDocumentForDelivery | null>;
+  /**
+   * The report's document as of now for each destination, in the force's transaction: the report is
+   * read once, and each destination gets its own links to the evidence (valid `linkHours`, audited as
+   * that destination). Empty: no such report here.
+   */
+  documentsFor(manager: EntityManager, input: { tenantId: string; reportId: string; destinations: string[]; linkHours: number }): Promise<Map<string, ReportDocumentForDelivery>>;
   /** The receiving system gave the report its own reference: kept, shown to staff and the reporter, audited. */
   externalReferenceReceived(manager: EntityManager, input: { tenantId: string; reportId: string; reference: string; source: string; deliveryId: string }): Promise<void>;
 }

@@ -68,9 +68,10 @@ export class DeliveryService {
    */
   async fanOut(manager: EntityManager, tenantId: string, event: { type: WebhookEventType; reportId: string; occurredAt: Date; change?: WebhookChange; departed?: boolean }): Promise<number> {
     let made = 0;
-    for (const destination of await destinationsFor(manager, event.type)) {
-      const found = event.departed ? null : await this.documents.documentFor(manager, { tenantId, reportId: event.reportId, destination: destination.name, linkHours: this.config.delivery.linkHours });
-      const document = found?.document ?? (await lastDocumentFor(manager, destination.id, event.reportId));
+    const destinations = await destinationsFor(manager, event.type);
+    const current = event.departed ? new Map() : await this.documents.documentsFor(manager, { tenantId, reportId: event.reportId, destinations: destinations.map((destination) => destination.name), linkHours: this.config.delivery.linkHours });
+    for (const destination of destinations) {
+      const document = current.get(destination.name)?.document ?? (await lastDocumentFor(manager, destination.id, event.reportId));
       if (!document) continue;
       const delivery = await insertDelivery(manager, {
         tenantId,
