@@ -32,6 +32,12 @@ export async function lockDelivery(manager: EntityManager, id: string): Promise<
   return (await manager.existsBy(Delivery, { id })) ? 'busy' : null;
 }
 
+/** A delivery locked for the rest of the transaction, waiting for another transaction's lock; null when it is gone. */
+export async function lockDeliveryWaiting(manager: EntityManager, id: string): Promise<Delivery | null> {
+  const [row]: { id: string }[] = await manager.query(`SELECT id FROM deliveries WHERE id = $1 FOR UPDATE`, [id]);
+  return row ? manager.findOneBy(Delivery, { id }) : null;
+}
+
 /** An earlier delivery of the same report to the same destination not yet delivered (pending or dead): this one waits behind it. */
 export async function earlierUndelivered(manager: EntityManager, delivery: Delivery): Promise<boolean> {
   if (!delivery.reportId) return false;
@@ -68,7 +74,7 @@ export async function recordAttempt(manager: EntityManager, attempt: Pick<Delive
   await manager.insert(DeliveryAttempt, attempt);
 }
 
-export async function updateDelivery(manager: EntityManager, id: string, fields: Partial<Pick<Delivery, 'status' | 'attempts' | 'firstAttemptAt' | 'nextAttemptAt' | 'deliveredAt' | 'lastError' | 'externalReference' | 'replayedBy'>>): Promise<void> {
+export async function updateDelivery(manager: EntityManager, id: string, fields: Partial<Pick<Delivery, 'status' | 'attempts' | 'firstAttemptAt' | 'nextAttemptAt' | 'deliveredAt' | 'lastError' | 'externalReference' | 'replayedBy' | 'sendingUntil'>>): Promise<void> {
   await manager.update(Delivery, { id }, fields);
 }
 

@@ -102,6 +102,10 @@ export class Delivery {
   @Column({ name: 'replayed_by', type: 'text', nullable: true })
   replayedBy: string | null;
 
+  /** While a worker sends it: until when its claim holds (the request's timeout and a margin). */
+  @Column({ name: 'sending_until', type: 'timestamptz', nullable: true })
+  sendingUntil: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false })
   createdAt: Date;
 }

@@ -7,7 +7,7 @@ import { sendJob } from '@front-counter/jobs';
 import { envelopeBody, newMessageId, signWebhook, WebhookClient, type WebhookChange, type WebhookEventType } from '@front-counter/webhooks';
 import { DELIVERY_DOCUMENTS, type DeliveryDocuments } from './delivery-documents.port.js';
 import type { Delivery, Destination } from './delivery.entities.js';
-import { chainHeads, deliveryById, lastDocumentFor, destinationById, destinationsFor, earlierUndelivered, insertDelivery, lockDelivery, nextInChain, recordAttempt, setSuspended, updateDelivery } from './deliveries.repository.js';
+import { chainHeads, deliveryById, lastDocumentFor, destinationById, destinationsFor, earlierUndelivered, insertDelivery, lockDelivery, lockDeliveryWaiting, nextInChain, recordAttempt, setSuspended, updateDelivery } from './deliveries.repository.js';
 
 /** How e-mail destinations send: the force's own channel (GOV.UK Notify or SMTP), given by the worker. */
 export const DELIVERY_MAIL = Symbol('DELIVERY_MAIL');
@@ -25,6 +25,8 @@ export interface AttemptResult {
   delaySeconds?: number;
 }
 
+/** A worker's claim on a delivery it sends lasts the request's timeout and this much more. */
+const CLAIM_MARGIN_MS = 5000;
 /** Retries come at most this far apart. */
 const MAX_RETRY_SECONDS = 6 * 3600;
 /** A receiver's own reference for a report: short, printable. */
@@ -89,41 +91,64 @@ export class DeliveryService {
   }
 
   /**
-   * One attempt at a delivery, when its job runs: the delivery is locked for the attempt, so two
-   * workers holding the same job (one killed, its job expired and taken again) never send it at once;
-   * a repeat after a crash goes with the same webhook-id, which a receiver uses to drop it.
+   * One attempt at a delivery, when its job runs, in three steps so that no database connection is
+   * held while the receiver answers: claim it (a short transaction: it is pending, its destination is
+   * not suspended, nothing before it waits, no other worker's claim holds), send it, then record the
+   * outcome (another short transaction). A claim lasts the request's timeout and a margin, so two
+   * workers never send it at once; a worker killed mid-send leaves a claim that lapses, and the
+   * delivery goes again with the same webhook-id, which a receiver uses to drop it.
    */
   async attempt(tenantId: string, deliveryId: string, environment: Record<string, string | undefined> = { ...this.config.delivery.environment, ...process.env }): Promise<AttemptResult> {
-    return this.transactions.run(tenantId, async (manager) => {
+    const claimed = await this.transactions.run(tenantId, async (manager): Promise<AttemptResult | { delivery: Delivery; destination: Destination }> => {
       const delivery = await lockDelivery(manager, deliveryId);
-      if (delivery === 'busy') throw new Error(`delivery ${deliveryId} is being sent by another worker`);
+      if (delivery === 'busy') throw new Error(`delivery ${deliveryId} is being claimed by another worker`);
       if (!delivery || delivery.status !== 'pending') return { outcome: 'done' };
+      if (delivery.sendingUntil && delivery.sendingUntil.getTime() > Date.now()) {
+        // Another worker is sending it: look again once its claim lapses (by then its outcome is recorded).
+        await sendJob(manager, 'delivery', { tenantId, deliveryId }, { startAfter: delivery.sendingUntil });
+        return { outcome: 'waiting' };
+      }
       const destination = (await destinationById(manager, delivery.destinationId))!;
       if (destination.suspendedAt) return { outcome: 'waiting' };
       if (await earlierUndelivered(manager, delivery)) return { outcome: 'waiting' };
       if (delivery.nextAttemptAt && delivery.nextAttemptAt.getTime() > Date.now() + 1000) return { outcome: 'waiting' }; // a stale job: the retry has its own
+      await updateDelivery(manager, delivery.id, { sendingUntil: new Date(Date.now() + this.config.delivery.timeoutMs + CLAIM_MARGIN_MS) });
+      return { delivery, destination };
+    });
+    if ('outcome' in claimed) return claimed;
+    const { destination } = claimed;
 
-      const started = Date.now();
-      const sent = await this.send(destination, delivery, environment).catch((error: Error) => ({ ok: false as const, status: null, error: error.message, retryAfterSeconds: undefined, reference: null }));
-      await recordAttempt(manager, { tenantId, deliveryId: delivery.id, statusCode: sent.status, ok: sent.ok, error: sent.ok ? null : sent.error.slice(0, 1000), durationMs: Date.now() - started });
+    const started = Date.now();
+    const sent = await this.send(destination, claimed.delivery, environment).catch((error: Error) => ({ ok: false as const, status: null, error: error.message, retryAfterSeconds: undefined, reference: null }));
+    const durationMs = Date.now() - started;
+
+    return this.transactions.run(tenantId, async (manager) => {
+      const delivery = await lockDeliveryWaiting(manager, deliveryId);
+      if (!delivery) return { outcome: 'done' }; // deleted with its report meanwhile
+      await recordAttempt(manager, { tenantId, deliveryId: delivery.id, statusCode: sent.status, ok: sent.ok, error: sent.ok ? null : sent.error.slice(0, 1000), durationMs });
       const attempts = delivery.attempts + 1;
+      if (delivery.status !== 'pending') {
+        // Delivered by another worker after this one's claim lapsed: the attempt is on record, nothing more.
+        await updateDelivery(manager, delivery.id, { attempts });
+        return { outcome: 'done' };
+      }
       const firstAttemptAt = delivery.firstAttemptAt ?? new Date(started);
 
       if (sent.ok) {
         const reference = sent.reference && EXTERNAL_REFERENCE.test(sent.reference) ? sent.reference : null;
         const deliveredAt = new Date();
-        await updateDelivery(manager, delivery.id, { status: 'delivered', attempts, firstAttemptAt, deliveredAt, nextAttemptAt: null, lastError: null, externalReference: reference });
+        await updateDelivery(manager, delivery.id, { status: 'delivered', attempts, firstAttemptAt, deliveredAt, nextAttemptAt: null, lastError: null, externalReference: reference, sendingUntil: null });
         if (reference && delivery.reportId) await this.documents.externalReferenceReceived(manager, { tenantId, reportId: delivery.reportId, reference, source: destination.name, deliveryId: delivery.id });
         const next = await nextInChain(manager, delivery);
         if (next) await sendJob(manager, 'delivery', { tenantId, deliveryId: next.id });
         return { outcome: 'delivered', destination: destination.name, delaySeconds: Math.max(0, (deliveredAt.getTime() - delivery.occurredAt.getTime()) / 1000) };
       }
       if (Date.now() - firstAttemptAt.getTime() >= this.config.delivery.giveUpSeconds * 1000) {
-        await updateDelivery(manager, delivery.id, { status: 'dead', attempts, firstAttemptAt, nextAttemptAt: null, lastError: sent.error.slice(0, 1000) });
+        await updateDelivery(manager, delivery.id, { status: 'dead', attempts, firstAttemptAt, nextAttemptAt: null, lastError: sent.error.slice(0, 1000), sendingUntil: null });
         return { outcome: 'dead', destination: destination.name };
       }
       const nextAttemptAt = new Date(Date.now() + retryDelaySeconds(attempts, this.config.delivery.retryBaseSeconds, sent.retryAfterSeconds) * 1000);
-      await updateDelivery(manager, delivery.id, { attempts, firstAttemptAt, nextAttemptAt, lastError: sent.error.slice(0, 1000) });
+      await updateDelivery(manager, delivery.id, { attempts, firstAttemptAt, nextAttemptAt, lastError: sent.error.slice(0, 1000), sendingUntil: null });
       await sendJob(manager, 'delivery', { tenantId, deliveryId: delivery.id }, { startAfter: nextAttemptAt });
       return { outcome: 'retrying', destination: destination.name };
     });
