@@ -49,21 +49,31 @@ export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEve
 
   /**
    * Sends one message about a report the way its reporter asked: by text (the `.sms` template), or by
-   * e-mail. `data` fills both; for a text, `shorten` (when given) names the field to cut if the text is
-   * too long. Resolves with how it went, or null when the report gives us no way to reach its reporter.
+   * e-mail. Both are filled with what every message about a report says (the force, the reporter's
+   * name, the service, the reference, the tracking link, the non-emergency number) and `data`; for a
+   * text, `shorten` (when given) names the field to cut if the text is too long. Resolves with how it
+   * went, or null when the report gives us no way to reach its reporter.
    */
   const toReporter = async (
     manager: EntityManager,
     tenantId: string,
     report: ReportRow,
     name: EmailTemplateName,
-    data: (force: TenantRow, language: 'en' | 'cy') => Promise<Record<string, unknown>> | Record<string, unknown>,
+    data: (force: TenantRow, language: 'en' | 'cy') => Record<string, unknown>,
     reference: string,
     shorten?: string,
   ): Promise<'sms' | 'email' | null> => {
     const { tenant, channel } = await forceOf(manager, tenantId);
     const language = report.language;
-    const filled = { force: localText(tenant.name, language), ...(await data(tenant, language)) };
+    const filled = {
+      force: localText(tenant.name, language),
+      name: report.reporter_name ?? '',
+      service: localText(report.title, language),
+      reference: formatReference(report.reference),
+      trackUrl: await trackUrlOf(manager, tenantId, tenant.slug),
+      nonEmergency: tenant.contact.nonEmergency,
+      ...data(tenant, language),
+    };
     const phone = report.reporter_contact_by === 'text' ? textableNumber(report.reporter_phone) : null;
     if (phone && channel.canSendSms) {
       const text = options.templates.renderText(tenant.slug, name, language, filled, { field: shorten, maxCharacters: SMS_MAX_CHARACTERS });
@@ -85,16 +95,11 @@ export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEve
         tenantId,
         report,
         'report-confirmation',
-        async (tenant, language) => ({
-          name: report.reporter_name ?? '',
-          service: localText(report.title, language),
-          reference: formatReference(report.reference),
+        (tenant, language) => ({
           minutes: tenant.promises.triageWithinMinutes,
           hours: tenant.promises.replyWithinHours,
           whatHappensNext: localText(tenant.promises.whatHappensNext, language),
-          nonEmergency: tenant.contact.nonEmergency,
           textRelayEmergency: tenant.contact.textRelayEmergency,
-          trackUrl: await trackUrlOf(manager, tenantId, tenant.slug),
         }),
         `report-${report.reference}-confirmation`,
       );
@@ -111,8 +116,7 @@ export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEve
     'email.tracking-code': async ({ tenantId, payload, manager }) => {
       const report = await reportOf(manager, payload.reportId);
       if (!report || !payload.code) return;
-      const reference = formatReference(report.reference);
-      await toReporter(manager, tenantId, report, 'tracking-code', () => ({ reference, code: payload.code, minutes: 10 }), `report-${report.reference}-tracking-code`);
+      await toReporter(manager, tenantId, report, 'tracking-code', () => ({ code: payload.code, minutes: 10 }), `report-${report.reference}-tracking-code`);
       // The code is needed only to send it: none outlives the message (only its hash stays, in tracking_codes).
       await forgetTrackingCodes(manager, payload.reportId);
     },
@@ -125,15 +129,7 @@ export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEve
         tenantId,
         report,
         'report-message',
-        async (tenant, language) => ({
-          name: report.reporter_name ?? '',
-          service: localText(report.title, language),
-          reference: formatReference(report.reference),
-          message: event.message,
-          askingForInformation: event.kind === 'decision:request-information',
-          trackUrl: await trackUrlOf(manager, tenantId, tenant.slug),
-          nonEmergency: tenant.contact.nonEmergency,
-        }),
+        () => ({ message: event.message, askingForInformation: event.kind === 'decision:request-information' }),
         `report-${report.reference}-message`,
         'message',
       );
@@ -147,15 +143,7 @@ export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEve
         tenantId,
         report,
         'report-transferred',
-        async (tenant, language) => ({
-          fromForce: localText(payload.fromForce, language),
-          name: report.reporter_name ?? '',
-          service: localText(report.title, language),
-          reference: formatReference(report.reference),
-          message: transfer?.message ?? '',
-          trackUrl: await trackUrlOf(manager, tenantId, tenant.slug),
-          nonEmergency: tenant.contact.nonEmergency,
-        }),
+        (_tenant, language) => ({ fromForce: localText(payload.fromForce, language), message: transfer?.message ?? '' }),
         `report-${report.reference}-transferred`,
         'message',
       );
