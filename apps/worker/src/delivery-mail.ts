@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { DELIVERY_MAIL, type DeliveryMail } from '@front-counter/deliveries';
 import { channelFor, Mailer } from '@front-counter/notifications';
-import { forceLetterhead, forceNotificationSettings } from '@front-counter/tenancy';
+import { forceLetterhead } from '@front-counter/tenancy';
 
 /** E-mail destinations send through the force's own channel (GOV.UK Notify or SMTP), as its other e-mail does. */
 @Injectable()
@@ -18,15 +18,14 @@ export class WorkerDeliveryMail implements DeliveryMail {
   }
 
   async send(tenantId: string, message: Parameters<DeliveryMail['send']>[1]): Promise<void> {
-    const force = await forceNotificationSettings(this.dataSource, tenantId);
+    const force = await forceLetterhead(this.dataSource, tenantId);
     if (!force) throw new Error(`no force ${tenantId}`);
-    const letterhead = await forceLetterhead(this.dataSource, tenantId).catch(() => null);
     const channel = channelFor(force, { environment: process.env, mailer: this.mailer, notifyApiUrl: this.config.notify.apiUrl });
     await channel.sendEmail({
       to: message.to,
       subject: message.subject,
       text: message.text,
-      fromName: letterhead?.name?.en ?? force.slug,
+      fromName: force.name.en,
       attachments: [message.attachment],
       reference: message.reference,
     });

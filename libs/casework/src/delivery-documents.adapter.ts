@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { DELIVERY_DOCUMENTS, type DeliveryDocuments, type ReportDocumentForDelivery } from '@front-counter/deliveries';
+import { DELIVERY_DOCUMENTS, type DeliveryDocuments, type ReportDocumentData } from '@front-counter/deliveries';
 import { EvidenceModule, EvidenceService } from '@front-counter/evidence';
 import { FormCatalogue, type FormAnswers } from '@front-counter/forms';
 import { localText } from '@front-counter/public-kit';
@@ -25,8 +25,8 @@ export class DeliveryDocumentsAdapter implements DeliveryDocuments {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async documentsFor(manager: EntityManager, input: { tenantId: string; reportId: string; destinations: string[]; linkHours: number }): Promise<Map<string, ReportDocumentForDelivery>> {
-    const documents = new Map<string, ReportDocumentForDelivery>();
+  async documentsFor(manager: EntityManager, input: { tenantId: string; reportId: string; destinations: string[]; linkHours: number }): Promise<Map<string, ReportDocumentData>> {
+    const documents = new Map<string, ReportDocumentData>();
     const report = await findReport(manager, { id: input.reportId });
     const tenant = await tenantById(manager, input.tenantId);
     if (!report || !tenant || input.destinations.length === 0) return documents;
@@ -36,7 +36,6 @@ export class DeliveryDocumentsAdapter implements DeliveryDocuments {
     const site = forceSiteUrl(this.config, { slug: tenant.slug, primaryDomain: await primaryHostname(manager, tenant.id) });
     const timeline: { kind: string; occurredAt: Date; actorId?: string; actorName: string | null; details: Record<string, string> }[] = await staffTimeline(manager, report.id);
     const duplicates: { otherReference: string; reason: string; status: 'possible' | 'confirmed' | 'dismissed' }[] = await duplicateLinks(manager, report.id);
-    const title = localText(version.form.title, 'en');
     for (const destination of input.destinations) {
       const files = await this.evidence.backOfficeLinks(manager, input.tenantId, report.id, destination, input.linkHours);
       const document = buildReportDocument({
@@ -61,12 +60,7 @@ export class DeliveryDocumentsAdapter implements DeliveryDocuments {
           ...(link ? { downloadUrl: `${site}/back-office${link.path}`, downloadUrlExpiresAt: link.expiresAt } : {}),
         })),
       });
-      documents.set(destination, {
-        reference: report.reference,
-        language: report.language as 'en' | 'cy',
-        document: document as unknown as Record<string, unknown>,
-        summary: { subject: `${title}: ${report.reference}`, text: title },
-      });
+      documents.set(destination, document as unknown as ReportDocumentData);
     }
     return documents;
   }

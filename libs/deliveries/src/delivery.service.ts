@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { TenantTransactions } from '@front-counter/database';
 import { sendJob } from '@front-counter/jobs';
 import { envelopeBody, newMessageId, signWebhook, WebhookClient, type WebhookChange, type WebhookEventType } from '@front-counter/webhooks';
-import { DELIVERY_DOCUMENTS, type DeliveryDocuments } from './delivery-documents.port.js';
+import { DELIVERY_DOCUMENTS, type DeliveryDocuments, type ReportDocumentData } from './delivery-documents.port.js';
 import type { Delivery, Destination } from './delivery.entities.js';
 import { chainHeads, deliveryById, lastDocumentFor, destinationById, destinationsFor, earlierUndelivered, insertDelivery, lockDelivery, lockDeliveryWaiting, nextInChain, recordAttempt, setSuspended, updateDelivery } from './deliveries.repository.js';
 
@@ -71,9 +71,9 @@ export class DeliveryService {
   async fanOut(manager: EntityManager, tenantId: string, event: { type: WebhookEventType; reportId: string; occurredAt: Date; change?: WebhookChange; departed?: boolean }): Promise<number> {
     let made = 0;
     const destinations = await destinationsFor(manager, event.type);
-    const current = event.departed ? new Map() : await this.documents.documentsFor(manager, { tenantId, reportId: event.reportId, destinations: destinations.map((destination) => destination.name), linkHours: this.config.delivery.linkHours });
+    const current = event.departed ? new Map<string, ReportDocumentData>() : await this.documents.documentsFor(manager, { tenantId, reportId: event.reportId, destinations: destinations.map((destination) => destination.name), linkHours: this.config.delivery.linkHours });
     for (const destination of destinations) {
-      const document = current.get(destination.name)?.document ?? (await lastDocumentFor(manager, destination.id, event.reportId));
+      const document = current.get(destination.name) ?? (await lastDocumentFor(manager, destination.id, event.reportId));
       if (!document) continue;
       const delivery = await insertDelivery(manager, {
         tenantId,

@@ -3,7 +3,7 @@
 // letters and replay. Owns destinations, deliveries and delivery_attempts.
 export { Delivery, DeliveryAttempt, Destination, type DeliveryStatus } from './delivery.entities.js';
 export { DeliveryService, DELIVERY_MAIL, retryDelaySeconds, type AttemptOutcome, type AttemptResult, type DeliveryMail } from './delivery.service.js';
-export { DELIVERY_DOCUMENTS, type DeliveryDocuments, type ReportDocumentForDelivery } from './delivery-documents.port.js';
+export { DELIVERY_DOCUMENTS, type DeliveryDocuments, type ReportDocumentData } from './delivery-documents.port.js';
 export { syncDestinations, type ForceDestinations } from './destinations-sync.js';
 export { attemptsOf, deliveryById } from './deliveries.repository.js';
 export { deliveryBacklog, type DestinationBacklog } from './deliveries.queries.js';

@@ -2,21 +2,10 @@ import type { EntityManager } from 'typeorm';
 import { localText } from '@front-counter/forms';
 import { forgetTrackingCodes, type OutboxHandler } from '@front-counter/outbox';
 import { formatReference, textableNumber } from '@front-counter/reports';
-import { forceLetterhead, forceNotificationSettings, primaryHostname, type NotificationSettings } from '@front-counter/tenancy';
+import { forceLetterhead, primaryHostname, type ForceLetterhead, type NotificationSettings } from '@front-counter/tenancy';
 import { EmailTemplates, type EmailTemplateName } from './email-templates.js';
 import type { MessageChannel } from './message-channel.js';
 import { latestTransfer, reportOf, timelineStep, unsentDraftExpiry, type ReportRow } from './notifications.queries.js';
-
-interface TenantRow {
-  slug: string;
-  name: { en: string; cy?: string };
-  contact: { nonEmergency: string; textRelayEmergency: string };
-  promises: { triageWithinMinutes: number; replyWithinHours: number; whatHappensNext?: { en: string; cy?: string } };
-}
-
-async function tenantOf(manager: EntityManager, tenantId: string): Promise<TenantRow> {
-  return forceLetterhead(manager, tenantId);
-}
 
 /** GOV.UK Notify's limit for one text message; a longer force message is cut to fit, with the link to read it all. */
 export const SMS_MAX_CHARACTERS = 918;
@@ -40,9 +29,9 @@ export interface EmailHandlerOptions {
  */
 export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEvents]: OutboxHandler<Type> } {
   const forceOf = async (manager: EntityManager, tenantId: string) => {
-    const settings = await forceNotificationSettings(manager, tenantId);
-    if (!settings) throw new Error(`no force ${tenantId}`);
-    return { tenant: await tenantOf(manager, tenantId), channel: options.channelFor(settings) };
+    const tenant = await forceLetterhead(manager, tenantId);
+    if (!tenant) throw new Error(`no force ${tenantId}`);
+    return { tenant, channel: options.channelFor(tenant) };
   };
   const trackUrlOf = async (manager: EntityManager, tenantId: string, slug: string) =>
     `${options.siteUrl({ slug, primaryDomain: await primaryHostname(manager, tenantId) })}/track`;
@@ -59,7 +48,7 @@ export function emailHandlers(options: EmailHandlerOptions): { [Type in EmailEve
     tenantId: string,
     report: ReportRow,
     name: EmailTemplateName,
-    data: (force: TenantRow, language: 'en' | 'cy') => Record<string, unknown>,
+    data: (force: ForceLetterhead, language: 'en' | 'cy') => Record<string, unknown>,
     reference: string,
     shorten?: string,
   ): Promise<'sms' | 'email' | null> => {

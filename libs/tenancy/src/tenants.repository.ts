@@ -48,17 +48,19 @@ export async function forceName(db: RegistryReader, id: string): Promise<{ en: s
   return force?.name ?? null;
 }
 
-/** What e-mail to a reporter says about their force. */
+/** What a message from a force says about it, and how it goes out (null: the platform's SMTP). */
 export interface ForceLetterhead {
   slug: string;
+  notifications: NotificationSettings | null;
   name: { en: string; cy?: string };
   contact: { nonEmergency: string; textRelayEmergency: string };
   promises: { triageWithinMinutes: number; replyWithinHours: number; whatHappensNext?: { en: string; cy?: string } };
 }
 
-export async function forceLetterhead(db: RegistryReader, id: string): Promise<ForceLetterhead> {
-  const [tenant] = await db.query(`SELECT slug, name, contact, promises FROM tenants WHERE id = $1`, [id]);
-  return tenant;
+/** A force's letterhead; null when there is no such force. */
+export async function forceLetterhead(db: RegistryReader, id: string): Promise<ForceLetterhead | null> {
+  const [tenant] = await db.query(`SELECT slug, name, contact, promises, notifications FROM tenants WHERE id = $1`, [id]);
+  return tenant ?? null;
 }
 
 /** How a force's messages go out (null: the platform's SMTP); null when there is no such force. */
