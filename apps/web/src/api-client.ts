@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Agent, request as send } from 'undici';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
@@ -48,14 +49,29 @@ export function operationText(document: TypedDocumentNode<unknown, never>): stri
  * so their results and variables are typed as the api's schema says.
  */
 @Injectable()
-export class ApiClient {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+export class ApiClient implements OnApplicationShutdown {
+  /**
+   * Kept-alive connections to the api for GraphQL. undici's `request` rather than `fetch`: every
+   * page makes at least one call, and fetch's WHATWG streams and Request/Response objects cost a
+   * twentieth of a question page's time. The timeouts are fetch's former 10 s abort.
+   */
+  private readonly dispatcher = new Agent({ connections: 128, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000, keepAliveTimeout: 30_000 });
+  private readonly graphqlUrl: string;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.graphqlUrl = `${config.api.url}/graphql`;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.dispatcher.close();
+  }
 
   /** `bearer`: a signed-in staff member's access token (staff pages); public pages send none. */
   async query<Result, Variables>(document: TypedDocumentNode<Result, Variables>, variables: Variables, context: ApiTarget): Promise<Result> {
     const query = operationText(document as TypedDocumentNode<unknown, never>);
-    const response = await fetch(`${this.config.api.url}/graphql`, {
+    const response = await send(this.graphqlUrl, {
       method: 'POST',
+      dispatcher: this.dispatcher,
       headers: {
         'content-type': 'application/json',
         'x-forwarded-host': context.host,
@@ -64,11 +80,10 @@ export class ApiClient {
         ...(context.bearer ? { authorization: `Bearer ${context.bearer}` } : {}),
       },
       body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(10_000),
     });
-    const body = (await response.json().catch(() => ({}))) as { data?: Result; errors?: GraphQLErrorBody[] };
+    const body = (await response.body.json().catch(() => ({}))) as { data?: Result; errors?: GraphQLErrorBody[] };
     if (body.errors?.length) throw new ApiError(body.errors);
-    if (!response.ok || !body.data) throw new Error(`api: HTTP ${response.status}`);
+    if (response.statusCode >= 400 || !body.data) throw new Error(`api: HTTP ${response.statusCode}`);
     return body.data;
   }
 

@@ -65,6 +65,25 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
 }
 
 /**
+ * The operation's cost, once per parsed document: Apollo keeps each parsed document and hands the same
+ * object to every request with the same text, and no field's cost depends on its arguments' values
+ * (a field's `complexity` is a number). A document with @include or @skip costs what its variables
+ * make it, so it is counted every time.
+ */
+const costs = new WeakMap<DocumentNode, Map<string, number>>();
+export function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number {
+  if (/@(include|skip)\b/.test(document.loc?.source.body ?? '@skip')) return operationCost(schema, document, operation, variables);
+  let byOperation = costs.get(document);
+  if (!byOperation) costs.set(document, (byOperation = new Map()));
+  const name = operation.name?.value ?? '';
+  const known = byOperation.get(name);
+  if (known !== undefined) return known;
+  const cost = operationCost(schema, document, operation, variables);
+  byOperation.set(name, cost);
+  return cost;
+}
+
+/**
  * Refuses an operation whose estimated cost exceeds `maxCost`, before any resolver runs. An
  * `operationName` that names no operation is left to Apollo (OPERATION_RESOLUTION_FAILURE).
  */
@@ -74,7 +93,7 @@ export function queryCostPlugin(maxCost: number): ApolloServerPlugin {
       return {
         async didResolveOperation({ request, document, schema, operation }) {
           if (!operation) return;
-          const cost = operationCost(schema, document, operation, request.variables);
+          const cost = costOf(schema, document, operation, request.variables);
           if (cost > maxCost) {
             throw new GraphQLError(`This query is too expensive: its cost is ${cost} and the limit is ${maxCost}. Ask for fewer fields or items.`, {
               extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost, http: { status: 400 } },

@@ -1,9 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyRequest } from 'fastify';
-import { GraphQLError, visit, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import { requestTenant } from '@front-counter/logging';
 import { clientKey, type LimitOutcome, type RateLimits } from '@front-counter/rate-limits';
-import { operationCost } from './query-limits.js';
+import { costOf } from './query-limits.js';
 
 /** Operations that try to open a report's tracking: limited per client far more tightly than the rest. */
 const TRACKING_FIELDS = new Set(['requestTrackingCode', 'verifyTrackingCode']);
@@ -46,27 +46,14 @@ export function rateLimitPlugin(limits: RateLimits, forceOf: (request: FastifyRe
   };
 }
 
-/**
- * The operation's cost, once per parsed document: Apollo keeps each parsed document and hands the same
- * object to every request with the same text, and no field's cost depends on its arguments' values.
- * A document with @include or @skip costs what its variables make it, so it is counted every time.
- */
-const costs = new WeakMap<DocumentNode, Map<string, number>>();
-function costOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>): number {
-  if (/@(include|skip)\b/.test(document.loc?.source.body ?? '@skip')) return operationCost(schema, document, operation, variables);
-  let byOperation = costs.get(document);
-  if (!byOperation) costs.set(document, (byOperation = new Map()));
-  const name = operation.name?.value ?? '';
-  const known = byOperation.get(name);
-  if (known !== undefined) return known;
-  const cost = operationCost(schema, document, operation, variables);
-  byOperation.set(name, cost);
-  return cost;
-}
-
-/** Tracking fields anywhere in the document (aliased, or inside fragments, each counts). */
+/** Tracking fields anywhere in the document (aliased, or inside fragments, each counts), counted once per parsed document. */
+const trackingCounts = new WeakMap<DocumentNode, number>();
 function trackingAttempts(document: DocumentNode): number {
-  let count = 0;
-  visit(document, { Field: (field) => void (TRACKING_FIELDS.has(field.name.value) && count++) });
+  let count = trackingCounts.get(document);
+  if (count === undefined) {
+    let fields = 0;
+    visit(document, { Field: (field) => void (TRACKING_FIELDS.has(field.name.value) && fields++) });
+    trackingCounts.set(document, (count = fields));
+  }
   return count;
 }

@@ -94,7 +94,9 @@ export class JourneyApi {
     let form = this.forms.get(formVersionId);
     if (!form) {
       // JSON in the schema: a form version as the form engine compiled it.
-      form = (await this.call(request, FormDocument, { id: formVersionId })).formVersion as CompiledForm;
+      const found = (await this.call(request, FormDocument, { id: formVersionId })).formVersion as CompiledForm | null;
+      if (!found) throw new Error(`api: no form version ${formVersionId} for this force`);
+      form = found;
       if (this.forms.size > 1000) this.forms.clear();
       this.forms.set(formVersionId, form);
     }

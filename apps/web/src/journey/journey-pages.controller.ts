@@ -12,7 +12,9 @@ import { CurrentSession } from '../sessions/session.interceptor.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { JourneyApi, type Journey, type JourneyFile } from './journey-api.js';
 import { JourneyPage, type JourneySession, JourneySessions } from './journey-sessions.js';
-import { answerValues, type Body, fileQuestionIds, formatFileSize, JourneyPageController } from './journey-page-controller.js';
+import { answerValues, type Body, fileQuestionIds, formatFileSize, JourneyPageController, PAGE, SERVICE } from './journey-page-controller.js';
+
+const FORM_VERSION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 import { errorSummary, local, pageView, word } from './journey-view.js';
 import { UploadFlash } from './upload-flash.js';
 
@@ -48,6 +50,7 @@ export class JourneyPagesController extends JourneyPageController {
       errorSummary: errorSummary(state.errors, site.language),
       formAction: `/${serviceId}/${page.id}${change ? '?change=1' : ''}`,
       csrf,
+      formVersionId: journey.formVersionId,
       continueButton: { text: word('continue', site.language), preventDoubleClick: true },
       multipart: fileQuestionIds(page).length > 0,
       uploading: { progress: this.text(site, 'uploading', { percent: '{percent}' }), failed: this.text(site, 'uploadFailed') },
@@ -78,6 +81,39 @@ export class JourneyPagesController extends JourneyPageController {
     const flashed = hasFiles ? sessions.takeFlash(`/${serviceId}/${pageId}`) : [];
     const errors: FieldError[] = flashed.map((error) => ({ field: error.field, questionId: error.questionId ?? error.field, message: { en: error.message.en, cy: error.message.cy ?? error.message.en } }));
     return this.html(this.renderPage(site, request, { serviceId, ...loaded, change: change === '1', files }, { errors }));
+  }
+
+  /**
+   * The common case in one call to the api: a page without files posted with the form version it was
+   * drawn from (`_form`, which names an immutable version the web holds once per process), answered
+   * and saved. The api checks the session, the page's place on the path and every value against the
+   * draft's own version, as it always does. Anything else (no `_form`, a refusal, field errors, a
+   * draft on another version) changed nothing and is left to `answer`'s full path, which loads the
+   * journey first and puts the reporter right.
+   */
+  private async answerDirectly(request: FastifyRequest, sessions: JourneySession, serviceId: string, pageId: string, returnToCheck: boolean) {
+    const body = (request.body ?? {}) as Body;
+    const session = sessions.current();
+    if (!session || typeof body._form !== 'string' || !FORM_VERSION.test(body._form) || !SERVICE.test(serviceId) || !PAGE.test(pageId) || !sessions.validCsrf(session, body._csrf)) return undefined;
+    try {
+      const form = await this.api.form(request, body._form);
+      const page = form?.pages?.find((candidate) => candidate.id === pageId);
+      if (!page || page.type === 'exit' || fileQuestionIds(page).length > 0) return undefined;
+      const values = answerValues(body, page);
+      if (page.type === 'declaration') {
+        const outcome = await this.api.submit(request, serviceId, session, values);
+        return outcome.errors.length > 0 ? undefined : this.redirect(`/${serviceId}/confirmation`);
+      }
+      const outcome =
+        page.type === 'repeat' ? await this.api.finishRepeat(request, serviceId, session, pageId, returnToCheck) : await this.api.answerPage(request, serviceId, session, pageId, values, returnToCheck);
+      if (outcome.errors.length > 0) return undefined;
+      if (outcome.journey.formVersionId !== body._form) return this.redirect(`/${serviceId}/${outcome.journey.current}`);
+      const next = outcome.nextPageId ?? outcome.journey.current;
+      const checkPage = form.pages.find((candidate) => candidate.type === 'check-answers')!;
+      return this.navigate(request, `/${serviceId}/${next}${returnToCheck && next !== checkPage.id ? '?change=1' : ''}`);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Removes a file the reporter sent with this page, then shows the page again. */
@@ -140,6 +176,10 @@ export class JourneyPagesController extends JourneyPageController {
 
   @Post('/:serviceId/:pageId')
   async answer(@Param('serviceId') serviceId: string, @Param('pageId') pageId: string, @Query('change') change: string | undefined, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @CurrentSession() sessions: JourneySession) {
+    if (!request.isMultipart()) {
+      const answered = await this.answerDirectly(request, sessions, serviceId, pageId, change === '1');
+      if (answered) return answered;
+    }
     // A form that cannot be read is refused as such, even where the visitor would be sent to the start.
     if (request.isMultipart() && !sessions.current()) await discardParts(request);
     const loaded = await this.load(request, sessions, serviceId, pageId);

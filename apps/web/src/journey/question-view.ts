@@ -6,22 +6,12 @@ import type { ViewEngine } from '../rendering/handlebars.js';
 // (libs/public-kit/src/question-types); here they are rendered with the web's partials.
 export { questionView, valuesFromAnswer, answerSummary, type QuestionView, type QuestionViewOptions, type RenderPartial, type Language } from '@front-counter/public-kit';
 
-const compiledByEngine = new WeakMap<ViewEngine, Map<string, TemplateDelegate>>();
-
-/** Renders the engine's partials by name to HTML, compiling each once (as `partialWithHtml` does). */
+/** Renders the engine's partials by name to HTML (createViewEngine registers them compiled). */
 export function partialRenderer(engine: ViewEngine): RenderPartial {
-  let compiled = compiledByEngine.get(engine);
-  if (!compiled) compiledByEngine.set(engine, (compiled = new Map()));
-  const cache = compiled;
   return (name, params) => {
     const registered: unknown = engine.partials[name];
-    let template: TemplateDelegate | undefined = typeof registered === 'function' ? (registered as TemplateDelegate) : cache.get(name);
-    if (!template) {
-      if (typeof registered !== 'string') throw new Error(`Unknown partial "${name}"`);
-      template = engine.compile(registered);
-      cache.set(name, template);
-    }
-    return template(params);
+    if (typeof registered !== 'function') throw new Error(`Unknown partial "${name}"`);
+    return (registered as TemplateDelegate)(params);
   };
 }
 

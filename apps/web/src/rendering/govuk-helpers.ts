@@ -80,17 +80,11 @@ export function registerGovukHelpers(engine: typeof Handlebars): void {
     return message ? ` data-i18n.${key}="${escape(message)}"` : '';
   };
 
-  const compiledPartials = new Map<string, TemplateDelegate>();
+  /** A partial by name (createViewEngine registers them compiled). */
   const partial = (name: string): TemplateDelegate => {
     const registered: unknown = engine.partials[name];
-    if (typeof registered === 'function') return registered as TemplateDelegate;
-    if (typeof registered !== 'string') throw new Error(`Unknown partial "${name}"`);
-    let compiled = compiledPartials.get(registered);
-    if (!compiled) {
-      compiled = engine.compile(registered);
-      compiledPartials.set(registered, compiled);
-    }
-    return compiled;
+    if (typeof registered !== 'function') throw new Error(`Unknown partial "${name}"`);
+    return registered as TemplateDelegate;
   };
 
   // Comparison and logic, with Nunjucks (JavaScript) truthiness.
