@@ -15,6 +15,7 @@ import { startStack } from '../apps/launcher/src/stack.js';
 import { CLI_CLIENT_ID, DEFAULT_DEV_PASSWORD, seededUsername } from '../apps/idp/src/dev-idp.js';
 import { benchDeliveries, startBenchReceiver } from './bench-deliveries.js';
 import { benchEvidenceUploads } from './bench-evidence.js';
+import { load, type LoadTarget } from './bench-load.js';
 
 // npm run bench: throughput and latency of the public journey on this machine, each figure a ratio
 // against a baseline measured in the same run (shared machines are noisy; absolute numbers are not).
@@ -62,6 +63,32 @@ async function throughput(concurrency: number, once: () => Promise<void>, durati
 
 function expectStatus(status: number, expected: number, what: string) {
   if (status !== expected) throw new Error(`${what} answered ${status}, expected ${expected}`);
+}
+
+/** A new session on the force site with contact-us answered up to check your answers, as a browser would: its cookie. */
+async function answeredThroughSite(port: number, host: string): Promise<string> {
+  const startPage = await request({ port, path: '/contact-us', host });
+  const cookie = String(startPage.headers['set-cookie']).split(';')[0];
+  const form = (body: string) => ({ csrf: /name="_csrf" value="([^"]+)"/.exec(body)![1], version: /name="_form" value="([^"]+)"/.exec(body)?.[1] ?? '' });
+  const post = async (path: string, fields: Record<string, string>) => {
+    const response = await request({ port, path, method: 'POST', host, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+    expectStatus(response.status, 303, `POST ${path}`);
+  };
+  await post('/contact-us/start', { _csrf: form(startPage.body).csrf });
+  const pages: [string, Record<string, string>][] = [
+    ['emergency', { emergency: 'no' }],
+    ['contact-reason', { contactReason: 'feedback' }],
+    ['message', { message: 'The new cycle lane on Station Road is being blocked by parked cars most evenings.' }],
+    ['your-details', { fullName: 'Bench Reporter', email: 'bench@example.com' }],
+  ];
+  for (const [pageId, values] of pages) {
+    const page = await request({ port, path: `/contact-us/${pageId}`, host, headers: { cookie } });
+    expectStatus(page.status, 200, `the ${pageId} page`);
+    const { csrf, version } = form(page.body);
+    await post(`/contact-us/${pageId}`, { _csrf: csrf, _form: version, ...values });
+  }
+  expectStatus((await request({ port, path: '/contact-us/check-answers', host, headers: { cookie } })).status, 200, 'check your answers');
+  return cookie;
 }
 
 /** A crime report answered up to its declaration, with a point: what a reporter has before pressing send. */
@@ -206,44 +233,57 @@ async function main() {
   await request({ port: stack.webPort, path: '/contact-us/start', method: 'POST', host, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` });
   expectStatus((await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } })).status, 200, 'the question page');
 
+  // A second session answered through the site up to check your answers (a pasted-in message, as a reporter would).
+  const checkCookie = await answeredThroughSite(stack.webPort, host);
+
   const concurrency = 50;
-  process.stdout.write(`Measuring ${DURATION_MS / 1000} s each, ${concurrency} concurrent clients ...\n`);
-  const helloRate = await throughput(concurrency, async () => expectStatus((await request({ port: baselinePort, path: '/' })).status, 200, 'hello world'));
-  const homeRate = await throughput(concurrency, async () => expectStatus((await request({ port: stack.webPort, path: '/', host })).status, 200, 'the home page'));
-  const questionRate = await throughput(concurrency, async () => expectStatus((await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } })).status, 200, 'the question page'));
+  const seconds = DURATION_MS / 1000;
+  process.stdout.write(`Measuring ${seconds} s each, ${concurrency} connections from a separate load generator ...\n`);
+  const hello = await load({ port: baselinePort, path: '/' }, concurrency, seconds);
+  const home = await load({ port: stack.webPort, path: '/', host }, concurrency, seconds);
+  const questionOn = (port: number): LoadTarget => ({ port, path: '/contact-us/emergency', host, headers: { cookie } });
+  const question = await load(questionOn(stack.webPort), concurrency, seconds);
+  const questionPage = await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } });
+  const answerCsrf = /name="_csrf" value="([^"]+)"/.exec(questionPage.body)![1];
+  const formVersion = /name="_form" value="([^"]+)"/.exec(questionPage.body)![1];
+  const answerOn = (port: number): LoadTarget => ({
+    port,
+    path: '/contact-us/emergency',
+    method: 'POST',
+    host,
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: `_csrf=${encodeURIComponent(answerCsrf)}&_form=${formVersion}&emergency=no`,
+    expect: 303,
+  });
+  const answer = await load(answerOn(stack.webPort), concurrency, seconds);
+  const check = await load({ port: stack.webPort, path: '/contact-us/check-answers', host, headers: { cookie: checkCookie } }, concurrency, seconds);
+  // What the process serving api, web and worker holds after that load, once its collector has run.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const rssAfterLoad = process.memoryUsage().rss;
 
   // The cost of metrics on the question page: the same page from a second api and web with
   // METRICS_ENABLED=false, on the same database (the journey's session is valid on both), measured
   // in alternating rounds so that the machine's other load falls on both alike.
   const unmeasured = await startStack({ ...stack.config, metrics: { ...stack.config.metrics, enabled: false }, identity: { ...stack.config.identity, devProvider: { ...stack.config.identity.devProvider, enabled: false } } }, resolved.urls, createLogger({ level: 'silent', name: 'bench' }));
-  const questionOn = (port: number) => async () => expectStatus((await request({ port, path: '/contact-us/emergency', host, headers: { cookie } })).status, 200, 'the question page');
   let withMetrics = 0;
   let withoutMetrics = 0;
   const rounds = 3;
   for (let round = 0; round < rounds; round++) {
-    withMetrics += await throughput(concurrency, questionOn(stack.webPort), DURATION_MS / 2);
-    withoutMetrics += await throughput(concurrency, questionOn(unmeasured.webPort), DURATION_MS / 2);
+    withMetrics += (await load(questionOn(stack.webPort), concurrency, seconds / 2)).rate;
+    withoutMetrics += (await load(questionOn(unmeasured.webPort), concurrency, seconds / 2)).rate;
   }
   await unmeasured.close();
 
   // The cost of rate limiting on the question page and the answer POST (validate, save, 303): the
   // same pages from a stack with RATE_LIMITS_ENABLED=false, in alternating rounds.
   const unlimited = await startStack({ ...stack.config, rateLimits: { ...stack.config.rateLimits, enabled: false }, identity: { ...stack.config.identity, devProvider: { ...stack.config.identity.devProvider, enabled: false } } }, resolved.urls, createLogger({ level: 'silent', name: 'bench' }));
-  const questionPage = await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } });
-  const answerCsrf = /name="_csrf" value="([^"]+)"/.exec(questionPage.body)![1];
-  const answerOn = (port: number) => async () =>
-    expectStatus(
-      (await request({ port, path: '/contact-us/emergency', method: 'POST', host, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(answerCsrf)}&emergency=no` })).status,
-      303,
-      'the answer POST',
-    );
   const limited = { question: 0, answer: 0 };
   const unlimitedRates = { question: 0, answer: 0 };
   for (let round = 0; round < rounds; round++) {
-    limited.question += await throughput(concurrency, questionOn(stack.webPort), DURATION_MS / 2);
-    unlimitedRates.question += await throughput(concurrency, questionOn(unlimited.webPort), DURATION_MS / 2);
-    limited.answer += await throughput(concurrency, answerOn(stack.webPort), DURATION_MS / 2);
-    unlimitedRates.answer += await throughput(concurrency, answerOn(unlimited.webPort), DURATION_MS / 2);
+    limited.question += (await load(questionOn(stack.webPort), concurrency, seconds / 2)).rate;
+    unlimitedRates.question += (await load(questionOn(unlimited.webPort), concurrency, seconds / 2)).rate;
+    limited.answer += (await load(answerOn(stack.webPort), concurrency, seconds / 2)).rate;
+    unlimitedRates.answer += (await load(answerOn(unlimited.webPort), concurrency, seconds / 2)).rate;
   }
   await unlimited.close();
 
@@ -361,9 +401,12 @@ async function main() {
   const evidenceRows = await benchEvidenceUploads(stack);
 
   const rows: [string, string][] = [
-    ['node:http hello world (baseline)', `${helloRate.toFixed(0)} req/s`],
-    ['force home page', `${homeRate.toFixed(0)} req/s  = ${(homeRate / helloRate).toFixed(3)} × baseline`],
-    ['question page (with session)', `${questionRate.toFixed(0)} req/s  = ${(questionRate / helloRate).toFixed(3)} × baseline`],
+    ['node:http hello world (baseline; load from another process)', `${hello.rate.toFixed(0)} req/s`],
+    ['force home page', `${home.rate.toFixed(0)} req/s  = ${(home.rate / hello.rate).toFixed(4)} × baseline`],
+    ['question page (with session)', `${question.rate.toFixed(0)} req/s  = ${(question.rate / hello.rate).toFixed(4)} × baseline (p99 ${question.p99} ms)`],
+    ['answer POST (validate, save, 303)', `${answer.rate.toFixed(0)} req/s  = ${(answer.rate / hello.rate).toFixed(4)} × baseline (p99 ${answer.p99} ms)`],
+    ['check your answers', `${check.rate.toFixed(0)} req/s  = ${(check.rate / hello.rate).toFixed(4)} × baseline (p99 ${check.p99} ms)`],
+    ['resident memory after that load (api, web and worker)', `${(rssAfterLoad / 1024 / 1024).toFixed(0)} MB RSS`],
     [
       `question page with metrics vs without (${rounds} alternating rounds)`,
       `${(withMetrics / rounds).toFixed(0)} vs ${(withoutMetrics / rounds).toFixed(0)} req/s  = ${(withMetrics / withoutMetrics).toFixed(3)} × (metrics cost ${((1 - withMetrics / withoutMetrics) * 100).toFixed(1)} %)`,

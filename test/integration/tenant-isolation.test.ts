@@ -213,6 +213,32 @@ describe('TenantTransactions on a pool of one connection', () => {
     }
   });
 
+  it('opens the transaction and sets the force in one round trip, and keeps TypeORM’s own saves inside it', async () => {
+    const statements: string[] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+      if (text) statements.push(text);
+      return (original as (...rest: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      await expect(
+        transactions.run(tenantIds.northshire, async (manager) => {
+          await manager.save(manager.create(AuditEvent, { tenantId: tenantIds.northshire, actorType: 'system', action: 'saved-inside' }));
+          throw new Error('undone with the unit of work');
+        }),
+      ).rejects.toThrow('undone with the unit of work');
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(statements[0]).toBe(`START TRANSACTION; SELECT set_config('app.tenant_id', '${tenantIds.northshire}', true)`);
+    // save() saw the transaction open and did not start (or commit) one of its own.
+    expect(statements.filter((text) => /^(START TRANSACTION|COMMIT)/.test(text))).toHaveLength(1);
+    expect(statements.at(-1)).toBe('ROLLBACK');
+    const saved = await transactions.run(tenantIds.northshire, (manager) => manager.count(AuditEvent, { where: { action: 'saved-inside' } }));
+    expect(saved).toBe(0);
+  });
+
   it('refuses to write a row for another tenant than the one set', async () => {
     await expect(
       transactions.run(tenantIds.northshire, (manager) => manager.insert(AuditEvent, { tenantId: tenantIds.eastmarch, actorType: 'system', action: 'smuggled' })),

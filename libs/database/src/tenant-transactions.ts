@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,6 +14,11 @@ export function assertTenantId(tenantId: unknown): asserts tenantId is string {
  * Runs a unit of work in one transaction with `app.tenant_id` set for that transaction only
  * (`set_config(..., true)`), so row-level security confines every statement to that tenant and the
  * setting cannot leak to the next user of the pooled connection, even when the work fails.
+ *
+ * Opening the transaction and setting the force go to PostgreSQL as one simple query (one round trip
+ * instead of two on every unit of work): the id, checked as a UUID above, is written into it as a
+ * literal, since a simple query takes no parameters. TypeORM still opens, commits and rolls back the
+ * transaction itself, so its own bookkeeping (nested savepoints, `save` inside the transaction) holds.
  */
 @Injectable()
 export class TenantTransactions {
@@ -21,9 +26,30 @@ export class TenantTransactions {
 
   async run<T>(tenantId: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     assertTenantId(tenantId);
-    return await this.dataSource.transaction(async (manager) => {
-      await manager.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
-      return await work(manager);
-    });
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      let forceSet = false;
+      const query = runner.query;
+      runner.query = ((sql: string, ...rest: never[]) => {
+        if (sql !== 'START TRANSACTION') return query.call(runner, sql, ...rest);
+        forceSet = true;
+        return query.call(runner, `START TRANSACTION; SELECT set_config('app.tenant_id', '${tenantId}', true)`);
+      }) as QueryRunner['query'];
+      try {
+        await runner.startTransaction();
+      } finally {
+        runner.query = query;
+      }
+      // Were TypeORM ever to open transactions with other words, the force is set on its own.
+      if (!forceSet) await runner.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+      const result = await work(runner.manager);
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 }
