@@ -166,6 +166,39 @@ describe('the force site with bad input', () => {
   });
 });
 
+describe('an answer posted with its form version (the one-call path)', () => {
+  const formVersionOf = (html: string) => /name="_form" value="([^"]+)"/.exec(html)?.[1];
+
+  it('is saved and sends the reporter on, and a wrong or foreign version, an error or a page off the path gets what the full path gives', async () => {
+    const web = new WebSession(stack.webUrl, NORTHSHIRE);
+    await web.get('/contact-us');
+    await web.post('/contact-us/start', {});
+    const page = await web.get('/contact-us/emergency');
+    const version = formVersionOf(page.text);
+    expect(version).toMatch(/^[0-9a-f-]{36}$/);
+
+    expect((await web.post('/contact-us/emergency', { _form: version!, emergency: 'no' })).location).toBe('/contact-us/contact-reason');
+    await web.get('/contact-us/contact-reason');
+    // Field errors come back on the page as before, nothing saved.
+    const refused = await web.post('/contact-us/contact-reason', { _form: version! });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('govuk-error-summary');
+    // A version of another service or force, or none that exists, answers as the draft's own version says.
+    const [crime] = await sql(`SELECT f.id FROM form_versions f JOIN tenants t ON t.id = f.tenant_id WHERE t.slug = 'eastmarch' AND f.service_id = 'report-a-crime' LIMIT 1`);
+    expect((await web.post('/contact-us/contact-reason', { _form: crime.id, contactReason: 'question' })).location).toBe('/contact-us/message');
+    await web.get('/contact-us/message');
+    expect((await web.post('/contact-us/message', { _form: '00000000-0000-4000-8000-000000000000', message: 'Sent with a made-up version.' })).location).toBe('/contact-us/your-details');
+    // A page not yet reached is not answered: the reporter goes where they belong.
+    await web.get('/contact-us/your-details');
+    expect((await web.post('/contact-us/check-answers', { _form: version! })).location).toBe('/contact-us/your-details');
+    // A post without the page's form token changes nothing, with a version or without.
+    expect((await web.post('/contact-us/your-details', { _form: version!, fullName: 'Forged', email: 'forged@example.com' }, { withToken: false })).status).toBe(303);
+    const [draft] = await sql(`SELECT answers FROM drafts d JOIN tenants t ON t.id = d.tenant_id WHERE t.slug = 'northshire' AND d.answers->'message'->>'message' = 'Sent with a made-up version.'`);
+    expect(draft.answers).toMatchObject({ emergency: { emergency: 'no' }, 'contact-reason': { contactReason: 'question' } });
+    expect(draft.answers['your-details']).toBeUndefined();
+  });
+});
+
 describe('drafts', () => {
   it('expire after DRAFT_TTL_DAYS and are then deleted', async () => {
     const token = session();
