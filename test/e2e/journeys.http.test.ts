@@ -166,6 +166,24 @@ describe('the force site with bad input', () => {
   });
 });
 
+/** The statements matching `pattern` that this process's stack sent to PostgreSQL while `work` ran. */
+async function statementsDuring(pattern: RegExp, work: () => Promise<void>): Promise<string[]> {
+  const pg = (await import('pg')).default;
+  const original = pg.Client.prototype.query;
+  const seen: string[] = [];
+  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
+    if (text && pattern.test(text)) seen.push(text);
+    return (original as (...rest: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  try {
+    await work();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  return seen;
+}
+
 describe('an answer posted with its form version (the one-call path)', () => {
   const formVersionOf = (html: string) => /name="_form" value="([^"]+)"/.exec(html)?.[1];
 
@@ -177,7 +195,11 @@ describe('an answer posted with its form version (the one-call path)', () => {
     const version = formVersionOf(page.text);
     expect(version).toMatch(/^[0-9a-f-]{36}$/);
 
-    expect((await web.post('/contact-us/emergency', { _form: version!, emergency: 'no' })).location).toBe('/contact-us/contact-reason');
+    // One call to the api: the draft is read once (locked, to change it), not first read for the page and then again.
+    const draftReads = await statementsDuring(/FROM "drafts"/, async () => {
+      expect((await web.post('/contact-us/emergency', { _form: version!, emergency: 'no' })).location).toBe('/contact-us/contact-reason');
+    });
+    expect(draftReads).toEqual([expect.stringContaining('FOR UPDATE')]);
     await web.get('/contact-us/contact-reason');
     // Field errors come back on the page as before, nothing saved.
     const refused = await web.post('/contact-us/contact-reason', { _form: version! });
