@@ -19,6 +19,6 @@ export const FORMS_ENTITIES = [NationalService, FormVersion];
 export { answeredQuestions, raisedFlags, reporterDetails, reportLocation, vehicleRegistrations, type AnsweredQuestion } from './report-facts.js';
 export { FormCatalogue } from './form-catalogue.service.js';
 export { JSONScalar } from './json.scalar.js';
-export { localText } from '@front-counter/public-kit';
+export { localText, FORM_VERSION_ID } from '@front-counter/public-kit';
 export { currentVersionIds, formVersionById, formVersionHistory, formVersionOf, latestFormVersion, insertFormVersion } from './form-versions.repository.js';
 export { nationalDefinition, latestNationalServices, latestNationalVersion, nationalServiceIds, publishNationalService } from './national-services.repository.js';

@@ -10,3 +10,6 @@ export function questionsOf<Question>(page: { type: string; questions?: Question
 export function isRepeatAnswers<Answers>(answers: Answers | undefined): answers is Extract<Answers, { items: unknown[] }> {
   return Boolean(answers && Array.isArray((answers as { items?: unknown }).items));
 }
+
+/** A form version's id (a UUID, lower case as PostgreSQL writes it): checked before it is sent on or looked up. */
+export const FORM_VERSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

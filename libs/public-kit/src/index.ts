@@ -5,7 +5,7 @@ export { newReference, parseReference, formatReference, checkCharacter, REFERENC
 export { localText } from './local-text.js';
 export { normaliseHost, localhostSlug } from './hostnames.js';
 export { leafDifferences, type LeafDifference } from './differences.js';
-export { questionsOf, isRepeatAnswers } from './form-shapes.js';
+export { questionsOf, isRepeatAnswers, FORM_VERSION_ID } from './form-shapes.js';
 export { escapeHtml } from './escape-html.js';
 export {
   QUESTION_TYPES,

@@ -1,7 +1,7 @@
 import { UseGuards } from '@nestjs/common';
 import { Args, Context, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
-import { FormCatalogue, JSONScalar, type CompiledForm, type RawValues } from '@front-counter/forms';
+import { FORM_VERSION_ID, FormCatalogue, JSONScalar, type CompiledForm, type RawValues } from '@front-counter/forms';
 import { CurrentTenant, LanguageCode, PublicTenantGuard, type Tenant } from '@front-counter/tenancy';
 import { AnswerOutcomeModel, JourneyModel, PublicServiceModel, SaveForLaterOutcomeModel, SubmitOutcomeModel } from './journey.model.js';
 import { JourneysService } from './journeys.service.js';
@@ -41,7 +41,7 @@ export class JourneysResolver {
 
   @Query(() => JSONScalar, { description: 'A published form version (immutable: clients may cache it forever).' })
   async formVersion(@CurrentTenant() tenant: Tenant, @Args('id', { type: () => String }) id: string): Promise<CompiledForm> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) throw ReportsException.serviceNotFound();
+    if (!FORM_VERSION_ID.test(id)) throw ReportsException.serviceNotFound();
     const version = await this.catalogue.byId(tenant.id, id);
     if (!version) throw ReportsException.serviceNotFound();
     return version.form;

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Post, Query, Req } from '@nestjs/common
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { CompiledForm, FieldError, PageDefinition } from '@front-counter/forms';
+import { FORM_VERSION_ID } from '@front-counter/public-kit';
 import { FORM_LIMITS, WebBadRequest } from '../bad-requests/bad-request.js';
 import { discardParts, formParts, partsFailure } from '../bad-requests/multipart-parts.js';
 import { translate } from '../i18n/messages.js';
@@ -14,7 +15,6 @@ import { JourneyApi, type Journey, type JourneyFile } from './journey-api.js';
 import { JourneyPage, type JourneySession, JourneySessions } from './journey-sessions.js';
 import { answerValues, type Body, fileQuestionIds, formatFileSize, JourneyPageController, PAGE, SERVICE } from './journey-page-controller.js';
 
-const FORM_VERSION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 import { errorSummary, local, pageView, word } from './journey-view.js';
 import { UploadFlash } from './upload-flash.js';
 
@@ -94,10 +94,10 @@ export class JourneyPagesController extends JourneyPageController {
   private async answerDirectly(request: FastifyRequest, sessions: JourneySession, serviceId: string, pageId: string, returnToCheck: boolean) {
     const body = (request.body ?? {}) as Body;
     const session = sessions.current();
-    if (!session || typeof body._form !== 'string' || !FORM_VERSION.test(body._form) || !SERVICE.test(serviceId) || !PAGE.test(pageId) || !sessions.validCsrf(session, body._csrf)) return undefined;
+    if (!session || typeof body._form !== 'string' || !FORM_VERSION_ID.test(body._form) || !SERVICE.test(serviceId) || !PAGE.test(pageId) || !sessions.validCsrf(session, body._csrf)) return undefined;
     try {
       const form = await this.api.form(request, body._form);
-      const page = form?.pages?.find((candidate) => candidate.id === pageId);
+      const page = form.pages.find((candidate) => candidate.id === pageId);
       if (!page || page.type === 'exit' || fileQuestionIds(page).length > 0) return undefined;
       const values = answerValues(body, page);
       if (page.type === 'declaration') {
@@ -108,12 +108,17 @@ export class JourneyPagesController extends JourneyPageController {
         page.type === 'repeat' ? await this.api.finishRepeat(request, serviceId, session, pageId, returnToCheck) : await this.api.answerPage(request, serviceId, session, pageId, values, returnToCheck);
       if (outcome.errors.length > 0) return undefined;
       if (outcome.journey.formVersionId !== body._form) return this.redirect(`/${serviceId}/${outcome.journey.current}`);
-      const next = outcome.nextPageId ?? outcome.journey.current;
-      const checkPage = form.pages.find((candidate) => candidate.type === 'check-answers')!;
-      return this.navigate(request, `/${serviceId}/${next}${returnToCheck && next !== checkPage.id ? '?change=1' : ''}`);
+      return this.afterAnswer(request, serviceId, form, outcome, returnToCheck);
     } catch {
       return undefined;
     }
+  }
+
+  /** Where an accepted answer leads: the next page, which keeps `?change=1` until check your answers. */
+  private afterAnswer(request: FastifyRequest, serviceId: string, form: CompiledForm, outcome: { nextPageId?: string | null; journey: Journey }, returnToCheck: boolean) {
+    const next = outcome.nextPageId ?? outcome.journey.current;
+    const checkPage = form.pages.find((candidate) => candidate.type === 'check-answers')!;
+    return this.navigate(request, `/${serviceId}/${next}${returnToCheck && next !== checkPage.id ? '?change=1' : ''}`);
   }
 
   /** Removes a file the reporter sent with this page, then shows the page again. */
@@ -221,9 +226,7 @@ export class JourneyPagesController extends JourneyPageController {
         const files = fileIds.size ? await this.api.files(request, serviceId, session) : undefined;
         return this.html(this.renderPage(site, request, { serviceId, ...loaded, journey: outcome.journey, change: returnToCheck, files }, { values, errors: outcome.errors }), 400);
       }
-      const next = outcome.nextPageId ?? outcome.journey.current;
-      const checkPage = loaded.form.pages.find((candidate) => candidate.type === 'check-answers')!;
-      return this.navigate(request, `/${serviceId}/${next}${returnToCheck && next !== checkPage.id ? '?change=1' : ''}`);
+      return this.afterAnswer(request, serviceId, loaded.form, outcome, returnToCheck);
     } catch (error) {
       return this.recover(error, serviceId, journey);
     }

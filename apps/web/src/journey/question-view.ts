@@ -1,6 +1,5 @@
-import type { TemplateDelegate } from 'handlebars';
 import type { RenderPartial, QuestionView } from '@front-counter/public-kit';
-import type { ViewEngine } from '../rendering/handlebars.js';
+import { compiledPartial, type ViewEngine } from '../rendering/handlebars.js';
 
 // A question's component, redisplayed values and summary come from its type's module
 // (libs/public-kit/src/question-types); here they are rendered with the web's partials.
@@ -8,11 +7,7 @@ export { questionView, valuesFromAnswer, answerSummary, type QuestionView, type 
 
 /** Renders the engine's partials by name to HTML (createViewEngine registers them compiled). */
 export function partialRenderer(engine: ViewEngine): RenderPartial {
-  return (name, params) => {
-    const registered: unknown = engine.partials[name];
-    if (typeof registered !== 'function') throw new Error(`Unknown partial "${name}"`);
-    return (registered as TemplateDelegate)(params);
-  };
+  return (name, params) => compiledPartial(engine, name)(params);
 }
 
 /** A question's HTML: `renderQuestion(engine, questionView(question, { ...options, render: partialRenderer(engine) }))`. */

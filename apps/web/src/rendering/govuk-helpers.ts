@@ -1,6 +1,13 @@
 import type Handlebars from 'handlebars';
 import type { HelperOptions, TemplateDelegate } from 'handlebars';
 
+/** A partial of the engine by name, compiled (createViewEngine registers them so). */
+export function compiledPartial(engine: typeof Handlebars, name: string): TemplateDelegate {
+  const registered: unknown = engine.partials[name];
+  if (typeof registered !== 'function') throw new Error(`Unknown partial "${name}"`);
+  return registered as TemplateDelegate;
+}
+
 /**
  * Macro params are untyped JSON (the shape is documented by each component's macro-options.json),
  * so helpers read them the way the Nunjucks macros do: loosely, and tolerant of missing fields.
@@ -81,11 +88,7 @@ export function registerGovukHelpers(engine: typeof Handlebars): void {
   };
 
   /** A partial by name (createViewEngine registers them compiled). */
-  const partial = (name: string): TemplateDelegate => {
-    const registered: unknown = engine.partials[name];
-    if (typeof registered !== 'function') throw new Error(`Unknown partial "${name}"`);
-    return registered as TemplateDelegate;
-  };
+  const partial = (name: string): TemplateDelegate => compiledPartial(engine, name);
 
   // Comparison and logic, with Nunjucks (JavaScript) truthiness.
   engine.registerHelper('eq', (left: unknown, right: unknown) => left === right);

@@ -3,6 +3,8 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import { registerGovukHelpers } from './govuk-helpers.js';
 
+export { compiledPartial } from './govuk-helpers.js';
+
 export type ViewEngine = typeof Handlebars;
 
 function filesUnder(directory: string, prefix = ''): { name: string; file: string }[] {
