@@ -12,19 +12,21 @@ import { resolveDatabase } from '@front-counter/database';
 import { createLogger } from '@front-counter/logging';
 import { migrateAndSync } from '../apps/launcher/src/prepare-database.js';
 import { startStack } from '../apps/launcher/src/stack.js';
-import { CLI_CLIENT_ID, DEFAULT_DEV_PASSWORD, seededUsername } from '../apps/idp/src/dev-idp.js';
+import { CLI_CLIENT_ID, DEFAULT_DEV_PASSWORD, NATIONAL_REALM, seededUsername } from '../apps/idp/src/dev-idp.js';
 import { benchDeliveries, startBenchReceiver } from './bench-deliveries.js';
 import { benchEvidenceUploads } from './bench-evidence.js';
+import { benchSurge } from './bench-surge.js';
 import { load, type LoadTarget } from './bench-load.js';
 
 // npm run bench: throughput and latency of the public journey on this machine, each figure a ratio
 // against a baseline measured in the same run (shared machines are noisy; absolute numbers are not).
 // Uses its own embedded PostgreSQL in a temporary folder, or DATABASE_URL's server with a new database.
-// BENCH_ONLY=deliveries measures back-office deliveries alone (a minute or two).
+// BENCH_ONLY=deliveries measures back-office deliveries alone (a minute or two); BENCH_ONLY=surge
+// replays the national surge alone (bench-surge.ts; about four minutes).
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== 'deliveries') throw new Error(`BENCH_ONLY=${ONLY}: the only section that runs alone is "deliveries"`);
+if (ONLY !== undefined && ONLY !== 'deliveries' && ONLY !== 'surge') throw new Error(`BENCH_ONLY=${ONLY}: the sections that run alone are "deliveries" and "surge"`);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function request(options: { port: number; path: string; host?: string; method?: string; body?: string; headers?: Record<string, string> }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
@@ -225,6 +227,11 @@ async function main() {
     await finish(await benchDeliveries(stack, resolved.urls.admin, receiver, submitForDelivery));
     return;
   }
+  const surge = async () => benchSurge(stack, resolved.urls.admin, await developmentToken(stack.idp!.url, NATIONAL_REALM, seededUsername(NATIONAL_REALM, 'national-admin')!));
+  if (ONLY === 'surge') {
+    await finish(await surge());
+    return;
+  }
 
   // A question page needs a session with a journey: make one through the site, as a browser would.
   const startPage = await request({ port: stack.webPort, path: '/contact-us', host });
@@ -398,6 +405,9 @@ async function main() {
   process.stdout.write('Measuring back-office deliveries ...\n');
   const deliveryRows = await benchDeliveries(stack, resolved.urls.admin, receiver, submitForDelivery);
 
+  // The national surge: 43 forces, one of them surging, as complete journeys through the sites.
+  const surgeRows = await surge();
+
   // Last: half a gigabyte through the force site, measured on a process that has done everything above.
   const evidenceRows = await benchEvidenceUploads(stack);
 
@@ -434,6 +444,7 @@ async function main() {
     ],
     ['queue filtered by queue and tag', `p50 ${filteredLatency.p50.toFixed(2)} ms, p99 ${filteredLatency.p99.toFixed(2)} ms  = ${(filteredLatency.p50 / meLatency.p50).toFixed(2)} × me p50`],
     ...deliveryRows,
+    ...surgeRows,
     ...evidenceRows,
   ];
   await finish(rows);
