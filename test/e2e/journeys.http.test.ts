@@ -200,7 +200,11 @@ describe('an answer posted with its form version (the one-call path)', () => {
       expect((await web.post('/contact-us/emergency', { _form: version!, emergency: 'no' })).location).toBe('/contact-us/contact-reason');
     });
     expect(draftReads).toEqual([expect.stringContaining('FOR UPDATE')]);
-    await web.get('/contact-us/contact-reason');
+    // A question page reads its draft in one statement (live_draft_of_force sets the force and selects).
+    const pageReads = await statementsDuring(/drafts|live_draft_of_force/, async () => {
+      expect((await web.get('/contact-us/contact-reason')).status).toBe(200);
+    });
+    expect(pageReads).toEqual(['SELECT * FROM live_draft_of_force($1, $2, $3)']);
     // Field errors come back on the page as before, nothing saved.
     const refused = await web.post('/contact-us/contact-reason', { _form: version! });
     expect(refused.status).toBe(400);

@@ -239,6 +239,42 @@ describe('TenantTransactions on a pool of one connection', () => {
     expect(saved).toBe(0);
   });
 
+  it('reads a live draft in one statement that sets the force itself (live_draft_of_force), confined to that force, leaving nothing on the connection', async () => {
+    const sessionHash = 'f'.repeat(64);
+    for (const slug of ['northshire', 'eastmarch']) {
+      await transactions.run(tenantIds[slug], (manager) =>
+        manager.query(
+          `INSERT INTO drafts (tenant_id, service_id, form_version_id, session_hash, answers, language, updated_at, expires_at)
+           SELECT $1, 'contact-us', id, $2, $3::jsonb, 'en', now(), now() + interval '1 day' FROM form_versions WHERE tenant_id = $1 AND service_id = 'contact-us' LIMIT 1`,
+          [tenantIds[slug], sessionHash, JSON.stringify({ emergency: { emergency: slug } })],
+        ),
+      );
+    }
+    const statements: string[] = [];
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+      if (text) statements.push(text);
+      return (original as (...rest: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    let northshire: Record<string, any>[];
+    try {
+      northshire = await transactions.rowsOf('live_draft_of_force', tenantIds.northshire, ['contact-us', sessionHash]);
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(statements).toEqual(['SELECT * FROM live_draft_of_force($1, $2, $3)']);
+    expect(northshire.map((row) => [row.tenant_id, row.answers.emergency.emergency])).toEqual([[tenantIds.northshire, 'northshire']]);
+    const eastmarch = await transactions.rowsOf<Record<string, any>>('live_draft_of_force', tenantIds.eastmarch, ['contact-us', sessionHash]);
+    expect(eastmarch.map((row) => row.tenant_id)).toEqual([tenantIds.eastmarch]);
+    expect(await transactions.rowsOf('live_draft_of_force', '00000000-0000-4000-8000-000000000000', ['contact-us', sessionHash])).toEqual([]);
+    // The force was set for that statement only: the one pooled connection carries none now, and sees no draft.
+    expect(await dataSource.query(`SELECT coalesce(current_setting('app.tenant_id', true), '') AS force, (SELECT count(*)::int FROM drafts) AS drafts`)).toEqual([{ force: '', drafts: 0 }]);
+    await expect(transactions.rowsOf('live_draft_of_force', 'northshire', ['contact-us', sessionHash])).rejects.toThrow(/needs a tenant id/);
+    await expect(transactions.rowsOf('drafts; DROP TABLE drafts', tenantIds.northshire, [])).rejects.toThrow(/Not a function name/);
+    for (const slug of ['northshire', 'eastmarch']) await transactions.run(tenantIds[slug], (manager) => manager.query(`DELETE FROM drafts WHERE session_hash = $1`, [sessionHash]));
+  });
+
   it('refuses to write a row for another tenant than the one set', async () => {
     await expect(
       transactions.run(tenantIds.northshire, (manager) => manager.insert(AuditEvent, { tenantId: tenantIds.eastmarch, actorType: 'system', action: 'smuggled' })),

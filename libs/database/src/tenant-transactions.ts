@@ -52,4 +52,23 @@ export class TenantTransactions {
       await runner.release();
     }
   }
+
+  /**
+   * Rows of a set-returning function that sets the force itself, called as one statement outside any
+   * transaction (one round trip): `forceFunction(tenantId, ...args)` must begin with
+   * `set_config('app.tenant_id', <its first argument>, true)`, as `live_draft_of_force` does.
+   */
+  async rowsOf<T>(forceFunction: string, tenantId: string, args: unknown[]): Promise<T[]> {
+    assertTenantId(tenantId);
+    if (!/^[a-z_][a-z0-9_]*$/.test(forceFunction)) throw new TypeError(`Not a function name: ${JSON.stringify(forceFunction)}`);
+    const placeholders = args.map((_, index) => `$${index + 2}`).join(', ');
+    return this.dataSource.query(`SELECT * FROM ${forceFunction}($1${placeholders ? `, ${placeholders}` : ''})`, [tenantId, ...args]);
+  }
+
+  /** An entity made from a row with the table's own column names (as `rowsOf` returns them). */
+  entityFromRow<T extends object>(entity: new () => T, row: Record<string, unknown>): T {
+    const made = new entity();
+    for (const column of this.dataSource.getMetadata(entity).columns) (made as Record<string, unknown>)[column.propertyName] = row[column.databaseName];
+    return made;
+  }
 }

@@ -1,4 +1,5 @@
 import { IsNull, Raw, type EntityManager } from 'typeorm';
+import type { TenantTransactions } from '@front-counter/database';
 import { Draft } from './draft.entity.js';
 
 // The reports library's drafts (drafts), through the caller's transaction. Like every repository:
@@ -15,6 +16,15 @@ export async function liveDraft(manager: EntityManager, serviceId: string, sessi
     order: { createdAt: 'DESC' },
     ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
   });
+}
+
+/**
+ * The same as `liveDraft` unlocked, in one round trip outside any transaction: the force is set and
+ * the draft read by one function (live_draft_of_force), for a page that only shows it.
+ */
+export async function liveDraftAlone(transactions: TenantTransactions, tenantId: string, serviceId: string, sessionHash: string): Promise<Draft | null> {
+  const [row] = await transactions.rowsOf<Record<string, unknown>>('live_draft_of_force', tenantId, [serviceId, sessionHash]);
+  return row ? transactions.entityFromRow(Draft, row) : null;
 }
 
 /** The unsent draft a resume link opens, locked; null when the link is spent or the draft expired. */

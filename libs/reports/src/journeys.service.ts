@@ -34,7 +34,7 @@ import {
 import { enqueue, eventsInLastHour } from '@front-counter/outbox';
 import { forceName, forceNotificationSettings, sendsTexts } from '@front-counter/tenancy';
 import { Draft } from './draft.entity.js';
-import { deleteExpiredDraftOf, deleteExpiredDrafts, draftByResumeLink, insertDraftOnce, liveDraft, markDraftSent, saveDraftAnswers, setResumeLink, takeOverDraft } from './drafts.repository.js';
+import { deleteExpiredDraftOf, deleteExpiredDrafts, draftByResumeLink, insertDraftOnce, liveDraft, liveDraftAlone, markDraftSent, saveDraftAnswers, setResumeLink, takeOverDraft } from './drafts.repository.js';
 import { withStoredFiles } from './draft-files.js';
 import { ReportIntake } from './report-intake.js';
 import { ReportLife } from './report-life.js';
@@ -184,6 +184,11 @@ export class JourneysService {
   /** The reporter's journey in a service, or null when there is none for this session. */
   async find(tenant: PublicTenantRef, serviceId: string, sessionToken: string): Promise<Journey | null> {
     const sessionHash = this.sessionHash(sessionToken);
+    // A draft in progress (every question and check-answers page): one round trip. A sent one's
+    // confirmation reads its report too, in a transaction.
+    const inProgress = await liveDraftAlone(this.transactions, tenant.id, serviceId, sessionHash);
+    if (!inProgress) return null;
+    if (!inProgress.reportId) return this.toJourney(inProgress, await this.formFor(tenant.id, inProgress), null);
     return this.transactions.run(tenant.id, async (manager) => {
       const draft = await liveDraft(manager, serviceId, sessionHash);
       if (!draft) return null;
