@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Injectable } from '@nestjs/common';
-import * as sass from 'sass';
 import { TimedCache } from '@front-counter/caching';
 import type { PublicTenant } from '../tenant/public-tenant.js';
 import { GOVUK_FRONTEND_ROOT, WEB_ROOT } from '../web-paths.js';
@@ -13,30 +15,42 @@ export interface CompiledCss {
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
 
-/** The per-force stylesheet: govuk-frontend's colour custom properties and the button colours Sass fixes at build time. */
-const THEME_TEMPLATE = `
-  @use "sass:color";
-  $brand: BRAND;
-  $secondary: SECONDARY;
-  $brand-dark: color.mix(#000000, $brand, 20%);
-  $brand-darker: color.mix(#000000, $brand, 40%);
-  :root {
-    --govuk-brand-colour: #{$brand};
-    --govuk-link-colour: #{$brand};
-    --govuk-link-hover-colour: #{$brand-darker};
-    --fc-secondary-colour: #{$secondary};
-  }
-  .govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning):not(.govuk-button--inverse) {
-    background-color: $brand;
-    box-shadow: 0 2px 0 $brand-darker;
-    &:hover { background-color: $brand-dark; }
-  }
-`;
+/**
+ * `colour` mixed with black, as Sass's `color.mix(#000000, colour, fraction)` does (each channel scaled
+ * by 1 - fraction), rounded to #rrggbb: the darker shades govuk-frontend's buttons use.
+ */
+export function darkened(colour: string, fraction: number): string {
+  const channels = [1, 3, 5].map((start) => Math.round(Number.parseInt(colour.slice(start, start + 2), 16) * (1 - fraction)));
+  return `#${channels.map((channel) => channel.toString(16).padStart(2, '0')).join('')}`;
+}
 
 /**
- * Stylesheets: one shared base (govuk-frontend compiled once per process with the police font and
- * the site's own styles) and a small theme per force, built once per branding version and cached.
+ * The per-force stylesheet: govuk-frontend's colour custom properties and the button colours its Sass
+ * fixes at build time. Plain CSS made here, so that serving a force needs no Sass compiler in memory.
  */
+function themeSource(brand: string, secondary: string): string {
+  const [dark, darker] = [darkened(brand, 0.2), darkened(brand, 0.4)];
+  return (
+    `:root{--govuk-brand-colour:${brand};--govuk-link-colour:${brand};--govuk-link-hover-colour:${darker};--fc-secondary-colour:${secondary}}` +
+    `.govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning):not(.govuk-button--inverse){background-color:${brand};box-shadow:0 2px 0 ${darker}}` +
+    `.govuk-button:not(.govuk-button--secondary):not(.govuk-button--warning):not(.govuk-button--inverse):hover{background-color:${dark}}`
+  );
+}
+
+/** Where `npm run build` writes the shared stylesheet, compiled (beside the web's compiled code in dist/). */
+export const BUILT_BASE_CSS = fileURLToPath(new URL('../../site.css', import.meta.url));
+
+/** govuk-frontend and the site's own styles, compiled by Sass (loaded for this alone). */
+export function compileBaseCss(): string {
+  const sass = createRequire(import.meta.url)('sass') as typeof import('sass');
+  return sass.compile(path.join(WEB_ROOT, 'styles/site.scss'), { loadPaths: [path.dirname(GOVUK_FRONTEND_ROOT)], style: 'compressed', quietDeps: true }).css;
+}
+
+/** The shared stylesheet: as the build compiled it, or (running from source, as the tests do) compiled now. */
+export function loadBaseCss(builtFile = BUILT_BASE_CSS): string {
+  return existsSync(builtFile) ? readFileSync(builtFile, 'utf8') : compileBaseCss();
+}
+
 @Injectable()
 export class ThemeService {
   private base?: CompiledCss;
@@ -45,11 +59,7 @@ export class ThemeService {
 
   baseCss(): CompiledCss {
     if (!this.base) {
-      const { css } = sass.compile(path.join(WEB_ROOT, 'styles/site.scss'), {
-        loadPaths: [path.dirname(GOVUK_FRONTEND_ROOT)],
-        style: 'compressed',
-        quietDeps: true,
-      });
+      const css = loadBaseCss();
       this.base = { css, version: hash(css) };
     }
     return this.base;
@@ -61,13 +71,13 @@ export class ThemeService {
    */
   themeCss(tenant: PublicTenant): CompiledCss {
     const { brandColour, secondaryColour } = tenant.branding;
-    // Checked here too, not only when the tenant file was loaded: nothing unchecked reaches Sass.
+    // Checked here too, not only when the tenant file was loaded: nothing unchecked reaches the stylesheet.
     if (![brandColour, secondaryColour].every((colour) => /^#[0-9a-f]{6}$/i.test(colour))) throw new Error(`Invalid theme colours for ${tenant.slug}`);
     const key = `${brandColour}|${secondaryColour}`.toLowerCase();
     const cached = this.themes.get(key);
     if (cached) return cached;
-    const source = THEME_TEMPLATE.replace('BRAND', brandColour).replace('SECONDARY', secondaryColour);
-    const compiled = { css: sass.compileString(source, { style: 'compressed' }).css, version: hash(source) };
+    const css = themeSource(brandColour.toLowerCase(), secondaryColour.toLowerCase());
+    const compiled = { css, version: hash(css) };
     this.themes.set(key, compiled);
     return compiled;
   }
