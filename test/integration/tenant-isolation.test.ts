@@ -270,6 +270,18 @@ describe('TenantTransactions on a pool of one connection', () => {
     expect(await transactions.rowsOf('live_draft_of_force', '00000000-0000-4000-8000-000000000000', ['contact-us', sessionHash])).toEqual([]);
     // The force was set for that statement only: the one pooled connection carries none now, and sees no draft.
     expect(await dataSource.query(`SELECT coalesce(current_setting('app.tenant_id', true), '') AS force, (SELECT count(*)::int FROM drafts) AS drafts`)).toEqual([{ force: '', drafts: 0 }]);
+    // A save names the revision it read: a stale one, or another force's, saves nothing.
+    const [draft] = northshire;
+    const save = (force: string, revision: number, message: string) =>
+      transactions.rowsOf<{ save_draft_answers_of_force: boolean }>('save_draft_answers_of_force', force, [draft.id, revision, JSON.stringify({ message: { message } }), new Date(), new Date(Date.now() + 86_400_000)]);
+    expect(await save(tenantIds.eastmarch, draft.revision, 'from another force')).toEqual([{ save_draft_answers_of_force: false }]);
+    expect(await save(tenantIds.northshire, draft.revision, 'first')).toEqual([{ save_draft_answers_of_force: true }]);
+    expect(await save(tenantIds.northshire, draft.revision, 'stale')).toEqual([{ save_draft_answers_of_force: false }]);
+    const [saved] = await transactions.rowsOf<Record<string, any>>('live_draft_of_force', tenantIds.northshire, ['contact-us', sessionHash]);
+    expect([saved.revision, saved.answers]).toEqual([draft.revision + 1, { message: { message: 'first' } }]);
+    // Any update counts, not only these saves (a trigger): a save that read before it is stale.
+    await transactions.run(tenantIds.northshire, (manager) => manager.query(`UPDATE drafts SET language = 'cy' WHERE id = $1`, [draft.id]));
+    expect(await save(tenantIds.northshire, saved.revision, 'read before the change')).toEqual([{ save_draft_answers_of_force: false }]);
     await expect(transactions.rowsOf('live_draft_of_force', 'northshire', ['contact-us', sessionHash])).rejects.toThrow(/needs a tenant id/);
     await expect(transactions.rowsOf('drafts; DROP TABLE drafts', tenantIds.northshire, [])).rejects.toThrow(/Not a function name/);
     for (const slug of ['northshire', 'eastmarch']) await transactions.run(tenantIds[slug], (manager) => manager.query(`DELETE FROM drafts WHERE session_hash = $1`, [sessionHash]));

@@ -49,4 +49,8 @@ export class Draft {
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
+
+  /** How many times the draft has been changed (a trigger counts every update): a save can say "only if still at this one". */
+  @Column({ type: 'integer', insert: false, update: false })
+  revision: number;
 }

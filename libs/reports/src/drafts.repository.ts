@@ -27,6 +27,15 @@ export async function liveDraftAlone(transactions: TenantTransactions, tenantId:
   return row ? transactions.entityFromRow(Draft, row) : null;
 }
 
+/**
+ * Saves a draft's answers in one round trip outside any transaction, only if it is still unsent, live
+ * and at `revision` (as read by `liveDraftAlone`): false when it changed meanwhile, and nothing saved.
+ */
+export async function saveDraftAnswersIfUnchanged(transactions: TenantTransactions, tenantId: string, draft: Pick<Draft, 'id' | 'revision'>, fields: Pick<Draft, 'answers' | 'updatedAt' | 'expiresAt'>): Promise<boolean> {
+  const [row] = await transactions.rowsOf<{ save_draft_answers_of_force: boolean }>('save_draft_answers_of_force', tenantId, [draft.id, draft.revision, JSON.stringify(fields.answers), fields.updatedAt, fields.expiresAt]);
+  return row.save_draft_answers_of_force;
+}
+
 /** The unsent draft a resume link opens, locked; null when the link is spent or the draft expired. */
 export async function draftByResumeLink(manager: EntityManager, resumeHash: string): Promise<Draft | null> {
   return manager.findOne(Draft, { where: { resumeHash, expiresAt: STILL_LIVE, reportId: IsNull() }, lock: { mode: 'pessimistic_write' } });

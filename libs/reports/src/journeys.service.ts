@@ -34,7 +34,7 @@ import {
 import { enqueue, eventsInLastHour } from '@front-counter/outbox';
 import { forceName, forceNotificationSettings, sendsTexts } from '@front-counter/tenancy';
 import { Draft } from './draft.entity.js';
-import { deleteExpiredDraftOf, deleteExpiredDrafts, draftByResumeLink, insertDraftOnce, liveDraft, liveDraftAlone, markDraftSent, saveDraftAnswers, setResumeLink, takeOverDraft } from './drafts.repository.js';
+import { deleteExpiredDraftOf, deleteExpiredDrafts, draftByResumeLink, insertDraftOnce, liveDraft, liveDraftAlone, markDraftSent, saveDraftAnswersIfUnchanged, saveDraftAnswers, setResumeLink, takeOverDraft } from './drafts.repository.js';
 import { withStoredFiles } from './draft-files.js';
 import { ReportIntake } from './report-intake.js';
 import { ReportLife } from './report-life.js';
@@ -49,6 +49,9 @@ interface ChangeResult {
   errors: FieldError[];
   next?: (form: CompiledForm, answers: FormAnswers) => string | null;
 }
+
+/** What a change answers when it was given no transaction and needs one (to read the draft's files). */
+const NEEDS_TRANSACTION = Symbol('needs a transaction');
 
 interface SentReport {
   reference: string;
@@ -228,15 +231,31 @@ export class JourneysService {
     change: (
       draft: Draft,
       form: CompiledForm,
-      manager: EntityManager,
-    ) => ChangeResult | Promise<ChangeResult>,
+      manager: EntityManager | null,
+    ) => ChangeResult | typeof NEEDS_TRANSACTION | Promise<ChangeResult | typeof NEEDS_TRANSACTION>,
   ): Promise<AnswerOutcome> {
     const sessionHash = this.sessionHash(sessionToken);
+    // First without a transaction: the draft read in one statement, and saved in another only if no
+    // one changed it meanwhile. A change needing the transaction (files), or a draft changed meanwhile,
+    // is done again below under the draft's lock.
+    const unlocked = await liveDraftAlone(this.transactions, tenant.id, serviceId, sessionHash);
+    if (!unlocked || unlocked.reportId) throw ReportsException.journeyNotFound();
+    const unlockedVersion = await this.formFor(tenant.id, unlocked);
+    const attempt = await change(unlocked, unlockedVersion.form, null);
+    if (attempt !== NEEDS_TRANSACTION) {
+      if (attempt.errors.length > 0 || !attempt.answers) return { journey: this.toJourney(unlocked, unlockedVersion, null), errors: attempt.errors, nextPageId: null };
+      const fields = { answers: attempt.answers, updatedAt: new Date(), expiresAt: this.expiry() };
+      if (await saveDraftAnswersIfUnchanged(this.transactions, tenant.id, unlocked, fields)) {
+        Object.assign(unlocked, fields, { revision: unlocked.revision + 1 });
+        return { journey: this.toJourney(unlocked, unlockedVersion, null), errors: [], nextPageId: attempt.next?.(unlockedVersion.form, unlocked.answers) ?? null };
+      }
+    }
     return this.transactions.run(tenant.id, async (manager) => {
       const draft = await liveDraft(manager, serviceId, sessionHash, { lock: true });
       if (!draft || draft.reportId) throw ReportsException.journeyNotFound();
       const version = await this.formFor(tenant.id, draft);
       const result = await change(draft, version.form, manager);
+      if (result === NEEDS_TRANSACTION) throw new Error('a change asked for a transaction while it had one');
       if (result.errors.length > 0 || !result.answers) return { journey: this.toJourney(draft, version, null), errors: result.errors, nextPageId: null };
       draft.answers = result.answers;
       draft.updatedAt = new Date();
@@ -261,6 +280,7 @@ export class JourneysService {
       const stored = new Map<string, EvidenceFileAnswer[]>();
       let posted = values;
       for (const question of page.type === 'question' ? page.questions.filter((candidate) => candidate.type === 'file') : []) {
+        if (!manager) return NEEDS_TRANSACTION;
         const files = await draftFiles(manager, draft.id, question.id);
         stored.set(question.id, files);
         posted = { ...posted, [question.id]: files.map((file) => file.id) };
