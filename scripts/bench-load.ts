@@ -1,11 +1,9 @@
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
-// The bench's load generator for single pages: autocannon in a process of its own, so that making
+// The bench's load generator for single pages: autocannon in a process of its own (bench-load-client.ts), so that making
 // the requests does not take the CPU from the server being measured (on two cores, a generator in
 // the same process as the stack halved every figure, the node:http baseline's most of all).
-
-const autocannon = createRequire(import.meta.url).resolve('autocannon');
 
 export interface LoadTarget {
   port: number;
@@ -13,6 +11,8 @@ export interface LoadTarget {
   host?: string;
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
+  /** Each connection a reporter of its own, in turn: its session cookie and, for a POST, its body (with its form token). */
+  reporters?: { cookie: string; body?: string }[];
   body?: string;
   /** The status every answer must have (200 unless said). */
   expect?: number;
@@ -26,16 +26,12 @@ export interface LoadResult {
 }
 
 function run(target: LoadTarget, connections: number, seconds: number): Promise<{ requests: { total: number }; latency: { p50: number; p99: number }; duration: number; statusCodeStats: Record<string, { count: number }>; errors: number; timeouts: number }> {
-  const headers = { host: target.host ?? '127.0.0.1', ...target.headers };
-  const args = [autocannon, '--json', '-c', String(connections), '-d', String(seconds), '-m', target.method ?? 'GET', ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`])];
-  if (target.body !== undefined) args.push('-b', target.body);
-  args.push(`http://127.0.0.1:${target.port}${target.path}`);
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`autocannon failed: ${error.message}\n${stderr}`));
-      resolve(JSON.parse(stdout));
-    }),
-  );
+  const child = fork(fileURLToPath(new URL('./bench-load-client.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { error?: string; result: never }) => (message.error ? reject(new Error(`autocannon failed: ${message.error}`)) : resolve(message.result)));
+    child.once('exit', (code) => reject(new Error(`the load generator exited with ${code} before answering`)));
+    child.send({ target, connections, seconds });
+  });
 }
 
 /**

@@ -21,12 +21,12 @@ import { load, type LoadTarget } from './bench-load.js';
 // npm run bench: throughput and latency of the public journey on this machine, each figure a ratio
 // against a baseline measured in the same run (shared machines are noisy; absolute numbers are not).
 // Uses its own embedded PostgreSQL in a temporary folder, or DATABASE_URL's server with a new database.
-// BENCH_ONLY=deliveries measures back-office deliveries alone (a minute or two); BENCH_ONLY=surge
-// replays the national surge alone (bench-surge.ts; about four minutes).
+// BENCH_ONLY=hotpath measures the public pages and memory alone (a minute or two), BENCH_ONLY=deliveries
+// back-office deliveries alone (a minute or two), BENCH_ONLY=surge the national surge (bench-surge.ts; about four minutes).
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 8) * 1000;
 const ONLY = process.env.BENCH_ONLY;
-if (ONLY !== undefined && ONLY !== 'deliveries' && ONLY !== 'surge') throw new Error(`BENCH_ONLY=${ONLY}: the sections that run alone are "deliveries" and "surge"`);
+if (ONLY !== undefined && !['deliveries', 'surge', 'hotpath'].includes(ONLY)) throw new Error(`BENCH_ONLY=${ONLY}: the sections that run alone are "hotpath", "deliveries" and "surge"`);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function request(options: { port: number; path: string; host?: string; method?: string; body?: string; headers?: Record<string, string> }): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
@@ -233,43 +233,61 @@ async function main() {
     return;
   }
 
-  // A question page needs a session with a journey: make one through the site, as a browser would.
-  const startPage = await request({ port: stack.webPort, path: '/contact-us', host });
-  const cookie = String(startPage.headers['set-cookie']).split(';')[0];
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(startPage.body)![1];
-  await request({ port: stack.webPort, path: '/contact-us/start', method: 'POST', host, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` });
-  expectStatus((await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } })).status, 200, 'the question page');
-
-  // A second session answered through the site up to check your answers (a pasted-in message, as a reporter would).
-  const checkCookie = await answeredThroughSite(stack.webPort, host);
-
   const concurrency = 50;
   const seconds = DURATION_MS / 1000;
-  process.stdout.write(`Measuring ${seconds} s each, ${concurrency} connections from a separate load generator ...\n`);
+  // Each connection is a reporter of its own, as on a live site (fifty clients posting to one draft
+  // would measure that draft's contention, not the site). A question page needs a session with a
+  // journey: each made through the site, as a browser would, with the page's own form tokens.
+  const reporters: { cookie: string; body: string }[] = [];
+  for (let index = 0; index < concurrency; index++) {
+    const startPage = await request({ port: stack.webPort, path: '/contact-us', host });
+    const cookie = String(startPage.headers['set-cookie']).split(';')[0];
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(startPage.body)![1];
+    await request({ port: stack.webPort, path: '/contact-us/start', method: 'POST', host, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: `_csrf=${csrf}` });
+    const questionPage = await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } });
+    expectStatus(questionPage.status, 200, 'the question page');
+    const answerCsrf = /name="_csrf" value="([^"]+)"/.exec(questionPage.body)![1];
+    // The page's form version lets the site answer in one call to the api (a build without it is measured all the same).
+    const formVersion = /name="_form" value="([^"]+)"/.exec(questionPage.body)?.[1];
+    reporters.push({ cookie, body: `_csrf=${encodeURIComponent(answerCsrf)}${formVersion ? `&_form=${formVersion}` : ''}&emergency=no` });
+  }
+  // Reporters answered through the site up to check your answers (a pasted-in message, as a reporter would).
+  const checkReporters: { cookie: string }[] = [];
+  for (let index = 0; index < concurrency; index++) checkReporters.push({ cookie: await answeredThroughSite(stack.webPort, host) });
+
+  process.stdout.write(`Measuring ${seconds} s each, ${concurrency} connections (each a reporter of its own) from a separate load generator ...\n`);
   const hello = await load({ port: baselinePort, path: '/' }, concurrency, seconds);
   const home = await load({ port: stack.webPort, path: '/', host }, concurrency, seconds);
-  const questionOn = (port: number): LoadTarget => ({ port, path: '/contact-us/emergency', host, headers: { cookie } });
+  const questionOn = (port: number): LoadTarget => ({ port, path: '/contact-us/emergency', host, reporters: reporters.map(({ cookie }) => ({ cookie })) });
   const question = await load(questionOn(stack.webPort), concurrency, seconds);
-  const questionPage = await request({ port: stack.webPort, path: '/contact-us/emergency', host, headers: { cookie } });
-  const answerCsrf = /name="_csrf" value="([^"]+)"/.exec(questionPage.body)![1];
-  // The page's form version lets the site answer in one call to the api (a build without it is measured all the same).
-  const formVersion = /name="_form" value="([^"]+)"/.exec(questionPage.body)?.[1];
   const answerOn = (port: number): LoadTarget => ({
     port,
     path: '/contact-us/emergency',
     method: 'POST',
     host,
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: `_csrf=${encodeURIComponent(answerCsrf)}${formVersion ? `&_form=${formVersion}` : ''}&emergency=no`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    reporters,
     expect: 303,
   });
   const answer = await load(answerOn(stack.webPort), concurrency, seconds);
-  const check = await load({ port: stack.webPort, path: '/contact-us/check-answers', host, headers: { cookie: checkCookie } }, concurrency, seconds);
+  const check = await load({ port: stack.webPort, path: '/contact-us/check-answers', host, reporters: checkReporters }, concurrency, seconds);
   // What the process serving api, web and worker holds after that load, once its collector has run
   // (npm run bench gives it a 256 MB old space: unbounded on a 24 GB machine, V8 lets garbage pile up
   // to about four times the live heap before collecting it, and resident memory measures that).
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const rssAfterLoad = process.memoryUsage().rss;
+  const hotPathRows: [string, string][] = [
+    ['node:http hello world (baseline; load from another process)', `${hello.rate.toFixed(0)} req/s`],
+    ['force home page', `${home.rate.toFixed(0)} req/s  = ${(home.rate / hello.rate).toFixed(4)} × baseline`],
+    ['question page (with session)', `${question.rate.toFixed(0)} req/s  = ${(question.rate / hello.rate).toFixed(4)} × baseline (p99 ${question.p99} ms)`],
+    ['answer POST (validate, save, 303)', `${answer.rate.toFixed(0)} req/s  = ${(answer.rate / hello.rate).toFixed(4)} × baseline (p99 ${answer.p99} ms)`],
+    ['check your answers', `${check.rate.toFixed(0)} req/s  = ${(check.rate / hello.rate).toFixed(4)} × baseline (p99 ${check.p99} ms)`],
+    ['resident memory after that load (api, web and worker)', `${(rssAfterLoad / 1024 / 1024).toFixed(0)} MB RSS`],
+  ];
+  if (ONLY === 'hotpath') {
+    await finish(hotPathRows);
+    return;
+  }
 
   // The cost of metrics on the question page: the same page from a second api and web with
   // METRICS_ENABLED=false, on the same database (the journey's session is valid on both), measured
@@ -414,12 +432,7 @@ async function main() {
   const evidenceRows = await benchEvidenceUploads(stack);
 
   const rows: [string, string][] = [
-    ['node:http hello world (baseline; load from another process)', `${hello.rate.toFixed(0)} req/s`],
-    ['force home page', `${home.rate.toFixed(0)} req/s  = ${(home.rate / hello.rate).toFixed(4)} × baseline`],
-    ['question page (with session)', `${question.rate.toFixed(0)} req/s  = ${(question.rate / hello.rate).toFixed(4)} × baseline (p99 ${question.p99} ms)`],
-    ['answer POST (validate, save, 303)', `${answer.rate.toFixed(0)} req/s  = ${(answer.rate / hello.rate).toFixed(4)} × baseline (p99 ${answer.p99} ms)`],
-    ['check your answers', `${check.rate.toFixed(0)} req/s  = ${(check.rate / hello.rate).toFixed(4)} × baseline (p99 ${check.p99} ms)`],
-    ['resident memory after that load (api, web and worker)', `${(rssAfterLoad / 1024 / 1024).toFixed(0)} MB RSS`],
+    ...hotPathRows,
     [
       `question page with metrics vs without (${rounds} alternating rounds)`,
       `${(withMetrics / rounds).toFixed(0)} vs ${(withoutMetrics / rounds).toFixed(0)} req/s  = ${(withMetrics / withoutMetrics).toFixed(3)} × (metrics cost ${((1 - withMetrics / withoutMetrics) * 100).toFixed(1)} %)`,
