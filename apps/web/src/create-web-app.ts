@@ -14,6 +14,7 @@ import { registerHostGuard, registerInputGuards, sendUnroutableRefusal } from '.
 import { parseUrlEncodedForm } from './bad-requests/request-text.js';
 import { RateLimits } from '@front-counter/rate-limits';
 import { PageRenderer } from './pages/page-renderer.js';
+import { PageReply, sendPageReply } from './pages/web-reply.js';
 import { registerRateLimits } from './rate-limiting.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { registerTenantHook } from './tenant/tenant-hook.js';
@@ -25,6 +26,14 @@ import { WebModule } from './web.module.js';
 /** Above the largest legitimate page so an oversize answer gets the page back with a message, not a bare 413. */
 const BODY_LIMIT = 2 * 1024 * 1024;
 
+/** Nest's Fastify adapter, sending a handler's PageReply whole (see pages/web-reply.ts); anything else as Nest does. */
+class WebFastifyAdapter extends FastifyAdapter {
+  override reply(...[response, body, statusCode]: Parameters<FastifyAdapter['reply']>) {
+    if (body instanceof PageReply && typeof (response as FastifyReply).code === 'function') return sendPageReply(response as FastifyReply, body);
+    return super.reply(response, body, statusCode);
+  }
+}
+
 /**
  * The force sites, initialised but not listening. Every force is served from this one app; the Host
  * decides which. Its metrics (when METRICS_ENABLED) are `app.get(APP_METRICS)`, served by the caller.
@@ -33,7 +42,7 @@ export async function createWebApp(config: AppConfig, logger: Logger): Promise<N
   const metrics = config.metrics.enabled ? new AppMetrics('web') : null;
   let renderer: PageRenderer | undefined;
   let lookup: TenantLookup | undefined;
-  const adapter = new FastifyAdapter({
+  const adapter = new WebFastifyAdapter({
     trustProxy: config.api.trustProxy,
     genReqId: (request: IncomingMessage) => requestIdFor(request.headers),
     bodyLimit: BODY_LIMIT,

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { onwardHeaders } from '@front-counter/logging';
-import { jsonReply } from '../pages/web-reply.js';
+import { jsonReply, type WebAnswer } from '../pages/web-reply.js';
 
 const FILE_HEADERS = ['content-type', 'content-length', 'content-disposition', 'x-content-type-options', 'cache-control', 'content-security-policy'];
 
@@ -16,7 +16,7 @@ export class BackOfficeController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   @Get('evidence/:token')
-  async evidence(@Param('token') token: string, @Req() request: FastifyRequest): Promise<Response> {
+  async evidence(@Param('token') token: string, @Req() request: FastifyRequest): Promise<WebAnswer> {
     const response = /^[\w-]+\.[\w-]+$/.test(token) && token.length < 2000 ? await fetch(`${this.config.api.url}/evidence/${encodeURIComponent(token)}`, { headers: onwardHeaders(String(request.id)) }) : null;
     if (!response?.ok || !response.body) {
       await response?.body?.cancel();

@@ -4,7 +4,7 @@ import { ThemeService } from '../theme/theme.service.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { TenantLookup } from '../tenant/tenant-lookup.js';
 import type { RequestSite } from './page-renderer.js';
-import { bytesReply } from './web-reply.js';
+import { bytesReply, type WebAnswer } from './web-reply.js';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -35,7 +35,7 @@ export class AssetsController {
   }
 
   @Get('logo/:file')
-  async logo(@Param('file') file: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest): Promise<Response> {
+  async logo(@Param('file') file: string, @CurrentSite() site: RequestSite, @Req() request: FastifyRequest): Promise<WebAnswer> {
     if (!site.tenant.branding.hasLogo) throw new NotFoundException();
     const logo = await this.lookup.logo(request.headers.host ?? '', request.id);
     if (file === `${site.tenant.themeVersion}.png` && logo.png) {

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestSite } from '../pages/page-renderer.js';
+import type { WebAnswer } from '../pages/web-reply.js';
 
 /** What a route asks of its area's session (each area reads the options it has). */
 export interface SessionRouteOptions {
@@ -20,9 +21,9 @@ export interface SessionRouteOptions {
  */
 export interface SessionArea<Handle = unknown> {
   /** The request's session handle, or the reply that answers instead (a redirect, a page). */
-  open(request: FastifyRequest, reply: FastifyReply, site: RequestSite, options: SessionRouteOptions): Handle | Response;
+  open(request: FastifyRequest, reply: FastifyReply, site: RequestSite, options: SessionRouteOptions): Handle | WebAnswer;
   /** The page is done: write back what changed. */
   close?(handle: Handle, options: SessionRouteOptions): void;
   /** A failure the area answers itself (e.g. the session ended at the provider); undefined to let it through. */
-  recover?(error: unknown, handle: Handle): Response | Promise<Response> | undefined;
+  recover?(error: unknown, handle: Handle): WebAnswer | Promise<WebAnswer> | undefined;
 }

@@ -3,6 +3,7 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { catchError, from, map, type Observable, of } from 'rxjs';
 import { siteOf } from '../tenant/current-site.decorator.js';
+import { PageReply } from '../pages/web-reply.js';
 import type { SessionArea, SessionRouteOptions } from './session-area.js';
 
 const SESSION_ROUTE = Symbol('sessionRoute');
@@ -35,7 +36,7 @@ export class SessionInterceptor implements NestInterceptor {
     if (!site) throw new Error('No force was resolved for this request');
     const area = this.modules.get(route.area, { strict: false });
     const handle = area.open(request, reply, site, route.options);
-    if (handle instanceof Response) return of(handle);
+    if (handle instanceof Response || handle instanceof PageReply) return of(handle);
     (request as unknown as Record<symbol, unknown>)[HANDLE] = handle;
     return next.handle().pipe(
       map((result) => {

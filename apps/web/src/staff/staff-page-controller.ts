@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { htmlReply } from '../pages/web-reply.js';
+import { htmlReply, type PageReply } from '../pages/web-reply.js';
 import { redirectTo } from '../pages/redirects.js';
 import type { RequestSite } from '../pages/page-renderer.js';
 import type { StaffContext } from './staff-api.js';
@@ -23,7 +23,7 @@ export function staffHeader(session: StaffSession, current?: StaffHeader['curren
 }
 
 /** A staff page: never cached, never indexed. */
-export function staffHtml(html: string, status = 200): Response {
+export function staffHtml(html: string, status = 200): PageReply {
   return htmlReply(html, status, { 'cache-control': 'no-store', 'x-robots-tag': 'noindex, nofollow' });
 }
 
@@ -44,7 +44,7 @@ export function notFoundPage(session: StaffSession | null) {
 }
 
 /** A form without its token (or an old one): refused with a page saying so. */
-export function formExpiredReply(pages: StaffPages, site: RequestSite, session?: StaffSession): Response {
+export function formExpiredReply(pages: StaffPages, site: RequestSite, session?: StaffSession): PageReply {
   return staffHtml(
     pages.render(site, 'message', {
       pageTitle: T.formExpired.title,

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@front-counter/logging';
 import { JourneyApi } from '../journey/journey-api.js';
 import type { RequestSite } from '../pages/page-renderer.js';
-import { sendWebReply } from '../pages/web-reply.js';
+import { PageReply, sendWebReply } from '../pages/web-reply.js';
 import { CurrentSession } from '../sessions/session.interceptor.js';
 import { CurrentSite } from '../tenant/current-site.decorator.js';
 import { StaffApi, StaffSessionEnded, type StaffContext } from './staff-api.js';
@@ -91,7 +91,7 @@ export class StaffQueueController extends StaffPageController {
   @Get('events')
   async liveEvents(@CurrentSite() site: RequestSite, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const context = this.sessions.open(request, reply, site, { background: () => true });
-    if (context instanceof Response) return sendWebReply(reply, context);
+    if (context instanceof Response || context instanceof PageReply) return sendWebReply(reply, context);
     if (!('session' in context)) throw new Error('The live updates need a signed-in session');
     let token: string;
     try {

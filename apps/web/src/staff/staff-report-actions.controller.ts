@@ -1,3 +1,4 @@
+import type { WebAnswer } from '../pages/web-reply.js';
 import { Controller, Get, Param, Post } from '@nestjs/common';
 import { formatReference } from '@front-counter/public-kit';
 import { ApiError } from '../api-client.js';
@@ -118,7 +119,7 @@ export class StaffReportActionsController extends StaffReportPageController {
   }
 
   /** An action on a report: the reference checked, and the reason it was opened for carried along. */
-  private async act(context: StaffContext, raw: string, work: (reference: string, reason: OpeningReason) => Promise<Response>) {
+  private async act(context: StaffContext, raw: string, work: (reference: string, reason: OpeningReason) => Promise<WebAnswer>) {
     const reference = referenceFromPath(raw);
     if (!reference) return this.notFound(context);
     const reason = openingReason(bodyOf(context.request));

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@front-counter/logging';
 import { ApiError } from '../api-client.js';
 import type { RequestSite } from '../pages/page-renderer.js';
-import { emptyReply, htmlReply } from '../pages/web-reply.js';
+import { emptyReply, htmlReply, type WebAnswer } from '../pages/web-reply.js';
 import type { SessionArea, SessionRouteOptions } from '../sessions/session-area.js';
 import { UseSession } from '../sessions/session.interceptor.js';
 import { StaffSessionEnded, type StaffContext } from './staff-api.js';
@@ -75,7 +75,7 @@ export class StaffSessions implements SessionArea<StaffContext | StaffCookieJar>
     @Inject(STAFF_LOGGER) private readonly logger: Logger,
   ) {}
 
-  open(request: FastifyRequest, reply: FastifyReply, site: RequestSite, options: SessionRouteOptions): StaffContext | StaffCookieJar | Response {
+  open(request: FastifyRequest, reply: FastifyReply, site: RequestSite, options: SessionRouteOptions): StaffContext | StaffCookieJar | WebAnswer {
     // Only on the national host; anywhere else these pages do not exist.
     if (options.host === 'national' && !site.national) return htmlReply('Not found', 404);
     const jar = new StaffCookieJar(this.cookies, request, reply, site);
@@ -104,7 +104,7 @@ export class StaffSessions implements SessionArea<StaffContext | StaffCookieJar>
     this.cookies.write(handle.request, handle.reply, handle.site.tenant.slug, handle.session);
   }
 
-  recover(error: unknown, handle: StaffContext | StaffCookieJar): Response | undefined {
+  recover(error: unknown, handle: StaffContext | StaffCookieJar): WebAnswer | undefined {
     if (handle instanceof StaffCookieJar) return undefined;
     if (error instanceof StaffSessionEnded) {
       this.logger.info({ requestId: handle.request.id, reason: error.message }, 'staff session ended');
