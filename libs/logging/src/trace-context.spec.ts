@@ -48,6 +48,13 @@ describe('W3C trace context', () => {
     expect(fresh.parentSpanId).toBeUndefined();
   });
 
+  it('gives every new trace and span ids of their own, well past one fill of the random pool', () => {
+    const traces = Array.from({ length: 1000 }, () => childTrace());
+    expect(traces.every((trace) => /^[0-9a-f]{32}$/.test(trace.traceId) && /^[0-9a-f]{16}$/.test(trace.spanId))).toBe(true);
+    expect(new Set(traces.map((trace) => trace.traceId)).size).toBe(1000);
+    expect(new Set(traces.map((trace) => trace.spanId)).size).toBe(1000);
+  });
+
   it('puts the trace on every log line written inside it, and sends it onwards', async () => {
     const { lines, logger } = capture();
     const trace = childTrace(INCOMING);
