@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getWithHost } from '../support/http.js';
+import { statementsDuring } from '../support/statements.js';
 import { graphqlAs } from '../support/graphql.js';
 import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
@@ -167,23 +168,6 @@ describe('the force site with bad input', () => {
 });
 
 /** The statements matching `pattern` that this process's stack sent to PostgreSQL while `work` ran. */
-async function statementsDuring(pattern: RegExp, work: () => Promise<void>): Promise<string[]> {
-  const pg = (await import('pg')).default;
-  const original = pg.Client.prototype.query;
-  const seen: string[] = [];
-  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
-    const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string } | undefined)?.text;
-    if (text && pattern.test(text)) seen.push(text);
-    return (original as (...rest: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await work();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-  return seen;
-}
-
 describe('an answer posted with its form version (the one-call path)', () => {
   const formVersionOf = (html: string) => /name="_form" value="([^"]+)"/.exec(html)?.[1];
 

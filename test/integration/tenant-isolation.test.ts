@@ -5,6 +5,7 @@ import { APP_ROLE, createAppDataSource, OWNER_ROLE, TenantTransactions } from '@
 import { TENANCY_ENTITIES } from '@front-counter/tenancy';
 import { migrateAndSync } from '../../apps/launcher/src/prepare-database.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { statementsDuring } from '../support/statements.js';
 
 // Row-level security is the backstop that makes a forgotten tenant filter return nothing, not
 // everything. These tests hold it to that, each able to fail if the protection were removed.
@@ -214,23 +215,14 @@ describe('TenantTransactions on a pool of one connection', () => {
   });
 
   it('opens the transaction and sets the force in one round trip, and keeps TypeORM’s own saves inside it', async () => {
-    const statements: string[] = [];
-    const original = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
-      if (text) statements.push(text);
-      return (original as (...rest: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
-    try {
+    const statements = await statementsDuring(/./, async () => {
       await expect(
         transactions.run(tenantIds.northshire, async (manager) => {
           await manager.save(manager.create(AuditEvent, { tenantId: tenantIds.northshire, actorType: 'system', action: 'saved-inside' }));
           throw new Error('undone with the unit of work');
         }),
       ).rejects.toThrow('undone with the unit of work');
-    } finally {
-      pg.Client.prototype.query = original;
-    }
+    });
     expect(statements[0]).toBe(`START TRANSACTION; SELECT set_config('app.tenant_id', '${tenantIds.northshire}', true)`);
     // save() saw the transaction open and did not start (or commit) one of its own.
     expect(statements.filter((text) => /^(START TRANSACTION|COMMIT)/.test(text))).toHaveLength(1);
@@ -250,19 +242,10 @@ describe('TenantTransactions on a pool of one connection', () => {
         ),
       );
     }
-    const statements: string[] = [];
-    const original = pg.Client.prototype.query;
-    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
-      if (text) statements.push(text);
-      return (original as (...rest: unknown[]) => unknown).apply(this, args);
-    } as typeof original;
-    let northshire: Record<string, any>[];
-    try {
+    let northshire: Record<string, any>[] = [];
+    const statements = await statementsDuring(/./, async () => {
       northshire = await transactions.rowsOf('live_draft_of_force', tenantIds.northshire, ['contact-us', sessionHash]);
-    } finally {
-      pg.Client.prototype.query = original;
-    }
+    });
     expect(statements).toEqual(['SELECT * FROM live_draft_of_force($1, $2, $3)']);
     expect(northshire.map((row) => [row.tenant_id, row.answers.emergency.emergency])).toEqual([[tenantIds.northshire, 'northshire']]);
     const eastmarch = await transactions.rowsOf<Record<string, any>>('live_draft_of_force', tenantIds.eastmarch, ['contact-us', sessionHash]);
