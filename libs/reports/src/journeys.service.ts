@@ -187,16 +187,13 @@ export class JourneysService {
   /** The reporter's journey in a service, or null when there is none for this session. */
   async find(tenant: PublicTenantRef, serviceId: string, sessionToken: string): Promise<Journey | null> {
     const sessionHash = this.sessionHash(sessionToken);
-    // A draft in progress (every question and check-answers page): one round trip. A sent one's
-    // confirmation reads its report too, in a transaction.
-    const inProgress = await liveDraftAlone(this.transactions, tenant.id, serviceId, sessionHash);
-    if (!inProgress) return null;
-    if (!inProgress.reportId) return this.toJourney(inProgress, await this.formFor(tenant.id, inProgress), null);
-    return this.transactions.run(tenant.id, async (manager) => {
-      const draft = await liveDraft(manager, serviceId, sessionHash);
-      if (!draft) return null;
-      return this.toJourney(draft, await this.formFor(tenant.id, draft), await this.sentReport(manager, draft));
-    });
+    // One round trip for the draft. A sent one (the confirmation page) no longer changes, so only its
+    // report is read, in a transaction.
+    const draft = await liveDraftAlone(this.transactions, tenant.id, serviceId, sessionHash);
+    if (!draft) return null;
+    const version = await this.formFor(tenant.id, draft);
+    if (!draft.reportId) return this.toJourney(draft, version, null);
+    return this.transactions.run(tenant.id, async (manager) => this.toJourney(draft, version, await this.sentReport(manager, draft)));
   }
 
   /** Starts a journey on the service's current form version, or returns the one this session already has. */
