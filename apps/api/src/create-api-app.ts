@@ -8,9 +8,13 @@ import { DataSource } from 'typeorm';
 import { NestPinoLogger, registerRequestLogging, requestIdFor, type Logger } from '@front-counter/logging';
 import { StaffAuthService } from '@front-counter/identity';
 import { RateLimits } from '@front-counter/rate-limits';
+import { JourneysService } from '@front-counter/reports';
+import { TenantsService } from '@front-counter/tenancy';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { ApiModule } from './api.module.js';
 import { graphqlErrorCounter } from './graphql/graphql-metrics.plugin.js';
 import { registerGraphqlTransport } from './graphql/graphql-transport.js';
+import { registerJourneyWire } from './journey-wire.js';
 import { registerStaffAuthentication } from './staff-authentication.js';
 
 /**
@@ -43,6 +47,14 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
     registerDatabasePoolMetrics(metrics, () => poolStatistics(dataSource));
   }
   registerStaffAuthentication(app.getHttpAdapter().getInstance(), app.get(StaffAuthService), logger.child({ component: 'staff-auth' }));
+  registerJourneyWire(fastify, {
+    journeys: app.get(JourneysService),
+    tenants: app.get(TenantsService),
+    schema: () => app.get(GraphQLSchemaHost).schema,
+    limits,
+    logger: logger.child({ component: 'journey-wire' }),
+    production: config.environment === 'production',
+  });
   fastify.addHook('onClose', async () => limits.close());
   await app.init();
   return app;

@@ -5,6 +5,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import { onwardHeaders } from '@front-counter/logging';
+import { JOURNEY_WIRE_PATH, type JourneyWireCall, type JourneyWireCalls } from '@front-counter/public-kit';
 import { UploadInterrupted } from './bad-requests/bad-request.js';
 
 export interface GraphQLErrorBody {
@@ -21,6 +22,9 @@ export class ApiError extends Error {
     return this.errors.map((error) => error.extensions?.code ?? 'ERROR');
   }
 }
+
+/** What the api answers a call with: GraphQL's envelope, which the journey wire uses too. */
+type ApiBody<Result> = { data?: Result; errors?: GraphQLErrorBody[] };
 
 /** Where a call goes: the public host and request id passed on, and a staff member's access token where there is one. */
 export interface ApiTarget {
@@ -57,9 +61,11 @@ export class ApiClient implements OnApplicationShutdown {
    */
   private readonly dispatcher = new Agent({ connections: 128, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000, keepAliveTimeout: 30_000 });
   private readonly graphqlUrl: string;
+  private readonly journeyWireUrl: string;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.graphqlUrl = `${config.api.url}/graphql`;
+    this.journeyWireUrl = `${config.api.url}${JOURNEY_WIRE_PATH}`;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -81,9 +87,32 @@ export class ApiClient implements OnApplicationShutdown {
       },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await response.body.json().catch(() => ({}))) as { data?: Result; errors?: GraphQLErrorBody[] };
+    return this.dataOf(response.statusCode, (await response.body.json().catch(() => ({}))) as ApiBody<Result>);
+  }
+
+  /**
+   * One of the journey wire's calls (libs/public-kit journey-wire.ts): what the GraphQL operation of
+   * the same name answers, in the same envelope, without a GraphQL document to parse and execute. The
+   * question page, the answer and the submission go this way; every other call is GraphQL.
+   */
+  async journeyCall<Call extends JourneyWireCall>(call: Call, variables: JourneyWireCalls[Call]['variables'], context: ApiTarget): Promise<JourneyWireCalls[Call]['data']> {
+    const response = await send(`${this.journeyWireUrl}/${call}`, {
+      method: 'POST',
+      dispatcher: this.dispatcher,
+      headers: {
+        'content-type': 'application/json',
+        'x-forwarded-host': context.host,
+        'x-forwarded-proto': context.protocol ?? 'http',
+        ...onwardHeaders(context.requestId),
+      },
+      body: JSON.stringify(variables),
+    });
+    return this.dataOf(response.statusCode, (await response.body.json().catch(() => ({}))) as ApiBody<JourneyWireCalls[Call]['data']>);
+  }
+
+  private dataOf<Result>(status: number, body: ApiBody<Result>): Result {
     if (body.errors?.length) throw new ApiError(body.errors);
-    if (response.statusCode >= 400 || !body.data) throw new Error(`api: HTTP ${response.statusCode}`);
+    if (status >= 400 || !body.data) throw new Error(`api: HTTP ${status}`);
     return body.data;
   }
 

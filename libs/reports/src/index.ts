@@ -11,6 +11,7 @@ export { ReportIntake } from './report-intake.js';
 export { textableNumber, wantsTexts, reporterReachable, type ReporterContact } from './reporter-contact.js';
 export { JourneysService, type Journey, type AnswerOutcome, type PublicTenantRef } from './journeys.service.js';
 export { ReportsException, ReportsErrorCode } from './reports.exception.js';
+export { rawValues } from './raw-values.js';
 export { newReference, parseReference, formatReference, checkCharacter, REFERENCE_MESSAGES, REFERENCE_ALPHABET } from '@front-counter/public-kit';
 
 import { Draft } from './draft.entity.js';

@@ -25,13 +25,22 @@ export class PublicTenantGuard implements CanActivate {
     const request = requestOf(context);
     const known = (request as unknown as Record<symbol, Tenant | undefined>)[TENANT];
     if (known) return true;
-    const tenant = await this.tenants.findByHost(request.hostname);
-    if (!tenant) throw TenancyException.notFound();
-    if (tenant.status !== 'active') throw TenancyException.suspended();
-    (request as unknown as Record<symbol, Tenant>)[TENANT] = tenant;
-    setRequestTenant(request, tenant.slug);
+    (request as unknown as Record<symbol, Tenant>)[TENANT] = await publicTenantOf(this.tenants, request);
     return true;
   }
+}
+
+/**
+ * The active force whose site the request came through (its Host), named in the request's log line;
+ * TENANT_NOT_FOUND for an unknown host, FORCE_SUSPENDED for a suspended force. PublicTenantGuard's
+ * rule, for routes outside Nest's pipeline (the journey wire).
+ */
+export async function publicTenantOf(tenants: TenantsService, request: FastifyRequest): Promise<Tenant> {
+  const tenant = await tenants.findByHost(request.hostname);
+  if (!tenant) throw TenancyException.notFound();
+  if (tenant.status !== 'active') throw TenancyException.suspended();
+  setRequestTenant(request, tenant.slug);
+  return tenant;
 }
 
 /** The force of this request, as found by PublicTenantGuard. */

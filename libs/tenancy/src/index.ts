@@ -14,7 +14,7 @@ export { TenancyModule } from './tenancy.module.js';
 export { TenancyResolver } from './tenancy.resolver.js';
 export { TenancyException, TenancyErrorCode } from './tenancy.exception.js';
 export { PublicTenantModel, LanguageCode, LocalizedTextModel } from './public-tenant.model.js';
-export { PublicTenantGuard, CurrentTenant } from './current-tenant.js';
+export { PublicTenantGuard, CurrentTenant, publicTenantOf } from './current-tenant.js';
 
 import { TenantDomain } from './tenant-domain.entity.js';
 import { Tenant } from './tenant.entity.js';

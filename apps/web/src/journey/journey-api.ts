@@ -5,20 +5,18 @@ import { APP_CONFIG, type AppConfig } from '@front-counter/config';
 import type { FastifyRequest } from 'fastify';
 import type { CompiledForm, FieldError, FormAnswers } from '@front-counter/forms';
 import { onwardHeaders } from '@front-counter/logging';
+import type { JourneyWireCall, JourneyWireCalls, WireJourney } from '@front-counter/public-kit';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { ApiClient } from '../api-client.js';
 import {
-  AnswerDocument,
   FinishDocument,
   FormDocument,
   ItemDocument,
-  JourneyDocument,
   RemoveDocument,
   ResumeDocument,
   SaveDocument,
   ServicesDocument,
   StartDocument,
-  SubmitDocument,
   type JourneyOutcomeFragment,
   type JourneyStateFragment,
   type ServicesQuery,
@@ -55,6 +53,11 @@ export interface AnswerOutcome {
   errors: FieldError[];
   nextPageId: string | null;
 }
+
+// The wire's journey is the GraphQL fragment's, field for field: the compiler checks it both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const wireJourneyIsTheFragment: Same<WireJourney, JourneyStateFragment> = true;
+void wireJourneyIsTheFragment;
 
 const journeyOf = (journey: JourneyStateFragment) => journey as Journey;
 const outcomeOf = (outcome: JourneyOutcomeFragment) => outcome as AnswerOutcome;
@@ -103,8 +106,13 @@ export class JourneyApi {
     return form;
   }
 
+  /** The web's hot calls go over the journey wire (ApiClient.journeyCall), every other over GraphQL. */
+  private wire<Call extends JourneyWireCall>(request: FastifyRequest, call: Call, variables: JourneyWireCalls[Call]['variables']): Promise<JourneyWireCalls[Call]['data']> {
+    return this.api.journeyCall(call, variables, { host: request.headers.host ?? '', requestId: request.id, protocol: request.protocol });
+  }
+
   async journey(request: FastifyRequest, serviceId: string, session: string): Promise<Journey | null> {
-    const { journey } = await this.call(request, JourneyDocument, { serviceId, session });
+    const { journey } = await this.wire(request, 'journey', { serviceId, session });
     return journey && journeyOf(journey);
   }
 
@@ -113,7 +121,7 @@ export class JourneyApi {
   }
 
   async answerPage(request: FastifyRequest, serviceId: string, session: string, pageId: string, values: Values, returnToCheck: boolean): Promise<AnswerOutcome> {
-    return outcomeOf((await this.call(request, AnswerDocument, { serviceId, session, pageId, values, returnToCheck })).answerPage);
+    return outcomeOf((await this.wire(request, 'answerPage', { serviceId, session, pageId, values, returnToCheck })).answerPage);
   }
 
   async answerRepeatItem(request: FastifyRequest, serviceId: string, session: string, pageId: string, index: number, values: Values): Promise<AnswerOutcome> {
@@ -129,7 +137,7 @@ export class JourneyApi {
   }
 
   async submit(request: FastifyRequest, serviceId: string, session: string, values: Values) {
-    return fieldErrorsOf((await this.call(request, SubmitDocument, { serviceId, session, values })).submitReport);
+    return fieldErrorsOf((await this.wire(request, 'submitReport', { serviceId, session, values })).submitReport);
   }
 
   async saveForLater(request: FastifyRequest, serviceId: string, session: string, email: string | null) {
