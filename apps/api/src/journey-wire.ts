@@ -128,7 +128,7 @@ export function registerJourneyWire(fastify: FastifyInstance, options: JourneyWi
   };
 
   const refuse = (reply: FastifyReply, status: number, code: string, message: string, extensions: Record<string, unknown> = {}) =>
-    reply.code(status).type('application/json').send({ errors: [{ message, extensions: { code, ...extensions } }] });
+    reply.code(status).type('application/json').header('cache-control', 'no-store').send({ errors: [{ message, extensions: { code, ...extensions } }] });
 
   for (const call of Object.keys(calls) as JourneyWireCall[]) {
     fastify.post(`${JOURNEY_WIRE_PATH}/${call}`, async (request, reply) => {
@@ -139,7 +139,7 @@ export function registerJourneyWire(fastify: FastifyInstance, options: JourneyWi
         if (problem) throw new WireRefusal(400, 'BAD_USER_INPUT', problem);
         await spend(request, call);
         const data = await calls[call](request, variables as Variables);
-        return reply.type('application/json').send(JSON.stringify({ data }));
+        return reply.type('application/json').header('cache-control', 'no-store').send(JSON.stringify({ data }));
       } catch (error) {
         if (error instanceof WireRefusal) {
           if (error.status === 429) void reply.header('retry-after', String(error.extensions.retryAfterSeconds));

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import sharp from 'sharp';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '@front-counter/audit';
 import { leafDifferences, type LeafDifference } from '@front-counter/data-files';
@@ -406,6 +405,8 @@ async function sanitisedPng(base64: string): Promise<string | null> {
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length < 8 || bytes.subarray(0, 8).compare(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) !== 0) return null;
   try {
+    // Loaded on first use: sharp and libvips hold memory that only a logo upload needs.
+    const { default: sharp } = await import('sharp');
     const image = sharp(bytes, { limitInputPixels: 25_000_000 });
     if ((await image.metadata()).format !== 'png') return null;
     return (await image.resize({ width: 800, height: 240, fit: 'inside', withoutEnlargement: true }).png({ compressionLevel: 9 }).toBuffer()).toString('base64');

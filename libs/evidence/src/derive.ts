@@ -1,6 +1,5 @@
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
-import sharp from 'sharp';
 import type { EvidenceStore } from './storage/evidence-store.js';
 
 /** The largest side of the copy staff see, and of its thumbnail, in pixels. */
@@ -31,6 +30,8 @@ export class UndecodableImage extends Error {
  * memory) rejects as it came, to be retried.
  */
 export async function deriveImageCopies(store: EvidenceStore, originalKey: string, keys: { display: string; thumbnail: string }): Promise<void> {
+  // Loaded on first use: sharp and libvips hold memory that only photos need (an api or web never loads it).
+  const { default: sharp } = await import('sharp');
   for (const [key, pixels] of [
     [keys.display, DISPLAY_PIXELS],
     [keys.thumbnail, THUMBNAIL_PIXELS],

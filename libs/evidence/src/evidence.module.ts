@@ -8,14 +8,16 @@ import { ClamdScanner } from './scanning/clamd-scanner.js';
 import { NoScanner, type Scanner } from './scanning/scanner.js';
 import type { EvidenceStore } from './storage/evidence-store.js';
 import { LocalDiskStore } from './storage/local-disk-store.js';
-import { S3Store } from './storage/s3-store.js';
 
-/** The configured store: local disk under DATA_DIR/evidence, or S3 (credentials from the AWS SDK's usual chain). */
-export function createEvidenceStore(config: AppConfig): EvidenceStore {
+/**
+ * The configured store: local disk under DATA_DIR/evidence, or S3 (credentials from the AWS SDK's
+ * usual chain). The AWS SDK is loaded only for S3: a process on local disk never holds it in memory.
+ */
+export async function createEvidenceStore(config: AppConfig): Promise<EvidenceStore> {
   const store = config.evidence.store;
-  return store.kind === 's3'
-    ? new S3Store({ bucket: store.bucket, region: store.region, endpoint: store.endpoint, forcePathStyle: store.forcePathStyle, serverSideEncryption: store.serverSideEncryption })
-    : new LocalDiskStore(store.directory);
+  if (store.kind !== 's3') return new LocalDiskStore(store.directory);
+  const { S3Store } = await import('./storage/s3-store.js');
+  return new S3Store({ bucket: store.bucket, region: store.region, endpoint: store.endpoint, forcePathStyle: store.forcePathStyle, serverSideEncryption: store.serverSideEncryption });
 }
 
 /** clamd when configured; otherwise every file is "not scanned". */

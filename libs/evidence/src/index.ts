@@ -12,7 +12,7 @@ export { deriveImageCopies, UndecodableImage } from './derive.js';
 export { MAX_PROCESSING_ATTEMPTS, retryDelaySeconds, afterFailure, type FailureOutcome, type UnprocessableReason } from './processing-retries.js';
 export { type EvidenceStore, EvidenceObjectMissing, EVIDENCE_KEY, assertEvidenceKey } from './storage/evidence-store.js';
 export { LocalDiskStore } from './storage/local-disk-store.js';
-export { S3Store, type S3StoreOptions } from './storage/s3-store.js';
+export type { S3Store, S3StoreOptions } from './storage/s3-store.js';
 export { type Scanner, type ScanResult, NoScanner } from './scanning/scanner.js';
 export { ClamdScanner, clamdPing, type ClamdOptions } from './scanning/clamd-scanner.js';
 export { EvidenceController, SESSION_HEADER, FILE_NAME_HEADER } from './evidence.controller.js';

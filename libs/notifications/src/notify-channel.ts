@@ -1,5 +1,5 @@
-import axios, { isAxiosError } from 'axios';
-import { NotifyClient } from 'notifications-node-client';
+import type { AxiosError } from 'axios';
+import type { NotifyClient } from 'notifications-node-client';
 import type { EmailMessage, MessageChannel, SentMessage, SmsMessage } from './message-channel.js';
 import { NotificationError, NotificationErrorCode } from './notification-error.js';
 
@@ -39,6 +39,17 @@ interface NotifyErrorBody {
   errors?: { error: string; message: string }[];
 }
 
+/** axios's own test (its errors carry `isAxiosError: true`), without loading axios to make it. */
+const isAxiosError = (error: unknown): error is AxiosError => typeof error === 'object' && error !== null && (error as { isAxiosError?: unknown }).isAxiosError === true;
+
+/**
+ * Notify's client and axios, loaded when a force first sends through Notify: a process whose forces
+ * all send otherwise (or that sends nothing, like the api) never holds them in memory.
+ */
+let notifyModules: Promise<{ NotifyClient: typeof NotifyClient; axios: typeof import('axios').default }> | undefined;
+const loadNotify = () =>
+  (notifyModules ??= Promise.all([import('notifications-node-client'), import('axios')]).then(([notify, axios]) => ({ NotifyClient: notify.NotifyClient, axios: axios.default })));
+
 /**
  * Notify's answers as retryable or not: 400 (validation) and 401/403 (the key, or a clock more than 30
  * seconds out) need a person; 429 (rate and daily limits) and 5xx pass; no answer at all may too. The
@@ -74,16 +85,22 @@ function notifyError(error: unknown, what: string, force: string): NotificationE
  */
 export class NotifyChannel implements MessageChannel {
   readonly provider = 'notify';
-  private readonly client: NotifyClient;
+  private clientLoaded?: Promise<NotifyClient>;
 
   constructor(private readonly options: NotifyChannelOptions) {
     if (!isNotifyApiKey(options.apiKey)) {
       throw new NotificationError(NotificationErrorCode.NotConfigured, `${options.force}'s GOV.UK Notify API key is not one: it must be the key name, the service id and the secret key, joined by hyphens`, false, NOTIFY);
     }
-    this.client = new NotifyClient(options.apiUrl.replace(/\/+$/, ''), options.apiKey.trim());
-    // axios ships ESM and CommonJS builds with twin type declarations, and the (CommonJS) client types
-    // its parameter with the CommonJS ones: the same instance shape under two names.
-    this.client.setClient(axios.create({ timeout: options.timeoutMs ?? 15_000 }) as unknown as Parameters<NotifyClient['setClient']>[0]);
+  }
+
+  private client(): Promise<NotifyClient> {
+    return (this.clientLoaded ??= loadNotify().then(({ NotifyClient, axios }) => {
+      const client = new NotifyClient(this.options.apiUrl.replace(/\/+$/, ''), this.options.apiKey.trim());
+      // axios ships ESM and CommonJS builds with twin type declarations, and the (CommonJS) client types
+      // its parameter with the CommonJS ones: the same instance shape under two names.
+      client.setClient(axios.create({ timeout: this.options.timeoutMs ?? 15_000 }) as unknown as Parameters<NotifyClient['setClient']>[0]);
+      return client;
+    }));
   }
 
   get canSendSms(): boolean {
@@ -93,6 +110,7 @@ export class NotifyChannel implements MessageChannel {
   async sendEmail(message: EmailMessage): Promise<SentMessage> {
     const { force } = this.options;
     try {
+      const client = await this.client();
       const attachments = message.attachments ?? [];
       if (attachments.length > 1) throw new NotificationError(NotificationErrorCode.AttachmentRefused, `GOV.UK Notify sends one file with an e-mail; ${force}'s has ${attachments.length}`, false, NOTIFY);
       const personalisation: Record<string, unknown> = { subject: message.subject, body: message.text };
@@ -102,9 +120,9 @@ export class NotifyChannel implements MessageChannel {
           throw new NotificationError(NotificationErrorCode.NotConfigured, `${force} names no emailWithFileTemplateId, the GOV.UK Notify template for e-mail with a file`, false, NOTIFY);
         }
         templateId = this.options.emailWithFileTemplateId;
-        personalisation.link_to_file = this.client.prepareUpload(attachments[0].content, { filename: attachments[0].filename });
+        personalisation.link_to_file = client.prepareUpload(attachments[0].content, { filename: attachments[0].filename });
       }
-      const response = await this.client.sendEmail(templateId, message.to, { personalisation, reference: message.reference, emailReplyToId: this.options.emailReplyToId });
+      const response = await client.sendEmail(templateId, message.to, { personalisation, reference: message.reference, emailReplyToId: this.options.emailReplyToId });
       return { provider: 'notify', id: response.data.id };
     } catch (error) {
       throw notifyError(error, 'e-mail', force);
@@ -115,7 +133,7 @@ export class NotifyChannel implements MessageChannel {
     const { force, smsTemplateId } = this.options;
     try {
       if (!smsTemplateId) throw new NotificationError(NotificationErrorCode.NotConfigured, `${force} names no smsTemplateId, the GOV.UK Notify template for text messages`, false, NOTIFY);
-      const response = await this.client.sendSms(smsTemplateId, message.to, { personalisation: { body: message.text }, reference: message.reference, smsSenderId: this.options.smsSenderId });
+      const response = await (await this.client()).sendSms(smsTemplateId, message.to, { personalisation: { body: message.text }, reference: message.reference, smsSenderId: this.options.smsSenderId });
       return { provider: 'notify', id: response.data.id };
     } catch (error) {
       throw notifyError(error, 'text message', force);

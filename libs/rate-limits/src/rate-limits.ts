@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimitsConfig, RateLimitRule } from '@front-counter/config';
 import type { Logger } from '@front-counter/logging';
@@ -43,6 +43,8 @@ export class RateLimits {
     let redis: Redis | null = null;
     if (config.enabled && config.redisUrl) {
       // Fail fast to the in-memory fallback while Redis is away, rather than queueing requests behind it.
+      // Loaded only when used: without REDIS_URL the client is never in memory.
+      const { Redis } = await import('ioredis');
       redis = new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
       let reported = false;
       redis.on('error', (error: Error) => {

@@ -2,6 +2,8 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { AppConfig } from '@front-counter/config';
 import { unwrapResolverError } from '@apollo/server/errors';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainException } from '@front-counter/errors';
 import { IdentityException, setRequestStaff, type StaffAuthService } from '@front-counter/identity';
@@ -34,6 +36,23 @@ function isDomainError(error: unknown): boolean {
     current = (current as { originalError?: unknown }).originalError ?? (unwrapResolverError(current) === current ? undefined : unwrapResolverError(current));
   }
   return false;
+}
+
+/**
+ * Every answer is `Cache-Control: no-store`, as Apollo's cache-control plugin made it for a schema
+ * with no cache hints (none of ours has any). That plugin is off: to find hints it wrapped every
+ * field's resolver, on every request, for nothing.
+ */
+export function noStorePlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
 }
 
 /**
@@ -73,6 +92,8 @@ export function graphqlOptions(
       ...(limiting ? [rateLimitPlugin(limiting.limits, limiting.forceOf)] : []),
       clientErrorStatusPlugin(),
       ...(metrics ? [graphqlMetricsPlugin(metrics)] : []),
+      ApolloServerPluginCacheControlDisabled(),
+      noStorePlugin(),
     ],
     // For HTTP, Nest passes the Fastify request; for a subscription, graphql-ws's context.
     context: (request: { req?: unknown; extra?: { staffRequest?: object } }) => {
