@@ -31,9 +31,26 @@ export function errorSummary(errors: FieldError[], language: Language) {
   return { titleText: word('errorTitle', language), errorList: errors.map((error) => ({ text: localText(error.message, language), href: `#${error.field}` })) };
 }
 
+/**
+ * Each question of a form version as it first appears (nothing entered, no error) in each language:
+ * the same HTML for every reporter, and versions never change, so it is rendered once per process. A
+ * question is kept with its compiled form (JourneyApi holds each version once), and goes with it.
+ */
+const blankQuestions = new WeakMap<QuestionDefinition, Map<string, string>>();
+
 function questionsHtml(engine: ViewEngine, questions: QuestionDefinition[], values: Values, errors: FieldError[], language: Language, isPageHeading: boolean): string[] {
   const render = partialRenderer(engine);
-  return questions.map((question) => renderQuestion(engine, questionView(question, { language, values, errors, isPageHeading, render })));
+  const html = (question: QuestionDefinition) => renderQuestion(engine, questionView(question, { language, values, errors, isPageHeading, render }));
+  const blank = errors.length === 0 && Object.values(values).every((value) => value === undefined);
+  if (!blank) return questions.map(html);
+  const key = `${language} ${isPageHeading}`;
+  return questions.map((question) => {
+    let rendered = blankQuestions.get(question);
+    if (!rendered) blankQuestions.set(question, (rendered = new Map()));
+    let text = rendered.get(key);
+    if (text === undefined) rendered.set(key, (text = html(question)));
+    return text;
+  });
 }
 
 /** Saved answers as the raw values their inputs redisplay. */

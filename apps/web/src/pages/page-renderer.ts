@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
@@ -24,6 +25,21 @@ export interface RequestSite {
 
 type Template = (context: object) => string;
 
+/** Where a page's title and body go in a force's layout shell: text no template writes, and that escaping leaves as it is. */
+const TITLE_MARK = `fc-layout-title-${randomBytes(8).toString('hex')}`;
+const BODY_MARK = `fc-layout-body-${randomBytes(8).toString('hex')}`;
+
+/** What a page's context shares with every page of its force in its language. */
+type SiteRoot = Record<string, unknown> & { lang: Language };
+interface SiteParts {
+  root: SiteRoot;
+  /** The layout cut at its marks; null when it cannot be (rendered whole instead). */
+  shells: { titled?: string[] | null; untitled?: string[] | null };
+}
+
+/** Whether `{{#if value}}` shows its block: Handlebars treats 0, empty text and empty lists as false. */
+const isTruthyForIf = (value: unknown): boolean => Boolean(value) && !(Array.isArray(value) && value.length === 0);
+
 const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', cy: 'Cymraeg' };
 
 /** Renders force pages: the page template inside the force's themed layout, in the chosen language. */
@@ -32,6 +48,7 @@ export class PageRenderer {
   /** Shared with the journey's question rendering (govuk-frontend partials). */
   readonly engine = createViewEngine(path.join(WEB_ROOT, 'views'));
   private readonly templates = new Map<string, Template>();
+  private readonly sites = new WeakMap<PublicTenant, Map<string, SiteParts>>();
 
   constructor(
     private readonly theme: ThemeService,
@@ -54,6 +71,48 @@ export class PageRenderer {
 
   /** A page for a known force. */
   render(site: RequestSite, request: FastifyRequest, page: string, context: { pageTitle?: string } & Record<string, unknown> = {}): string {
+    const parts = site.preview ? this.siteParts(site) : this.cachedSiteParts(site);
+    const root = { ...context, ...parts.root };
+    const body = this.template(`pages/${page}`)(root);
+    const titled = isTruthyForIf(context.pageTitle);
+    const shell = (parts.shells[titled ? 'titled' : 'untitled'] ??= this.layoutShell(parts.root, titled));
+    if (!shell) return this.template('layouts/main')({ ...root, body });
+    return titled ? shell[0] + this.engine.Utils.escapeExpression(context.pageTitle as string) + shell[1] + body + shell[2] : shell[0] + body + shell[1];
+  }
+
+  /**
+   * A force's layout in one language (the same for every visitor: it holds the force's name, header,
+   * footer, quick exit and emergency notice, never anything of the visitor's), rendered once around
+   * marks where the title and the page go and cut there. Null, and the layout rendered whole on every
+   * page, should a mark not appear exactly once.
+   */
+  private layoutShell(root: SiteRoot, titled: boolean): string[] | null {
+    const html = this.template('layouts/main')({ ...root, pageTitle: titled ? TITLE_MARK : undefined, body: BODY_MARK });
+    const marks = titled ? [TITLE_MARK, BODY_MARK] : [BODY_MARK];
+    const pieces: string[] = [];
+    let rest = html;
+    for (const mark of marks) {
+      const at = rest.indexOf(mark);
+      if (at < 0 || rest.indexOf(mark, at + 1) >= 0) return null;
+      pieces.push(rest.slice(0, at));
+      rest = rest.slice(at + mark.length);
+    }
+    if (rest.includes(TITLE_MARK) || rest.includes(BODY_MARK)) return null;
+    pieces.push(rest);
+    return pieces;
+  }
+
+  /** What every page of a force in a language shares, kept with the force's object (a new one when the force changes or its cache renews). */
+  private cachedSiteParts(site: RequestSite): SiteParts {
+    let byLanguage = this.sites.get(site.tenant);
+    if (!byLanguage) this.sites.set(site.tenant, (byLanguage = new Map()));
+    const key = `${site.language} ${this.theme.baseCss().version} ${this.theme.themeCss(site.tenant).version}`;
+    let parts = byLanguage.get(key);
+    if (!parts) byLanguage.set(key, (parts = this.siteParts(site)));
+    return parts;
+  }
+
+  private siteParts(site: RequestSite): SiteParts {
     const { tenant, language } = site;
     const local = (text: { en: string; cy?: string | null } | null | undefined) => localText(text, language);
     const force = {
@@ -70,7 +129,6 @@ export class PageRenderer {
     const languageSwitch =
       tenant.languages.length > 1 ? tenant.languages.map((lang) => ({ lang, label: LANGUAGE_NAMES[lang], href: `?lang=${lang}`, current: lang === language })) : undefined;
     const root = {
-      ...context,
       lang: language,
       force,
       quickExitUrl: this.config.web.quickExitUrl,
@@ -88,7 +146,7 @@ export class PageRenderer {
         hours: tenant.promises.replyWithinHours,
       },
     };
-    return this.template('layouts/main')({ ...root, body: this.template(`pages/${page}`)(root) });
+    return { root, shells: {} };
   }
 
   /** A page that belongs to no force (unknown host, a bad request, the api unreachable): English and Welsh, names no force. */
