@@ -346,7 +346,8 @@ maybe('starts every workload as rendered, in release order, and a report goes fr
   const submitted = web.logLines().find((line) => line.msg === 'request' && line.method === 'POST' && line.path === '/contact-us/declaration');
   expect(submitted).toMatchObject({ status: 303, tenant: FORCE, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
   const traceId = submitted!.traceId;
-  expect(api.logLines().filter((line) => line.traceId === traceId && line.msg === 'request')).toContainEqual(expect.objectContaining({ method: 'POST', path: '/graphql', tenant: FORCE }));
+  // The submission reaches the api over the journey wire (apps/api/src/journey-wire.ts).
+  expect(api.logLines().filter((line) => line.traceId === traceId && line.msg === 'request')).toContainEqual(expect.objectContaining({ method: 'POST', path: '/journey-wire/submitReport', tenant: FORCE }));
   expect(worker.logLines().filter((line) => line.traceId === traceId)).toContainEqual(expect.objectContaining({ msg: 'outbox delivery failed; will retry', type: 'email.report-confirmation' }));
 
   // Evidence: a photo with dashcam footage, into the bucket through the workload identity, scanned by clamd.
