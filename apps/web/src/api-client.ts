@@ -78,13 +78,7 @@ export class ApiClient implements OnApplicationShutdown {
     const response = await send(this.graphqlUrl, {
       method: 'POST',
       dispatcher: this.dispatcher,
-      headers: {
-        'content-type': 'application/json',
-        'x-forwarded-host': context.host,
-        'x-forwarded-proto': context.protocol ?? 'http',
-        ...onwardHeaders(context.requestId),
-        ...(context.bearer ? { authorization: `Bearer ${context.bearer}` } : {}),
-      },
+      headers: this.headersFor(context),
       body: JSON.stringify({ query, variables }),
     });
     return this.dataOf(response.statusCode, (await response.body.json().catch(() => ({}))) as ApiBody<Result>);
@@ -99,15 +93,21 @@ export class ApiClient implements OnApplicationShutdown {
     const response = await send(`${this.journeyWireUrl}/${call}`, {
       method: 'POST',
       dispatcher: this.dispatcher,
-      headers: {
-        'content-type': 'application/json',
-        'x-forwarded-host': context.host,
-        'x-forwarded-proto': context.protocol ?? 'http',
-        ...onwardHeaders(context.requestId),
-      },
+      headers: this.headersFor(context),
       body: JSON.stringify(variables),
     });
     return this.dataOf(response.statusCode, (await response.body.json().catch(() => ({}))) as ApiBody<JourneyWireCalls[Call]['data']>);
+  }
+
+  /** A JSON call's headers: the public host, protocol, request id and trace passed on, and a staff member's token where there is one. */
+  private headersFor(context: ApiTarget): Record<string, string> {
+    return {
+      'content-type': 'application/json',
+      'x-forwarded-host': context.host,
+      'x-forwarded-proto': context.protocol ?? 'http',
+      ...onwardHeaders(context.requestId),
+      ...(context.bearer ? { authorization: `Bearer ${context.bearer}` } : {}),
+    };
   }
 
   private dataOf<Result>(status: number, body: ApiBody<Result>): Result {

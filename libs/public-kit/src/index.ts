@@ -39,4 +39,4 @@ export {
   type QuestionTexts,
 } from './question-types/index.js';
 export { forceFromTemplate, TemplateError, TEMPLATE_NAME, TEMPLATE_SLUG, type ForceFromTemplate, type TemplateChoices } from './tenant-template.js';
-export { JOURNEY_WIRE_PATH, JOURNEY_WIRE_CALLS, type JourneyWireCall, type JourneyWireCalls, type WireJourney } from './journey-wire.js';
+export { JOURNEY_WIRE_PATH, type JourneyWireCall, type JourneyWireCalls, type WireJourney } from './journey-wire.js';

@@ -35,6 +35,3 @@ export interface JourneyWireCalls {
 }
 
 export type JourneyWireCall = keyof JourneyWireCalls;
-
-/** The calls, in the order the api registers them. */
-export const JOURNEY_WIRE_CALLS: readonly JourneyWireCall[] = ['journey', 'answerPage', 'submitReport'];
