@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { contactUsSteps } from '../support/reports.js';
 import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
@@ -57,14 +58,6 @@ const start = (token: string, host = NORTH) => graphql(`mutation($t: String!) { 
 /** Two journeys a second apart differ only in when they expire. */
 const sameBut = (value: any) => JSON.parse(JSON.stringify(value), (key, item) => (key === 'expiresAt' ? 'when it expires' : key === 'reference' && item ? 'its reference' : item));
 
-const CONTACT_US: [string, Record<string, string>][] = [
-  ['emergency', { emergency: 'no' }],
-  ['contact-reason', { contactReason: 'compliment' }],
-  ['message', { message: 'Thank you to PC Jones for her help.' }],
-  ['your-details', { fullName: 'Alex Reporter', email: 'alex@example.com' }],
-  ['check-answers', {}],
-];
-
 describe('the journey wire', () => {
   it('answers a journey, an answer (saved or refused) and a submission exactly as the GraphQL operations of the same names do', async () => {
     const [byWire, byGraphql] = [session(), session()];
@@ -85,7 +78,7 @@ describe('the journey wire', () => {
     expect(refusedByWire.data.answerPage.errors).toEqual([expect.objectContaining({ field: 'emergency', message: { en: expect.any(String), cy: expect.any(String) } })]);
     expect(sameBut(refusedByWire.data)).toEqual(sameBut(refusedByGraphql.data));
 
-    for (const [pageId, values] of CONTACT_US) {
+    for (const [pageId, values] of contactUsSteps()) {
       const answered = await wire('answerPage', { ...read, session: byWire, pageId, values, returnToCheck: false });
       expect(answered.status).toBe(200);
       expect(sameBut(answered.data)).toEqual(sameBut((await graphql(ANSWER, { ...read, session: byGraphql, pageId, values, returnToCheck: false })).data));

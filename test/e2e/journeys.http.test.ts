@@ -5,6 +5,7 @@ import path from 'node:path';
 import { getWithHost } from '../support/http.js';
 import { statementsDuring } from '../support/statements.js';
 import { graphqlAs } from '../support/graphql.js';
+import { contactUsSteps } from '../support/reports.js';
 import { sqlOn } from '../support/sql.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { WebSession } from '../support/web-session.js';
@@ -36,14 +37,7 @@ const submit = (token: string) => api(`mutation($t: String!) { submitReport(serv
 
 async function answerContactUs(token: string) {
   await start(token);
-  const steps: [string, Record<string, string>][] = [
-    ['emergency', { emergency: 'no' }],
-    ['contact-reason', { contactReason: 'compliment' }],
-    ['message', { message: 'Thank you to PC Jones for her help.' }],
-    ['your-details', { fullName: 'Alex Reporter', email: 'alex@example.com' }],
-    ['check-answers', {}],
-  ];
-  for (const [pageId, values] of steps) {
+  for (const [pageId, values] of contactUsSteps()) {
     const outcome = await answer(token, pageId, values);
     expect(outcome.data?.answerPage.errors).toEqual([]);
   }

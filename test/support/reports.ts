@@ -111,3 +111,14 @@ export function dashcamAnswers(): PageAnswers {
     'contact-details': { email: 'rhian@example.com', phone: '07700 900982' },
   };
 }
+
+/** contact-us page by page, in order up to and including check your answers: a compliment from Alex Reporter. */
+export function contactUsSteps(): [string, Record<string, string>][] {
+  return [
+    ['emergency', { emergency: 'no' }],
+    ['contact-reason', { contactReason: 'compliment' }],
+    ['message', { message: 'Thank you to PC Jones for her help.' }],
+    ['your-details', { fullName: 'Alex Reporter', email: 'alex@example.com' }],
+    ['check-answers', {}],
+  ];
+}

@@ -21,6 +21,7 @@ import type { RateLimits } from '@front-counter/rate-limits';
 import { TRIAGE_ENTITIES } from '@front-counter/triage';
 import { DomainExceptionFilter } from './graphql/domain-exception.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
+import { forceByHost } from './graphql/rate-limit.plugin.js';
 import { HealthController } from './health.controller.js';
 
 /** Every entity the api maps; each context exports its own list. */
@@ -40,7 +41,7 @@ export class ApiModule {
           imports: [IdentityModule, TenancyModule],
           inject: [StaffAuthService, TenantsService],
           useFactory: (auth: StaffAuthService, tenants: TenantsService) =>
-            graphqlOptions(config, auth, metrics, limits ? { limits, forceOf: async (request) => (await tenants.findByHost(request.hostname))?.slug } : undefined),
+            graphqlOptions(config, auth, metrics, limits ? { limits, forceOf: forceByHost(tenants) } : undefined),
         }),
         AuditModule,
         TenancyModule,

@@ -15,6 +15,7 @@ import { ApiModule } from './api.module.js';
 import { graphqlErrorCounter } from './graphql/graphql-metrics.plugin.js';
 import { registerGraphqlTransport } from './graphql/graphql-transport.js';
 import { registerJourneyWire } from './journey-wire.js';
+import { forceByHost } from './graphql/rate-limit.plugin.js';
 import { registerStaffAuthentication } from './staff-authentication.js';
 
 /**
@@ -52,6 +53,7 @@ export async function createApiApp(config: AppConfig, urls: DatabaseUrls, logger
     tenants: app.get(TenantsService),
     schema: () => app.get(GraphQLSchemaHost).schema,
     limits,
+    forceOf: forceByHost(app.get(TenantsService)),
     logger: logger.child({ component: 'journey-wire' }),
     production: config.environment === 'production',
   });

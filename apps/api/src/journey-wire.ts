@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { DomainException } from '@front-counter/errors';
-import { requestTenant, serializeError, type Logger } from '@front-counter/logging';
+import { serializeError, type Logger } from '@front-counter/logging';
 import { JOURNEY_WIRE_PATH, type JourneyWireCall, type JourneyWireCalls, type WireJourney } from '@front-counter/public-kit';
-import { clientKey, type RateLimits } from '@front-counter/rate-limits';
+import type { RateLimits } from '@front-counter/rate-limits';
 import { JourneysService, rawValues, type Journey } from '@front-counter/reports';
 import { publicTenantOf, TenantsService } from '@front-counter/tenancy';
 import { variablesProblem } from './graphql/input-boundary.plugin.js';
+import { refusalMessage, spendClientAllowance, type ForceOf } from './graphql/rate-limit.plugin.js';
 import { costOf } from './graphql/query-limits.js';
 
 // The journey wire (libs/public-kit journey-wire.ts): the web's three hot calls as plain JSON routes,
@@ -89,6 +90,8 @@ export interface JourneyWireOptions {
   /** The api's schema, once Nest has built it (the routes are registered before). */
   schema: () => GraphQLSchema;
   limits: RateLimits | null;
+  /** The force a request is for, to find its limits, as the GraphQL rate limit finds it. */
+  forceOf: ForceOf;
   logger: Logger;
   production: boolean;
 }
@@ -121,10 +124,8 @@ export function registerJourneyWire(fastify: FastifyInstance, options: JourneyWi
 
   const spend = async (request: FastifyRequest, call: JourneyWireCall) => {
     if (!limits?.config.enabled) return;
-    const outcome = await limits.consumeAll([{ name: 'graphqlCostPerClient', key: clientKey(request.ip), points: (costs ??= wireCosts(options.schema()))[call] }], async () => requestTenant(request) ?? (await tenants.findByHost(request.hostname))?.slug);
-    if (!outcome.allowed) {
-      throw new WireRefusal(429, 'RATE_LIMITED', `Too many requests from this client. Try again in ${outcome.retryAfterSeconds} seconds.`, { limit: outcome.limit, retryAfterSeconds: outcome.retryAfterSeconds });
-    }
+    const refused = await spendClientAllowance(limits, request, { cost: (costs ??= wireCosts(options.schema()))[call] }, options.forceOf);
+    if (refused) throw new WireRefusal(429, 'RATE_LIMITED', refusalMessage(refused), { limit: refused.limit, retryAfterSeconds: refused.retryAfterSeconds });
   };
 
   const refuse = (reply: FastifyReply, status: number, code: string, message: string, extensions: Record<string, unknown> = {}) =>

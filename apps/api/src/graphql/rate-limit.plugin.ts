@@ -3,13 +3,38 @@ import type { FastifyRequest } from 'fastify';
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 import { requestTenant } from '@front-counter/logging';
 import { clientKey, type LimitOutcome, type RateLimits } from '@front-counter/rate-limits';
+import type { TenantsService } from '@front-counter/tenancy';
 import { costOf } from './query-limits.js';
 
 /** Operations that try to open a report's tracking: limited per client far more tightly than the rest. */
 const TRACKING_FIELDS = new Set(['requestTrackingCode', 'verifyTrackingCode']);
 
-function refusal(outcome: Extract<LimitOutcome, { allowed: false }>): GraphQLError {
-  return new GraphQLError(`Too many requests from this client. Try again in ${outcome.retryAfterSeconds} seconds.`, {
+export type LimitRefusal = Extract<LimitOutcome, { allowed: false }>;
+
+/** The force a request is for, when no guard has set it yet. */
+export type ForceOf = (request: FastifyRequest) => Promise<string | undefined>;
+
+/** The force whose site the request's Host names. */
+export const forceByHost = (tenants: TenantsService): ForceOf => async (request) => (await tenants.findByHost(request.hostname))?.slug;
+
+/** What a client over its allowance is told, on GraphQL and on the journey wire alike. */
+export const refusalMessage = (outcome: LimitRefusal) => `Too many requests from this client. Try again in ${outcome.retryAfterSeconds} seconds.`;
+
+/**
+ * Spends a request's GraphQL cost (and its tracking attempts, if any) from its client's allowances.
+ * The client is the address the request came from, or the reader's address the force site passes on
+ * (X-Forwarded-For, believed only from TRUST_PROXY). Answers the refusal, or null when allowed.
+ */
+export async function spendClientAllowance(limits: RateLimits, request: FastifyRequest, points: { cost: number; tracking?: number }, forceOf: ForceOf): Promise<LimitRefusal | null> {
+  const client = clientKey(request.ip);
+  const checks: { name: 'graphqlCostPerClient' | 'trackingPerClient'; key: string; points?: number }[] = [{ name: 'graphqlCostPerClient', key: client, points: points.cost }];
+  if (points.tracking) checks.push({ name: 'trackingPerClient', key: client, points: points.tracking });
+  const outcome = await limits.consumeAll(checks, async () => requestTenant(request) ?? (await forceOf(request)));
+  return outcome.allowed ? null : outcome;
+}
+
+function refusal(outcome: LimitRefusal): GraphQLError {
+  return new GraphQLError(refusalMessage(outcome), {
     extensions: {
       code: 'RATE_LIMITED',
       limit: outcome.limit,
@@ -22,10 +47,9 @@ function refusal(outcome: Extract<LimitOutcome, { allowed: false }>): GraphQLErr
 /**
  * Spends each operation's cost (every field and every alias counts, as the cost limit counts them)
  * from its client's allowance, and each tracking attempt from the client's tracking allowance, before
- * anything runs. The client is the address the request came from, or the reader's address the
- * force site passes on (X-Forwarded-For, believed only from TRUST_PROXY).
+ * anything runs.
  */
-export function rateLimitPlugin(limits: RateLimits, forceOf: (request: FastifyRequest) => Promise<string | undefined>): ApolloServerPlugin<{ req?: FastifyRequest }> {
+export function rateLimitPlugin(limits: RateLimits, forceOf: ForceOf): ApolloServerPlugin<{ req?: FastifyRequest }> {
   return {
     async requestDidStart({ contextValue }) {
       return {
@@ -33,13 +57,8 @@ export function rateLimitPlugin(limits: RateLimits, forceOf: (request: FastifyRe
           const req = contextValue.req;
           // An operationName naming no operation is refused by Apollo before anything runs.
           if (!req || !operation || !limits.config.enabled) return;
-          const client = clientKey(req.ip);
-          const cost = costOf(schema, document, operation, request.variables ?? {});
-          const checks: { name: 'graphqlCostPerClient' | 'trackingPerClient'; key: string; points?: number }[] = [{ name: 'graphqlCostPerClient', key: client, points: cost }];
-          const tracking = trackingAttempts(document);
-          if (tracking > 0) checks.push({ name: 'trackingPerClient', key: client, points: tracking });
-          const outcome = await limits.consumeAll(checks, async () => requestTenant(req) ?? (await forceOf(req)));
-          if (!outcome.allowed) throw refusal(outcome);
+          const refused = await spendClientAllowance(limits, req, { cost: costOf(schema, document, operation, request.variables ?? {}), tracking: trackingAttempts(document) }, forceOf);
+          if (refused) throw refusal(refused);
         },
       };
     },
