@@ -3,7 +3,7 @@ import PgBoss from 'pg-boss';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SlaMonitor } from '@front-counter/casework';
 import { APP_CONFIG, type AppConfig } from '@front-counter/config';
-import { DATABASE_URLS, TenantTransactions, type DatabaseUrls } from '@front-counter/database';
+import { DATABASE_URLS, PreparingClient, TenantTransactions, type DatabaseUrls } from '@front-counter/database';
 import { DeliveryService } from '@front-counter/deliveries';
 import { EvidenceService } from '@front-counter/evidence';
 import { JOB_QUEUES, JOB_SCHEMA, type JobPayloads, type JobQueueName } from '@front-counter/jobs';
@@ -26,6 +26,9 @@ const WORKED: JobQueueName[] = ['outbox', 'delivery', 'evidence-scan', 'deadline
 const BATCH_SIZES: Partial<Record<JobQueueName, number>> = { outbox: 20, delivery: 10 };
 /** What `runDueJobs` drains: the work that requests cause. */
 const DRAINED: JobQueueName[] = ['outbox', 'delivery', 'evidence-scan', 'deadline'];
+
+/** Options pg-boss passes through to node-postgres's Pool. */
+const poolOptions = (options: { Client: typeof PreparingClient }): object => options;
 
 /**
  * The worker: takes jobs from pg-boss's queues in PostgreSQL and does them. Outbox deliveries
@@ -96,6 +99,9 @@ export class JobWorker implements OnApplicationBootstrap, OnApplicationShutdown 
       schema: JOB_SCHEMA,
       application_name: 'front-counter-jobs',
       max: 3,
+      // pg-boss hands its options to node-postgres's Pool (its types do not list Pool's own):
+      // its fetch and completion statements are prepared once per connection.
+      ...poolOptions({ Client: PreparingClient }),
       // The owner role installs the queues (a migration); the application role only uses them.
       migrate: false,
       supervise: true,

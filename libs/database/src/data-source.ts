@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
+import { PreparingClient } from './prepared-statements.js';
 import { APP_ROLE, OWNER_ROLE } from './roles.js';
 
-/** The application's connection pool, as the app role. Never synchronizes: migrations own the schema. */
+/** The application's connection pool, as the app role, preparing each statement once per connection. Never synchronizes: migrations own the schema. */
 export function createAppDataSource(options: { url: string; entities: Function[]; poolSize: number; applicationName: string }): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -10,7 +11,7 @@ export function createAppDataSource(options: { url: string; entities: Function[]
     synchronize: false,
     migrationsRun: false,
     poolSize: options.poolSize,
-    extra: { application_name: options.applicationName, connectionTimeoutMillis: 10_000 },
+    extra: { application_name: options.applicationName, connectionTimeoutMillis: 10_000, Client: PreparingClient },
   });
 }
 
