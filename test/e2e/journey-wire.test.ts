@@ -53,17 +53,23 @@ const ERRORS = 'field questionId message { en cy }';
 const JOURNEY_QUERY = `query($serviceId: String!, $session: String!) { journey(serviceId: $serviceId, session: $session) { ${JOURNEY} } }`;
 const ANSWER = `mutation($serviceId: String!, $session: String!, $pageId: String!, $values: JSON!, $returnToCheck: Boolean!) { answerPage(serviceId: $serviceId, session: $session, pageId: $pageId, values: $values, returnToCheck: $returnToCheck) { journey { ${JOURNEY} } errors { ${ERRORS} } nextPageId } }`;
 const SUBMIT = `mutation($serviceId: String!, $session: String!, $values: JSON!) { submitReport(serviceId: $serviceId, session: $session, values: $values) { reference errors { ${ERRORS} } } }`;
+const START = `mutation($serviceId: String!, $session: String!, $language: Language!) { startJourney(serviceId: $serviceId, session: $session, language: $language) { ${JOURNEY} } }`;
 const start = (token: string, host = NORTH) => graphql(`mutation($t: String!) { startJourney(serviceId: "contact-us", session: $t, language: en) { current } }`, { t: token }, { host, client: newClient() });
 
 /** Two journeys a second apart differ only in when they expire. */
 const sameBut = (value: any) => JSON.parse(JSON.stringify(value), (key, item) => (key === 'expiresAt' ? 'when it expires' : key === 'reference' && item ? 'its reference' : item));
 
 describe('the journey wire', () => {
-  it('answers a journey, an answer (saved or refused) and a submission exactly as the GraphQL operations of the same names do', async () => {
+  it('starts a journey and answers a journey, an answer (saved or refused) and a submission exactly as the GraphQL operations of the same names do', async () => {
     const [byWire, byGraphql] = [session(), session()];
-    await start(byWire);
-    await start(byGraphql);
     const read = { serviceId: 'contact-us' };
+    // Northshire's site is in English only: Welsh asked for starts in English, on either path.
+    // (Each from a client of its own, as start() does: a new draft costs a hundred fields of the allowance.)
+    const started = await wire('startJourney', { ...read, session: byWire, language: 'cy' }, { client: newClient() });
+    expect(started.status).toBe(200);
+    expect(started.data.startJourney).toMatchObject({ current: 'emergency', language: 'en', answers: {} });
+    expect(sameBut(started.data)).toEqual(sameBut((await graphql(START, { ...read, session: byGraphql, language: 'cy' }, { client: newClient() })).data));
+    expect(await sql(`SELECT language FROM drafts WHERE session_hash = $1`, [createHash('sha256').update(byWire).digest('hex')])).toEqual([{ language: 'en' }]);
     const first = await wire('journey', { ...read, session: byWire });
     expect(first.status).toBe(200);
     expect(first.cacheControl).toBe('no-store');
@@ -112,7 +118,7 @@ describe('the journey wire', () => {
   });
 
   it('refuses malformed calls with a clear 400 and a code, and stores nothing of them', async () => {
-    const token = session();
+    const [token, unstarted] = [session(), session()];
     await start(token);
     const call = { serviceId: 'contact-us', session: token, pageId: 'emergency', returnToCheck: false };
     const refusals = [
@@ -125,6 +131,8 @@ describe('the journey wire', () => {
       [await wire('journey', ['contact-us', token]), 400, 'BAD_REQUEST', /JSON object/],
       [await wire('journey', `serviceId=contact-us&session=${token}`, { contentType: 'text/plain' }), 400, 'BAD_REQUEST', /JSON object/],
       [await wire('submitReport', { serviceId: 'contact-us', session: token, values: { confirm: 'yes' } }), 409, 'NOT_READY_TO_SUBMIT', /./],
+      [await wire('startJourney', { serviceId: 'contact-us', session: unstarted, language: 'fr' }), 400, 'BAD_USER_INPUT', /language" must be en or cy/],
+      [await wire('startJourney', { serviceId: 'no-such-service', session: unstarted, language: 'en' }), 404, 'SERVICE_NOT_FOUND', /./],
     ] as const;
     for (const [answer, status, code, message] of refusals) {
       expect({ status: answer.status, code: answer.errors?.[0].extensions.code }).toEqual({ status, code });
@@ -132,9 +140,10 @@ describe('the journey wire', () => {
     }
     expect((await wire('journey', { serviceId: 'contact-us', session: token })).data.journey.answers).toEqual({});
     expect(await sql(`SELECT count(*)::int AS n FROM reports r JOIN drafts d ON d.report_id = r.id WHERE d.session_hash = $1`, [createHash('sha256').update(token).digest('hex')])).toEqual([{ n: 0 }]);
-    // Nothing but the three calls, by POST.
+    expect(await sql(`SELECT count(*)::int AS n FROM drafts WHERE session_hash = $1`, [createHash('sha256').update(unstarted).digest('hex')])).toEqual([{ n: 0 }]);
+    // Nothing but the four calls, by POST.
     expect((await fetch(`${stack.apiUrl}/journey-wire/journey`, { headers: { 'x-forwarded-host': NORTH } })).status).toBe(404);
-    expect((await wire('startJourney', { serviceId: 'contact-us', session: token })).status).toBe(404);
+    expect((await wire('resumeJourney', { resumeToken: 'x', session: token })).status).toBe(404);
   });
 
   it('spends the client\'s GraphQL allowance at the cost of the same GraphQL operation, and answers 429 with Retry-After once it is spent', async () => {
@@ -150,6 +159,9 @@ describe('the journey wire', () => {
     const byGraphql = await until429((client) => graphql(JOURNEY_QUERY, variables, { client }));
     expect(byWire).toBeGreaterThan(5);
     expect(byWire).toBe(byGraphql);
+    // Starting a journey costs as a new draft does (a hundred fields' worth), on either path.
+    const starts = { serviceId: 'contact-us', session: session(), language: 'en' };
+    expect(await until429((client) => wire('startJourney', starts, { client }))).toBe(await until429((client) => graphql(START, starts, { client })));
     const client = newClient();
     let refused;
     do refused = await wire('journey', variables, { client });

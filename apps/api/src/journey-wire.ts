@@ -10,7 +10,7 @@ import { variablesProblem } from './graphql/input-boundary.plugin.js';
 import { refusalMessage, spendClientAllowance, type ForceOf } from './graphql/rate-limit.plugin.js';
 import { costOf } from './graphql/query-limits.js';
 
-// The journey wire (libs/public-kit journey-wire.ts): the web's three hot calls as plain JSON routes,
+// The journey wire (libs/public-kit journey-wire.ts): the web's hot journey calls as plain JSON routes,
 // outside Nest's pipeline and without a GraphQL execution. Each does what its GraphQL operation does,
 // in the same order: the input boundary, the client's rate limit, the force from the Host, the
 // JourneysService call, and the same envelope and error codes.
@@ -20,6 +20,7 @@ const ERROR_FIELDS = 'field questionId message { en cy }';
 
 /** What each call answers, as the GraphQL operation the web would send for it: each call costs what that operation costs. */
 export const WIRE_OPERATIONS: Record<JourneyWireCall, string> = {
+  startJourney: `mutation Start($serviceId: String!, $session: String!, $language: Language!) { startJourney(serviceId: $serviceId, session: $session, language: $language) { ${JOURNEY_FIELDS} } }`,
   journey: `query Journey($serviceId: String!, $session: String!) { journey(serviceId: $serviceId, session: $session) { ${JOURNEY_FIELDS} } }`,
   answerPage: `mutation Answer($serviceId: String!, $session: String!, $pageId: String!, $values: JSON!, $returnToCheck: Boolean!) { answerPage(serviceId: $serviceId, session: $session, pageId: $pageId, values: $values, returnToCheck: $returnToCheck) { journey { ${JOURNEY_FIELDS} } errors { ${ERROR_FIELDS} } nextPageId } }`,
   submitReport: `mutation Submit($serviceId: String!, $session: String!, $values: JSON!) { submitReport(serviceId: $serviceId, session: $session, values: $values) { reference errors { ${ERROR_FIELDS} } } }`,
@@ -30,10 +31,10 @@ export function wireCosts(schema: GraphQLSchema): Record<JourneyWireCall, number
   const cost = (text: string) => {
     const document = parse(text);
     // No field's cost depends on its arguments' values, but each variable must be there to be counted.
-    const variables = { serviceId: '', session: '', pageId: '', values: {}, returnToCheck: false };
+    const variables = { serviceId: '', session: '', language: 'en', pageId: '', values: {}, returnToCheck: false };
     return costOf(schema, document, document.definitions[0] as OperationDefinitionNode, variables);
   };
-  return { journey: cost(WIRE_OPERATIONS.journey), answerPage: cost(WIRE_OPERATIONS.answerPage), submitReport: cost(WIRE_OPERATIONS.submitReport) };
+  return { startJourney: cost(WIRE_OPERATIONS.startJourney), journey: cost(WIRE_OPERATIONS.journey), answerPage: cost(WIRE_OPERATIONS.answerPage), submitReport: cost(WIRE_OPERATIONS.submitReport) };
 }
 
 /** A refusal in the GraphQL envelope, with the HTTP status GraphQL would give it. */
@@ -53,6 +54,13 @@ type Variables = Record<string, unknown>;
 function text(variables: Variables, name: string): string {
   const value = variables[name];
   if (typeof value !== 'string') throw new WireRefusal(400, 'BAD_USER_INPUT', `Variable "$${name}" must be a string.`);
+  return value;
+}
+
+/** The Language enum: GraphQL refuses any other value before anything runs. */
+function language(variables: Variables): 'en' | 'cy' {
+  const value = variables.language;
+  if (value !== 'en' && value !== 'cy') throw new WireRefusal(400, 'BAD_USER_INPUT', 'Variable "$language" must be en or cy.');
   return value;
 }
 
@@ -96,12 +104,17 @@ export interface JourneyWireOptions {
   production: boolean;
 }
 
-/** Registers POST /journey-wire/{journey,answerPage,submitReport} on the api's Fastify instance. */
+/** Registers POST /journey-wire/{startJourney,journey,answerPage,submitReport} on the api's Fastify instance. */
 export function registerJourneyWire(fastify: FastifyInstance, options: JourneyWireOptions): void {
   const { journeys, tenants, limits, logger } = options;
   let costs: Record<JourneyWireCall, number> | undefined;
 
   const calls: { [Call in JourneyWireCall]: (request: FastifyRequest, variables: Variables) => Promise<JourneyWireCalls[Call]['data']> } = {
+    startJourney: async (request, variables) => {
+      const [serviceId, session, chosen] = [text(variables, 'serviceId'), text(variables, 'session'), language(variables)];
+      const tenant = await publicTenantOf(tenants, request);
+      return { startJourney: wireJourney(await journeys.start(tenant, serviceId, session, chosen)) };
+    },
     journey: async (request, variables) => {
       const [serviceId, session] = [text(variables, 'serviceId'), text(variables, 'session')];
       const tenant = await publicTenantOf(tenants, request);

@@ -14,18 +14,19 @@ const NOT_PUBLIC = /^\/(staff|admin|national)(\/|$|\?)/;
  * before the body is read. A refused post gets 429 with Retry-After and a page in both languages.
  */
 export function registerRateLimits(fastify: FastifyInstance, limits: RateLimits, pages: PageRenderer): void {
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (request.method !== 'POST' || NOT_PUBLIC.test(request.url)) return;
-    const site = siteOf(request);
-    if (!site || site.national) return;
-    const outcome = await limits.consumeAll(
-      [
-        { name: 'postsPerClient', key: clientKey(request.ip) },
-        { name: 'postsPerForce', key: site.tenant.slug },
-      ],
-      site.tenant.slug,
-    );
-    if (!outcome.allowed) return sendTooManyRequests(reply, request, pages, site, outcome.retryAfterSeconds);
+  // A callback hook: the pages read by GET pass without a promise made for them.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const site = request.method === 'POST' && !NOT_PUBLIC.test(request.url) ? siteOf(request) : undefined;
+    if (!site || site.national) return done();
+    limits
+      .consumeAll(
+        [
+          { name: 'postsPerClient', key: clientKey(request.ip) },
+          { name: 'postsPerForce', key: site.tenant.slug },
+        ],
+        site.tenant.slug,
+      )
+      .then((outcome) => (outcome.allowed ? done() : void sendTooManyRequests(reply, request, pages, site, outcome.retryAfterSeconds)), done);
   });
 }
 

@@ -29,9 +29,9 @@ export async function registerSecurityHeaders(fastify: FastifyInstance, options:
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
   });
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     const type = String(reply.getHeader('content-type') ?? '');
     if (type.startsWith('text/html') || type.startsWith('application/json')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 }

@@ -1,5 +1,5 @@
-// The journey wire: the api's plain JSON routes for the three calls every public page makes (read a
-// journey, answer a page, send the report), typed here once for both ends. They answer exactly what
+// The journey wire: the api's plain JSON routes for the calls every reporter's journey makes (start
+// it, read it, answer a page, send the report), typed here once for both ends. They answer exactly what
 // the GraphQL operations of the same names answer, with the same envelope ({ data } or { errors }),
 // the same force from the Host, the same rate limits and the same error codes; what they leave out is
 // parsing, validating and executing a GraphQL document for each page.
@@ -26,6 +26,7 @@ export interface WireJourney {
 
 /** Each call's variables and the `data` it answers with. */
 export interface JourneyWireCalls {
+  startJourney: { variables: { serviceId: string; session: string; language: 'en' | 'cy' }; data: { startJourney: WireJourney } };
   journey: { variables: { serviceId: string; session: string }; data: { journey: WireJourney | null } };
   answerPage: {
     variables: { serviceId: string; session: string; pageId: string; values: RawValues; returnToCheck: boolean };

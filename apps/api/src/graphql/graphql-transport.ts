@@ -67,30 +67,31 @@ function refusalMessage(payload: unknown): string | undefined {
  * `onRefused` counts them (by code).
  */
 export function registerGraphqlTransport(fastify: FastifyInstance, { maxTokens, onRefused = () => {} }: { maxTokens: number; onRefused?: (code: string) => void }): void {
-  fastify.addHook('onRequest', async (request, reply: FastifyReply) => {
-    if (request.method !== 'POST' || pathOf(request.url) !== GRAPHQL_PATH) return;
-    if (JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) return;
+  // Callback hooks (every request of the api passes them; an async hook costs a promise each time).
+  // A hook that answers sends its reply and does not call done.
+  fastify.addHook('onRequest', (request, reply: FastifyReply, done) => {
+    if (request.method !== 'POST' || pathOf(request.url) !== GRAPHQL_PATH || JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) return done();
     onRefused('UNSUPPORTED_MEDIA_TYPE');
-    return reply
+    void reply
       .code(415)
       .header('content-type', 'application/json; charset=utf-8')
       .send(errorBody('The api reads GraphQL requests as POST with content-type application/json.', 'UNSUPPORTED_MEDIA_TYPE'));
   });
-  fastify.addHook('preValidation', async (request, reply: FastifyReply) => {
-    if (request.method !== 'POST' || pathOf(request.url) !== GRAPHQL_PATH) return;
+  fastify.addHook('preValidation', (request, reply: FastifyReply, done) => {
+    if (request.method !== 'POST' || pathOf(request.url) !== GRAPHQL_PATH) return done();
     const query = (request.body as { query?: unknown } | null | undefined)?.query;
     const problem = typeof query === 'string' ? documentNestingProblem(query, maxTokens) : null;
-    if (!problem) return;
+    if (!problem) return done();
     onRefused('GRAPHQL_PARSE_FAILED');
-    return reply.code(400).header('content-type', 'application/json; charset=utf-8').send(errorBody(problem, 'GRAPHQL_PARSE_FAILED'));
+    void reply.code(400).header('content-type', 'application/json; charset=utf-8').send(errorBody(problem, 'GRAPHQL_PARSE_FAILED'));
   });
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    if (reply.statusCode < 400 || pathOf(request.url) !== GRAPHQL_PATH) return payload;
-    if (typeof payload === 'string' && /^\{\s*"errors"/.test(payload)) return payload;
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (reply.statusCode < 400 || pathOf(request.url) !== GRAPHQL_PATH) return done(null, payload);
+    if (typeof payload === 'string' && /^\{\s*"errors"/.test(payload)) return done(null, payload);
     const code = CODE_BY_STATUS[reply.statusCode] ?? (reply.statusCode < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR');
     onRefused(code);
     void reply.header('content-type', 'application/json; charset=utf-8');
-    return errorBody(reply.statusCode < 500 ? (refusalMessage(payload) ?? 'The request could not be read.') : 'Something went wrong. Try again later.', code);
+    done(null, errorBody(reply.statusCode < 500 ? (refusalMessage(payload) ?? 'The request could not be read.') : 'Something went wrong. Try again later.', code));
   });
 }
 

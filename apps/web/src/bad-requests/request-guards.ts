@@ -27,10 +27,10 @@ export function trustedProxies(list: string): (address: string | undefined) => b
  */
 export function registerHostGuard(fastify: FastifyInstance, trustProxy: string): void {
   const trusted = trustedProxies(trustProxy);
-  fastify.addHook('onRequest', async (request) => {
+  fastify.addHook('onRequest', (request, _reply, done) => {
     const forwarded = request.headers['x-forwarded-host'];
     const problem = hostProblem(request.raw.rawHeaders, Array.isArray(forwarded) ? forwarded.join(',') : forwarded, trusted(request.raw.socket?.remoteAddress));
-    if (problem) throw new WebBadRequest(problem);
+    done(problem ? new WebBadRequest(problem) : undefined);
   });
 }
 
@@ -45,16 +45,17 @@ export function discardBody(request: FastifyRequest): void {
  * page that takes none. Register after the tenant hook, so the refusal is shown in the force's theme.
  */
 export function registerInputGuards(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (request) => {
+  // Callback hooks: every request passes them, and an async hook costs a promise each time.
+  fastify.addHook('onRequest', (request, _reply, done) => {
     const problem = requestTargetProblem(request.url);
-    if (problem) throw new WebBadRequest(problem);
+    done(problem ? new WebBadRequest(problem) : undefined);
   });
-  fastify.addHook('preValidation', async (request) => {
+  fastify.addHook('preValidation', (request, _reply, done) => {
     if (request.isMultipart?.() && !MULTIPART_ROUTES.has(`${request.method} ${request.routeOptions.url}`)) {
       discardBody(request);
-      throw new WebBadRequest('malformed-form');
+      return done(new WebBadRequest('malformed-form'));
     }
-    if (request.body !== undefined && !isAcceptableValue(request.body)) throw new WebBadRequest('invalid-characters');
+    done(request.body !== undefined && !isAcceptableValue(request.body) ? new WebBadRequest('invalid-characters') : undefined);
   });
 }
 

@@ -16,7 +16,6 @@ import {
   ResumeDocument,
   SaveDocument,
   ServicesDocument,
-  StartDocument,
   type JourneyOutcomeFragment,
   type JourneyStateFragment,
   type ServicesQuery,
@@ -117,7 +116,7 @@ export class JourneyApi {
   }
 
   async start(request: FastifyRequest, serviceId: string, session: string, language: 'en' | 'cy'): Promise<Journey> {
-    return journeyOf((await this.call(request, StartDocument, { serviceId, session, language })).startJourney);
+    return journeyOf((await this.wire(request, 'startJourney', { serviceId, session, language })).startJourney);
   }
 
   async answerPage(request: FastifyRequest, serviceId: string, session: string, pageId: string, values: Values, returnToCheck: boolean): Promise<AnswerOutcome> {
