@@ -34,7 +34,7 @@ export function wireCosts(schema: GraphQLSchema): Record<JourneyWireCall, number
     const variables = { serviceId: '', session: '', language: 'en', pageId: '', values: {}, returnToCheck: false };
     return costOf(schema, document, document.definitions[0] as OperationDefinitionNode, variables);
   };
-  return { startJourney: cost(WIRE_OPERATIONS.startJourney), journey: cost(WIRE_OPERATIONS.journey), answerPage: cost(WIRE_OPERATIONS.answerPage), submitReport: cost(WIRE_OPERATIONS.submitReport) };
+  return Object.fromEntries(Object.entries(WIRE_OPERATIONS).map(([call, operation]) => [call, cost(operation)])) as Record<JourneyWireCall, number>;
 }
 
 /** A refusal in the GraphQL envelope, with the HTTP status GraphQL would give it. */
@@ -109,27 +109,32 @@ export function registerJourneyWire(fastify: FastifyInstance, options: JourneyWi
   const { journeys, tenants, limits, logger } = options;
   let costs: Record<JourneyWireCall, number> | undefined;
 
+  /** Every call names its service and the reporter's session, and is made on the force the Host names. */
+  const journeyOf = async (request: FastifyRequest, variables: Variables) => ({
+    serviceId: text(variables, 'serviceId'),
+    session: text(variables, 'session'),
+    tenant: await publicTenantOf(tenants, request),
+  });
+
   const calls: { [Call in JourneyWireCall]: (request: FastifyRequest, variables: Variables) => Promise<JourneyWireCalls[Call]['data']> } = {
     startJourney: async (request, variables) => {
-      const [serviceId, session, chosen] = [text(variables, 'serviceId'), text(variables, 'session'), language(variables)];
-      const tenant = await publicTenantOf(tenants, request);
+      const chosen = language(variables);
+      const { tenant, serviceId, session } = await journeyOf(request, variables);
       return { startJourney: wireJourney(await journeys.start(tenant, serviceId, session, chosen)) };
     },
     journey: async (request, variables) => {
-      const [serviceId, session] = [text(variables, 'serviceId'), text(variables, 'session')];
-      const tenant = await publicTenantOf(tenants, request);
+      const { tenant, serviceId, session } = await journeyOf(request, variables);
       const journey = await journeys.find(tenant, serviceId, session);
       return { journey: journey && wireJourney(journey) };
     },
     answerPage: async (request, variables) => {
-      const [serviceId, session, pageId, returnToCheck] = [text(variables, 'serviceId'), text(variables, 'session'), text(variables, 'pageId'), flag(variables, 'returnToCheck')];
-      const tenant = await publicTenantOf(tenants, request);
+      const [pageId, returnToCheck] = [text(variables, 'pageId'), flag(variables, 'returnToCheck')];
+      const { tenant, serviceId, session } = await journeyOf(request, variables);
       const outcome = await journeys.answerPage(tenant, serviceId, session, pageId, rawValues(variables.values), returnToCheck);
       return { answerPage: { journey: wireJourney(outcome.journey), errors: fieldErrors(outcome.errors), nextPageId: outcome.nextPageId } };
     },
     submitReport: async (request, variables) => {
-      const [serviceId, session] = [text(variables, 'serviceId'), text(variables, 'session')];
-      const tenant = await publicTenantOf(tenants, request);
+      const { tenant, serviceId, session } = await journeyOf(request, variables);
       const outcome = await journeys.submit(tenant, serviceId, session, rawValues(variables.values), request.id);
       return { submitReport: { reference: outcome.reference, errors: fieldErrors(outcome.errors) } };
     },

@@ -1,3 +1,4 @@
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { PreparingClient } from './prepared-statements.js';
 import { APP_ROLE, OWNER_ROLE } from './roles.js';
@@ -39,8 +40,12 @@ export async function assertApplicationRole(dataSource: DataSource, source: stri
 
 /** How busy the data source's connection pool is, for metrics: connections in use and idle, requests waiting for one, and the ceiling. */
 export function poolStatistics(dataSource: DataSource): { inUse: number; idle: number; waiting: number; max: number } {
-  // node-postgres's Pool behind TypeORM's Postgres driver (`master`; no replicas are configured).
-  const pool = (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number; options: { max: number } } }).master;
+  const pool = appPool(dataSource);
   if (!pool) return { inUse: 0, idle: 0, waiting: 0, max: 0 };
   return { inUse: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
+}
+
+/** node-postgres's Pool behind TypeORM's Postgres driver (`master`; no replicas are configured), once connected. */
+export function appPool(dataSource: DataSource): (Pool & { options: { max: number } }) | undefined {
+  return (dataSource.driver as unknown as { master?: Pool & { options: { max: number } } }).master;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Pool, QueryResultRow } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { appPool } from './data-source.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -70,7 +71,7 @@ export class TenantTransactions {
   }
 
   private pool(): Pool {
-    const pool = (this.dataSource.driver as unknown as { master?: Pool }).master;
+    const pool = appPool(this.dataSource);
     if (!pool) throw new Error('TenantTransactions needs the PostgreSQL driver, connected');
     return pool;
   }
